@@ -1,0 +1,171 @@
+// Package content holds the portal's content tree and is the one place that
+// reads and checks its data: the portal settings, the offices and the
+// municipalities they serve, the interface texts, and the front matter of
+// every page. The site generator and the intake function both load their
+// data through this package, so the contact details a parent reads and the
+// routing the function uses come from the same files and the same rules.
+//
+// The format is specified for editors in the doc comment of package site.
+// Every check reports a [Problem] naming the file and line to fix.
+package content
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+// Files is the content tree as committed, built into every binary that
+// needs it, so the intake function carries the same offices the site
+// publishes.
+//
+//go:embed site.yaml kommuner.tsv i18n offices sv en uncrc
+var Files embed.FS
+
+// Lang is a language the portal is published in.
+type Lang string
+
+// The portal's languages. Swedish comes first: it is the default.
+const (
+	SV Lang = "sv"
+	EN Lang = "en"
+)
+
+// Langs lists the languages in their canonical order.
+var Langs = []Lang{SV, EN}
+
+// Other returns the portal's other language.
+func (l Lang) Other() Lang {
+	if l == SV {
+		return EN
+	}
+	return SV
+}
+
+// ParseLang reports the language s names, if it is one of ours.
+func ParseLang(s string) (Lang, bool) {
+	switch Lang(s) {
+	case SV, EN:
+		return Lang(s), true
+	}
+	return "", false
+}
+
+// Text is a short text in each of the portal's languages.
+type Text struct {
+	SV string `yaml:"sv" validate:"required,nocontrol"`
+	EN string `yaml:"en" validate:"required,nocontrol"`
+}
+
+// In returns the text in lang.
+func (t Text) In(lang Lang) string {
+	if lang == EN {
+		return t.EN
+	}
+	return t.SV
+}
+
+// Problem is one thing an editor must fix, at a place in a file.
+type Problem struct {
+	File string // slash-separated, relative to the content tree's root
+	Line int    // 1-based; 0 when the problem concerns the whole file
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// Problems is a list of problems; it is an error when it is not empty.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	ps.Sort()
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// Sort orders problems by file and line, so reports are stable.
+func (ps Problems) Sort() {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].File != ps[j].File {
+			return ps[i].File < ps[j].File
+		}
+		if ps[i].Line != ps[j].Line {
+			return ps[i].Line < ps[j].Line
+		}
+		return ps[i].Msg < ps[j].Msg
+	})
+}
+
+// Err returns ps as an error, or nil when there are none.
+func (ps Problems) Err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ps.Sort()
+	return ps
+}
+
+// Prefix returns the problems with dir joined in front of each file name,
+// so a command can report paths relative to where the editor stands.
+func (ps Problems) Prefix(dir string) Problems {
+	if dir == "" || dir == "." {
+		return ps
+	}
+	out := make(Problems, len(ps))
+	for i, p := range ps {
+		p.File = strings.TrimSuffix(dir, "/") + "/" + p.File
+		out[i] = p
+	}
+	return out
+}
+
+// Data is everything in a content tree except the Markdown bodies.
+type Data struct {
+	Settings  *Settings
+	Directory *Directory
+	Strings   *Strings
+	Pages     []*Page
+}
+
+// Load reads and checks a whole content tree. It returns every problem it
+// finds, not only the first, as [Problems].
+func Load(fsys fs.FS) (*Data, error) {
+	var probs Problems
+	settings, err := LoadSettings(fsys)
+	probs = appendErr(probs, err)
+	dir, err := LoadDirectory(fsys)
+	probs = appendErr(probs, err)
+	strs, err := LoadStrings(fsys)
+	probs = appendErr(probs, err)
+	pages, err := LoadPages(fsys)
+	probs = appendErr(probs, err)
+	if len(probs) > 0 {
+		return nil, probs.Err()
+	}
+	return &Data{Settings: settings, Directory: dir, Strings: strs, Pages: pages}, nil
+}
+
+// appendErr adds err's problems to ps; an error that is not Problems
+// becomes one problem without a place.
+func appendErr(ps Problems, err error) Problems {
+	if err == nil {
+		return ps
+	}
+	if more, ok := err.(Problems); ok {
+		return append(ps, more...)
+	}
+	return append(ps, Problem{File: ".", Msg: err.Error()})
+}

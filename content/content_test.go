@@ -1,0 +1,380 @@
+package content
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestLoadCommitted checks the content tree as committed: it is what the
+// site publishes and what the intake function routes by.
+func TestLoadCommitted(t *testing.T) {
+	d, err := Load(Files)
+	if err != nil {
+		t.Fatalf("the committed content has problems:\n%v", err)
+	}
+	if got := len(d.Directory.Municipalities); got != 290 {
+		t.Errorf("municipalities: got %d, want 290", got)
+	}
+	for code, want := range map[string]string{"1280": "malmo", "0382": "osthammar", "0834": "torsas"} {
+		o, ok := d.Directory.OfficeFor(code)
+		if !ok || o.ID != want {
+			t.Errorf("OfficeFor(%s): got %v, want %s", code, o, want)
+		}
+	}
+	if _, ok := d.Directory.OfficeFor("0180"); ok {
+		t.Errorf("Stockholm (0180) has an office, but none was added")
+	}
+	for _, o := range d.Directory.Offices {
+		if !strings.HasSuffix(o.Intake.Inbox, "@familjeratt.example") {
+			t.Errorf("%s: inbox %q must be a placeholder under familjeratt.example, so a demo never mails anyone real", o.File, o.Intake.Inbox)
+		}
+	}
+	if _, err := LoadConvention(Files); err != nil {
+		t.Fatalf("the convention's files have problems:\n%v", err)
+	}
+}
+
+// TestMunicipalitiesSortedSwedish checks Å, Ä and Ö come after Z.
+func TestMunicipalitiesSortedSwedish(t *testing.T) {
+	d, err := LoadDirectory(Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := d.Municipalities
+	if got, want := ms[0].Name, "Ale"; got != want {
+		t.Errorf("first: got %q, want %q", got, want)
+	}
+	if got, want := ms[len(ms)-1].Name, "Övertorneå"; got != want {
+		t.Errorf("last: got %q, want %q", got, want)
+	}
+}
+
+// tree returns the committed content with files replaced or added.
+func tree(t *testing.T, files map[string]string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(Files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(Files, name)
+		m[name] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		if data == "" {
+			delete(m, name)
+			continue
+		}
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return m
+}
+
+const validOffice = `name:
+  sv: Familjerätten i Testby
+  en: Family Law Office in Testby
+municipalities: ["0114"]
+contact:
+  phone: 08-123 456 78
+intake:
+  inbox: testby@familjeratt.example
+`
+
+func TestOfficeProblems(t *testing.T) {
+	tests := []struct {
+		name   string
+		files  map[string]string
+		want   []string // each must appear in the report, as file:line: text
+		loadFn func(fs.FS) error
+	}{
+		{
+			name:  "unknown kommunkod",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, `["0114"]`, `["0114", "9999"]`, 1)},
+			want:  []string{`offices/testby.yaml:4: kommunkod "9999" is not in kommuner.tsv`},
+		},
+		{
+			name:  "municipality served twice",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, `["0114"]`, `["1280"]`, 1)},
+			want:  []string{`offices/testby.yaml:4: Malmö (1280) is already served by the office in offices/malmo.yaml`},
+		},
+		{
+			name:  "bad e-mail",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "  phone: 08-123 456 78\n", "  phone: 08-123 456 78\n  email: testby.familjeratt.example\n", 1)},
+			want:  []string{`offices/testby.yaml:7: contact.email: "testby.familjeratt.example" is not an e-mail address`},
+		},
+		{
+			name:  "bad phone",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "08-123 456 78", "08-CALL-US", 1)},
+			want:  []string{`offices/testby.yaml:6: contact.phone: "08-CALL-US" is not a phone number`},
+		},
+		{
+			name:  "no way to reach the office",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "  phone: 08-123 456 78\n", "  opening_hours: {sv: Alltid, en: Always}\n", 1)},
+			want:  []string{`offices/testby.yaml:5: contact.phone is missing: give it, or at least one of email, website`},
+		},
+		{
+			name:  "typo in a key",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "contact:", "contakt:", 1)},
+			want:  []string{`offices/testby.yaml:5: unknown key "contakt": did you mean "contact"?`},
+		},
+		{
+			name:  "kommunkod without quotes loses its zero",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, `["0114"]`, `[114]`, 1)},
+			want:  []string{`offices/testby.yaml:4: municipalities[0]: "114" is not a kommunkod`},
+		},
+		{
+			name:  "missing English name",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "  en: Family Law Office in Testby\n", "", 1)},
+			want:  []string{`offices/testby.yaml:1: name.en is missing: add it`},
+		},
+		{
+			name:  "bad file name",
+			files: map[string]string{"offices/Test By.yaml": validOffice},
+			want:  []string{`offices/Test By.yaml: an office file's name may use only a–z, 0–9 and hyphens`},
+		},
+		{
+			name:  "duplicate kommunkod in kommuner.tsv",
+			files: map[string]string{"kommuner.tsv": "code\tname\tcounty\n0114\tUpplands Väsby\tStockholms län\n0114\tVallentuna\tStockholms län\n", "offices/malmo.yaml": "", "offices/osthammar.yaml": "", "offices/torsas.yaml": "", "offices/testby.yaml": validOffice},
+			want:  []string{`kommuner.tsv:3: kommunkod 0114 is also on line 2`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadDirectory(tree(t, tt.files))
+			assertProblems(t, err, tt.want)
+		})
+	}
+}
+
+func TestOfficeServingSeveralMunicipalities(t *testing.T) {
+	// One office may serve several municipalities, as Helsingborg's serves
+	// Svalöv, Åstorp and Örkelljunga.
+	shared := strings.Replace(validOffice, `["0114"]`, `["1283", "1214", "1277", "1257"]`, 1)
+	d, err := LoadDirectory(tree(t, map[string]string{"offices/helsingborg.yaml": shared}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := d.Office("helsingborg")
+	var got []string
+	for _, m := range d.MunicipalitiesOf(o) {
+		got = append(got, m.Name)
+	}
+	if want := "Helsingborg, Svalöv, Åstorp, Örkelljunga"; strings.Join(got, ", ") != want {
+		t.Errorf("MunicipalitiesOf: got %q, want %q", strings.Join(got, ", "), want)
+	}
+	for _, code := range []string{"1283", "1214", "1277", "1257"} {
+		if got, _ := d.OfficeFor(code); got != o {
+			t.Errorf("OfficeFor(%s): got %v, want helsingborg", code, got)
+		}
+	}
+}
+
+func TestFrontMatterProblems(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"unknown key", "---\ntitle: A\ndescription: B\ntilte: C\n---\nText\n", []string{`sv/x.md:4: unknown key "tilte": did you mean "title"?`}},
+		{"unknown key far from any", "---\ntitle: A\ndescription: B\ncolour: red\n---\n", []string{`sv/x.md:4: unknown key "colour"; the keys allowed here are description, draft, exit, layout, nav, order, title, translation`}},
+		{"missing title", "---\ndescription: B\n---\n", []string{`sv/x.md:2: title is missing: add it`}},
+		{"missing description", "---\ntitle: A\n---\n", []string{`sv/x.md:2: description is missing: add it`}},
+		{"no front matter", "# Rubrik\n", []string{`sv/x.md:1: the page must start with front matter`}},
+		{"unclosed front matter", "---\ntitle: A\n", []string{`sv/x.md:1: the page must start with front matter`}},
+		{"order not a number", "---\ntitle: A\ndescription: B\norder: first\n---\n", []string{"sv/x.md:4: YAML: cannot unmarshal !!str `first` into int"}},
+		{"unknown layout", "---\ntitle: A\ndescription: B\nlayout: fancy\n---\n", []string{`sv/x.md:4: layout: "fancy" is not allowed; use one of page, home, offices, uncrc`}},
+		{"translation with slash", "---\ntitle: A\ndescription: B\ntranslation: /en/x.md\n---\n", []string{`sv/x.md:4: translation: write the file's path below the en/ folder, without a leading slash, like "x.md"`}},
+		{"bad YAML", "---\ntitle: [A\ndescription: B\n---\n", []string{"sv/x.md:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, probs := ParsePage("sv/x.md", []byte(tt.src))
+			assertProblems(t, probs.Err(), tt.want)
+		})
+	}
+}
+
+func TestParsePage(t *testing.T) {
+	src := "---\ntitle: Avtal\ndescription: Om avtal.\norder: 3\nnav: false\n---\n\nBrödtext.\n"
+	p, probs := ParsePage("sv/samarbetssamtal/avtal.md", []byte(src))
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if p.Path != "/sv/samarbetssamtal/avtal/" || p.Rel != "samarbetssamtal/avtal.md" || p.Lang != SV {
+		t.Errorf("got path %q rel %q lang %q", p.Path, p.Rel, p.Lang)
+	}
+	if p.Order != 3 || p.InNav() || p.LayoutName() != "page" {
+		t.Errorf("got order %d nav %v layout %q", p.Order, p.InNav(), p.LayoutName())
+	}
+	if p.BodyLine != 7 {
+		t.Errorf("BodyLine: got %d, want 7", p.BodyLine)
+	}
+	if got := p.Line("order"); got != 4 {
+		t.Errorf("Line(order): got %d, want 4", got)
+	}
+}
+
+func TestPathOf(t *testing.T) {
+	tests := []struct {
+		file, wantPath string
+		ok             bool
+	}{
+		{"sv/index.md", "/sv/", true},
+		{"sv/tolk.md", "/sv/tolk/", true},
+		{"en/violence/index.md", "/en/violence/", true},
+		{"en/violence/stay-safe-online.md", "/en/violence/stay-safe-online/", true},
+		{"de/x.md", "", false},
+		{"sv/x.txt", "", false},
+		{"index.md", "", false},
+	}
+	for _, tt := range tests {
+		_, _, got, ok := PathOf(tt.file)
+		if got != tt.wantPath || ok != tt.ok {
+			t.Errorf("PathOf(%q): got %q, %v; want %q, %v", tt.file, got, ok, tt.wantPath, tt.ok)
+		}
+	}
+}
+
+func TestPageFileNames(t *testing.T) {
+	m := tree(t, map[string]string{
+		"sv/Våld.md":      "---\ntitle: A\ndescription: B\n---\n",
+		"sv/a b/index.md": "---\ntitle: A\ndescription: B\n---\n",
+		"sv/notes.txt":    "x",
+	})
+	_, err := LoadPages(m)
+	assertProblems(t, err, []string{
+		"sv/Våld.md: a page's file name may use only a–z, 0–9 and hyphens",
+		"sv/a b: a folder name may use only a–z, 0–9 and hyphens",
+		"sv/notes.txt: only Markdown pages (.md) belong here",
+	})
+}
+
+func TestStrings(t *testing.T) {
+	sv, _ := fs.ReadFile(Files, "i18n/sv.yaml")
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"missing in English", map[string]string{"i18n/sv.yaml": string(sv) + "\nextra:\n  key: Hej\n"},
+			[]string{`i18n/en.yaml: key "extra.key" is missing: sv.yaml has it on line`}},
+		{"placeholders differ", map[string]string{
+			"i18n/sv.yaml": "a: \"Hej {name}\"\n", "i18n/en.yaml": "a: \"Hello {nmae}\"\n"},
+			[]string{`i18n/en.yaml:1: key "a" has placeholders [{nmae}] here but [{name}] in sv.yaml: they must match`}},
+		{"empty text", map[string]string{"i18n/sv.yaml": "a: \"\"\n", "i18n/en.yaml": "a: x\n"},
+			[]string{`i18n/sv.yaml:1: key "a" has no text`}},
+		{"a number is not a text", map[string]string{"i18n/sv.yaml": "a: 12\n", "i18n/en.yaml": "a: x\n"},
+			[]string{`i18n/sv.yaml:1: key "a" must be a text (put it in quotes) or a group of keys`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadStrings(tree(t, tt.files))
+			assertProblems(t, err, tt.want)
+		})
+	}
+
+	s, err := LoadStrings(Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(EN, "uncrc.article_title", "n", 12, "title", "Being heard")
+	if want := "Article 12: Being heard"; got != want || err != nil {
+		t.Errorf("Get: got %q, %v; want %q", got, err, want)
+	}
+	if _, err := s.Get(SV, "no.such.key"); err == nil {
+		t.Errorf("Get of a missing key: got no error")
+	}
+}
+
+func TestSettingsProblems(t *testing.T) {
+	base, _ := fs.ReadFile(Files, SettingsFile)
+	_, err := LoadSettings(tree(t, map[string]string{SettingsFile: strings.Replace(string(base), "https://www.smhi.se/", "http://www.smhi.se/", 1)}))
+	assertProblems(t, err, []string{`site.yaml:8: exit_url: "http://www.smhi.se/" is not a web address; write it in full, starting with https://`})
+}
+
+func TestIsPhone(t *testing.T) {
+	tests := map[string]bool{
+		"010-35 33 100": true, "0763-44 55 62": true, "+46 40 34 10 00": true, "112": true, "114 14": true,
+		"020-50 50 50": true, "": false, "12": false, "08--123": false, "-08 123": false, "08 123 ": true,
+		"+46 (0)8 123": false, "phone": false, "0812345678901234": false,
+	}
+	for in, want := range tests {
+		if got := IsPhone(in); got != want {
+			t.Errorf("IsPhone(%q): got %v, want %v", in, got, want)
+		}
+	}
+	if got, want := PhoneURI("020-50 50 50"), "tel:020505050"; got != want {
+		t.Errorf("PhoneURI: got %q, want %q", got, want)
+	}
+}
+
+func TestSplitFrontMatter(t *testing.T) {
+	tests := []struct {
+		src, fm, body string
+		line          int
+		ok            bool
+	}{
+		{"---\na: 1\n---\nBody\n", "a: 1\n", "Body\n", 4, true},
+		{"---\r\na: 1\r\n---\r\nBody\r\n", "a: 1\r\n", "Body\r\n", 4, true},
+		{"---\na: 1\n---", "a: 1\n", "", 3, true},
+		{"---\n---\n", "", "", 3, true},
+		{"a: 1\n---\n", "", "", 0, false},
+		{"---\na: 1\n", "", "", 0, false},
+	}
+	for _, tt := range tests {
+		fm, body, line, ok := SplitFrontMatter([]byte(tt.src))
+		if string(fm) != tt.fm || string(body) != tt.body || line != tt.line || ok != tt.ok {
+			t.Errorf("SplitFrontMatter(%q): got %q, %q, %d, %v; want %q, %q, %d, %v",
+				tt.src, fm, body, line, ok, tt.fm, tt.body, tt.line, tt.ok)
+		}
+	}
+}
+
+func TestConventionProblems(t *testing.T) {
+	arts, _ := fs.ReadFile(Files, ArticlesFile)
+	cut := strings.Index(string(arts), "- article: 54")
+	_, err := LoadConvention(tree(t, map[string]string{ArticlesFile: string(arts[:cut])}))
+	assertProblems(t, err, []string{"uncrc/articles.yaml: article 54 is missing: add its title and summary"})
+
+	c, err := LoadConvention(Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(c.Articles[11].Swedish); got != 2 {
+		t.Errorf("article 12 in Swedish: got %d paragraphs, want 2", got)
+	}
+	if !c.Articles[2].SwedishPartial || c.Articles[1].SwedishPartial {
+		t.Errorf("SwedishPartial: article 3 %v (want true), article 2 %v (want false)", c.Articles[2].SwedishPartial, c.Articles[1].SwedishPartial)
+	}
+	if c.Articles[0].Swedish != nil {
+		t.Errorf("article 1 has Swedish text, but uncrc/sv.md does not hold it")
+	}
+}
+
+// assertProblems checks that err is Problems and that each wanted text
+// appears at the start of one of its lines.
+func assertProblems(t *testing.T, err error, want []string) {
+	t.Helper()
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("got error %v, want problems %q", err, want)
+	}
+	lines := strings.Split(probs.Error(), "\n")
+	for _, w := range want {
+		found := false
+		for _, l := range lines {
+			if strings.HasPrefix(l, w) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("want a problem starting %q; got:\n%s", w, probs.Error())
+		}
+	}
+}

@@ -1,0 +1,319 @@
+package content
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// Municipality is one of Sweden's 290 kommuner.
+type Municipality struct {
+	Code   string // kommunkod: four digits, from SCB
+	Name   string
+	County string
+}
+
+// Office is a family-law office (familjerätten): the part of a
+// municipality's social services that holds cooperation talks. One office
+// may serve several municipalities. Each office has a file
+// offices/<id>.yaml, where <id> is made of a–z, 0–9 and hyphens; the id
+// appears in the office page's address and names its inbox folder.
+//
+//	name:                       # required, in both languages
+//	  sv: Familjesupporten i Torsås
+//	  en: Family Support, Torsås
+//	municipalities: ["0834"]    # required: the kommunkoder it serves, in quotes
+//	contact:                    # give at least one of phone, email, website
+//	  phone: 010-35 33 100
+//	  email: familjesupporten@torsas.se
+//	  website: https://www.torsas.se/
+//	  postal_address: |         # optional, one line per address line
+//	    Box 503
+//	    385 25 Torsås
+//	  visiting_address: Storgatan 1, Torsås
+//	  opening_hours: {sv: Vardagar 8–16, en: Weekdays 8 am–4 pm}
+//	promises:                   # what happens after an application, and when
+//	  - sv: Ni får en tid för ett första samtal inom två veckor.
+//	    en: You get a time for a first talk within two weeks.
+//	notes:                      # other local facts parents should know
+//	  - {sv: …, en: …}
+//	partners:                   # other help nearby
+//	  - name: {sv: Familjerådgivning i Karlskrona, en: Family counselling in Karlskrona}
+//	    about: {sv: …, en: …}   # optional
+//	    phone: 0763-44 55 62    # optional, like email and website
+//	intake:                     # where applications go (read by the intake function)
+//	  inbox: torsas@familjeratt.example
+//	  certificates: [certs/torsas.pem]
+//
+// The intake keys are described on [Intake].
+type Office struct {
+	ID             string    `yaml:"-"`
+	Name           Text      `yaml:"name" validate:"required"`
+	Municipalities []string  `yaml:"municipalities" validate:"required,min=1,unique,dive,kommunkod"`
+	Contact        Contact   `yaml:"contact" validate:"required"`
+	Promises       []Text    `yaml:"promises" validate:"dive"`
+	Notes          []Text    `yaml:"notes" validate:"dive"`
+	Partners       []Partner `yaml:"partners" validate:"dive"`
+	Intake         Intake    `yaml:"intake" validate:"required"`
+
+	File  string         `yaml:"-"` // where the office was read from, for problems
+	lines map[string]int // line of each municipality entry, by code
+}
+
+// Contact is how parents reach an office. It is published on the office's
+// page, in the footer of its pages and on the confirmation after applying.
+type Contact struct {
+	Phone           string `yaml:"phone" validate:"required_without_all=Email Website,omitempty,phone"`
+	Email           string `yaml:"email" validate:"omitempty,email,max=254"`
+	Website         string `yaml:"website" validate:"omitempty,weburl"`
+	PostalAddress   string `yaml:"postal_address" validate:"omitempty,nocontrol,max=300"`
+	VisitingAddress string `yaml:"visiting_address" validate:"omitempty,nocontrol,max=300"`
+	OpeningHours    *Text  `yaml:"opening_hours" validate:"omitempty"`
+}
+
+// Partner is other help near an office, such as family counselling.
+type Partner struct {
+	Name    Text   `yaml:"name" validate:"required"`
+	About   *Text  `yaml:"about" validate:"omitempty"`
+	Phone   string `yaml:"phone" validate:"omitempty,phone"`
+	Email   string `yaml:"email" validate:"omitempty,email,max=254"`
+	Website string `yaml:"website" validate:"omitempty,weburl"`
+}
+
+// Intake is where an office receives applications.
+type Intake struct {
+	// Inbox is the mailbox applications are delivered to. Addresses in the
+	// repository are placeholders under familjeratt.example; a deployment
+	// sets the real ones (see the README).
+	Inbox string `yaml:"inbox" validate:"required,email,max=254"`
+	// Certificates are files below offices/ holding the PEM-encoded S/MIME
+	// certificates applications are encrypted to: the office mailbox's, and
+	// those of named staff if they read with their own keys.
+	Certificates []string `yaml:"certificates" validate:"dive,required"`
+	// AcceptTLSOnly, set to true, accepts delivery without end-to-end
+	// encryption when the office has no certificate. The mail provider can
+	// then read the applications; see the README before setting it.
+	AcceptTLSOnly bool `yaml:"accept_tls_only"`
+}
+
+// Serves reports whether the office serves the municipality with code.
+func (o *Office) Serves(code string) bool {
+	for _, c := range o.Municipalities {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Directory is the table of municipalities and the offices that serve them.
+// Routing an application and publishing an office's contact details both
+// go through it.
+type Directory struct {
+	Offices        []*Office      // sorted by id
+	Municipalities []Municipality // sorted by name, in Swedish alphabetical order
+
+	byCode   map[string]Municipality
+	byID     map[string]*Office
+	officeOf map[string]*Office
+}
+
+// Municipality returns the municipality with the kommunkod code.
+func (d *Directory) Municipality(code string) (Municipality, bool) {
+	m, ok := d.byCode[code]
+	return m, ok
+}
+
+// Office returns the office with id.
+func (d *Directory) Office(id string) (*Office, bool) {
+	o, ok := d.byID[id]
+	return o, ok
+}
+
+// OfficeFor returns the office that serves the municipality with code.
+// It reports false when no office in this portal serves it.
+func (d *Directory) OfficeFor(code string) (*Office, bool) {
+	o, ok := d.officeOf[code]
+	return o, ok
+}
+
+// MunicipalitiesOf returns the municipalities an office serves, by name.
+func (d *Directory) MunicipalitiesOf(o *Office) []Municipality {
+	var ms []Municipality
+	for _, m := range d.Municipalities {
+		if o.Serves(m.Code) {
+			ms = append(ms, m)
+		}
+	}
+	return ms
+}
+
+// Files of the directory in a content tree.
+const (
+	MunicipalitiesFile = "kommuner.tsv"
+	OfficesDir         = "offices"
+)
+
+var officeIDRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// LoadDirectory reads kommuner.tsv and every offices/*.yaml, and checks
+// them against each other.
+func LoadDirectory(fsys fs.FS) (*Directory, error) {
+	var probs Problems
+	ms, mprobs := loadMunicipalities(fsys)
+	probs = append(probs, mprobs...)
+	d := &Directory{
+		byCode:   make(map[string]Municipality, len(ms)),
+		byID:     make(map[string]*Office),
+		officeOf: make(map[string]*Office),
+	}
+	for _, m := range ms {
+		d.byCode[m.Code] = m
+	}
+	d.Municipalities = sortByName(ms)
+
+	names, err := fs.Glob(fsys, OfficesDir+"/*")
+	if err != nil {
+		return nil, Problems{{File: OfficesDir, Msg: err.Error()}}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if info, err := fs.Stat(fsys, name); err == nil && info.IsDir() {
+			continue // certs/ and the like
+		}
+		base := path.Base(name)
+		id, ok := strings.CutSuffix(base, ".yaml")
+		if !ok {
+			if !strings.HasSuffix(base, ".md") { // a README is welcome
+				probs = append(probs, Problem{File: name, Msg: "an office file must end in .yaml"})
+			}
+			continue
+		}
+		if !officeIDRE.MatchString(id) {
+			probs = append(probs, Problem{File: name, Msg: "an office file's name may use only a–z, 0–9 and hyphens, like torsas.yaml"})
+			continue
+		}
+		o, oprobs := loadOffice(fsys, name, id)
+		probs = append(probs, oprobs...)
+		if o == nil {
+			continue
+		}
+		for _, code := range o.Municipalities {
+			if _, ok := d.byCode[code]; !ok {
+				probs = append(probs, Problem{File: name, Line: o.lines[code],
+					Msg: fmt.Sprintf("kommunkod %q is not in %s", code, MunicipalitiesFile)})
+				continue
+			}
+			if other, ok := d.officeOf[code]; ok {
+				msg := fmt.Sprintf("%s (%s) is already served by the office in %s: a municipality has one office",
+					d.byCode[code].Name, code, other.File)
+				probs = append(probs, Problem{File: name, Line: o.lines[code], Msg: msg})
+				continue
+			}
+			d.officeOf[code] = o
+		}
+		for _, c := range o.Intake.Certificates {
+			if _, err := fs.Stat(fsys, path.Join(OfficesDir, c)); err != nil {
+				probs = append(probs, Problem{File: name, Line: o.lines["certificates"],
+					Msg: fmt.Sprintf("certificate file %s not found in %s/", c, OfficesDir)})
+			}
+		}
+		d.Offices = append(d.Offices, o)
+		d.byID[id] = o
+	}
+	if len(d.Offices) == 0 && len(probs) == 0 {
+		probs = append(probs, Problem{File: OfficesDir, Msg: "there are no offices: add one file per office"})
+	}
+	if len(probs) > 0 {
+		return nil, probs.Err()
+	}
+	return d, nil
+}
+
+func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, Problems{{File: name, Msg: err.Error()}}
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(src, &node); err != nil {
+		return nil, Problems{yamlErrorProblem(name, 0, err.Error())}
+	}
+	if len(node.Content) == 0 || node.Content[0].Kind != yaml.MappingNode {
+		return nil, Problems{{File: name, Msg: "the file must hold an office's keys: name, municipalities, contact, intake"}}
+	}
+	o := &Office{ID: id, File: name, lines: make(map[string]int)}
+	if probs := decodeNode(name, node.Content[0], o); len(probs) > 0 {
+		return nil, probs
+	}
+	for i, code := range o.Municipalities {
+		o.lines[code] = lineOf(node.Content[0], fmt.Sprintf("municipalities[%d]", i))
+	}
+	o.lines["certificates"] = lineOf(node.Content[0], "intake.certificates")
+	return o, nil
+}
+
+func loadMunicipalities(fsys fs.FS) ([]Municipality, Problems) {
+	const file = MunicipalitiesFile
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, Problems{{File: file, Msg: "cannot read the municipalities: " + err.Error()}}
+	}
+	var (
+		ms     []Municipality
+		probs  Problems
+		seen   = make(map[string]int)
+		header = false
+	)
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if !header {
+			header = true
+			if len(cols) == 3 && cols[0] == "code" && cols[1] == "name" && cols[2] == "county" {
+				continue
+			}
+			probs = append(probs, Problem{File: file, Line: n, Msg: "the first line must be the header: code, name, county, separated by tabs"})
+			continue
+		}
+		if len(cols) != 3 {
+			probs = append(probs, Problem{File: file, Line: n, Msg: fmt.Sprintf("want 3 columns separated by tabs, found %d", len(cols))})
+			continue
+		}
+		m := Municipality{Code: cols[0], Name: strings.TrimSpace(cols[1]), County: strings.TrimSpace(cols[2])}
+		switch {
+		case !IsKommunkod(m.Code):
+			probs = append(probs, Problem{File: file, Line: n, Msg: fmt.Sprintf("%q is not a kommunkod: four digits", m.Code)})
+		case seen[m.Code] > 0:
+			probs = append(probs, Problem{File: file, Line: n, Msg: fmt.Sprintf("kommunkod %s is also on line %d", m.Code, seen[m.Code])})
+		case m.Name == "" || m.County == "":
+			probs = append(probs, Problem{File: file, Line: n, Msg: "the name and county must not be empty"})
+		default:
+			seen[m.Code] = n
+			ms = append(ms, m)
+		}
+	}
+	return ms, probs
+}
+
+// sortByName sorts municipalities as a Swedish reader expects: Å, Ä and Ö
+// come after Z.
+func sortByName(ms []Municipality) []Municipality {
+	out := append([]Municipality(nil), ms...)
+	c := collate.New(language.Swedish)
+	sort.SliceStable(out, func(i, j int) bool { return c.CompareString(out[i].Name, out[j].Name) < 0 })
+	return out
+}

@@ -1,0 +1,241 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Page is a Markdown page's place in the tree and its front matter. The
+// body is left in the file: the generator reads it when it renders.
+type Page struct {
+	Lang Lang
+	File string // in the content tree: "sv/samarbetssamtal/index.md"
+	Rel  string // below the language folder: "samarbetssamtal/index.md"
+	Path string // the address it is published at: "/sv/samarbetssamtal/"
+	FrontMatter
+
+	BodyLine int       // the line the body starts on, for problems in the body
+	KeyLines []KeyLine // the line of each front-matter key
+}
+
+// KeyLine is where a front-matter key is.
+type KeyLine struct {
+	Key  string
+	Line int
+}
+
+// FrontMatter is the YAML block at the top of a page. The keys are
+// specified for editors in package site.
+type FrontMatter struct {
+	Title       string `yaml:"title" validate:"required,nocontrol,max=120"`
+	Description string `yaml:"description" validate:"required,nocontrol,max=300"`
+	Order       int    `yaml:"order"`
+	Draft       bool   `yaml:"draft"`
+	Translation string `yaml:"translation" validate:"omitempty,endswith=.md"`
+	Layout      string `yaml:"layout" validate:"omitempty,oneof=page home offices uncrc"`
+	Exit        bool   `yaml:"exit"`
+	Nav         *bool  `yaml:"nav"`
+}
+
+// InNav reports whether the page is listed in navigation.
+func (fm *FrontMatter) InNav() bool { return fm.Nav == nil || *fm.Nav }
+
+// LayoutName returns the page's layout, "page" when none is set.
+func (fm *FrontMatter) LayoutName() string {
+	if fm.Layout == "" {
+		return "page"
+	}
+	return fm.Layout
+}
+
+// Line returns the line of a front-matter key, or of the page's first
+// line when the key is not set.
+func (p *Page) Line(key string) int {
+	for _, kl := range p.KeyLines {
+		if kl.Key == key {
+			return kl.Line
+		}
+	}
+	return 1
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// PathOf returns the address a page file is published at, and false if the
+// file is not a page: not below a language folder, or not Markdown.
+func PathOf(file string) (lang Lang, rel, urlPath string, ok bool) {
+	first, rest, found := strings.Cut(file, "/")
+	lang, ok = ParseLang(first)
+	if !ok || !found || !strings.HasSuffix(rest, ".md") {
+		return "", "", "", false
+	}
+	p := strings.TrimSuffix(rest, ".md")
+	p = strings.TrimSuffix(p, "index")
+	if p != "" && !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return lang, rest, "/" + string(lang) + "/" + p, true
+}
+
+// LoadPages reads the front matter of every page below sv/ and en/. It
+// reads files in parallel: a large site has thousands.
+func LoadPages(fsys fs.FS) ([]*Page, error) {
+	var files []string
+	var probs Problems
+	for _, lang := range Langs {
+		err := fs.WalkDir(fsys, string(lang), func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			base := d.Name()
+			if strings.HasPrefix(base, ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil // editors' swap files and the like
+			}
+			if d.IsDir() {
+				if name != string(lang) && !nameRE.MatchString(base) {
+					probs = append(probs, Problem{File: name, Msg: "a folder name may use only a–z, 0–9 and hyphens"})
+					return fs.SkipDir
+				}
+				return nil
+			}
+			stem, isMD := strings.CutSuffix(base, ".md")
+			switch {
+			case !isMD:
+				probs = append(probs, Problem{File: name, Msg: "only Markdown pages (.md) belong here"})
+			case !nameRE.MatchString(stem):
+				probs = append(probs, Problem{File: name, Msg: "a page's file name may use only a–z, 0–9 and hyphens, like hur-det-gar-till.md"})
+			default:
+				files = append(files, name)
+			}
+			return nil
+		})
+		if err != nil {
+			probs = append(probs, Problem{File: string(lang), Msg: err.Error()})
+		}
+	}
+
+	pages := make([]*Page, len(files))
+	pageProbs := make([]Problems, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				src, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					pageProbs[i] = Problems{{File: files[i], Msg: err.Error()}}
+					continue
+				}
+				pages[i], pageProbs[i] = ParsePage(files[i], src)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	out := pages[:0]
+	for i, p := range pages {
+		probs = append(probs, pageProbs[i]...)
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	if len(probs) > 0 {
+		return nil, probs.Err()
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out, nil
+}
+
+// ParsePage reads a page's front matter from its source.
+func ParsePage(file string, src []byte) (*Page, Problems) {
+	lang, rel, urlPath, ok := PathOf(file)
+	if !ok {
+		return nil, Problems{{File: file, Msg: "not a page: pages are .md files below sv/ or en/"}}
+	}
+	fm, _, bodyLine, ok := SplitFrontMatter(src)
+	if !ok {
+		return nil, Problems{{File: file, Line: 1, Msg: `the page must start with front matter: a line "---", then title: and description:, then "---"`}}
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(fm, &node); err != nil {
+		return nil, Problems{yamlErrorProblem(file, 1, err.Error())}
+	}
+	if len(node.Content) == 0 || node.Content[0].Kind != yaml.MappingNode {
+		return nil, Problems{{File: file, Line: 2, Msg: "the front matter needs at least title: and description:"}}
+	}
+	p := &Page{Lang: lang, File: file, Rel: rel, Path: urlPath, BodyLine: bodyLine}
+	root := node.Content[0]
+	// Shift every line by the opening "---" so problems point into the file.
+	shift(root, 1)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		p.KeyLines = append(p.KeyLines, KeyLine{root.Content[i].Value, root.Content[i].Line})
+	}
+	if probs := decodeNode(file, root, &p.FrontMatter); len(probs) > 0 {
+		return nil, probs
+	}
+	if p.Translation != "" && strings.HasPrefix(p.Translation, "/") {
+		return nil, Problems{{File: file, Line: p.Line("translation"), Msg: fmt.Sprintf(
+			"translation: write the file's path below the %s/ folder, without a leading slash, like %q",
+			lang.Other(), strings.TrimPrefix(p.Translation, "/"+string(lang.Other())+"/"))}}
+	}
+	return p, nil
+}
+
+func shift(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shift(c, by)
+	}
+}
+
+// SplitFrontMatter splits a page's source into its front matter and its
+// body, and says on which line (1-based) the body starts.
+func SplitFrontMatter(src []byte) (fm, body []byte, bodyLine int, ok bool) {
+	rest, found := bytes.CutPrefix(src, []byte("---\n"))
+	if !found {
+		if rest, found = bytes.CutPrefix(src, []byte("---\r\n")); !found {
+			return nil, nil, 0, false
+		}
+	}
+	// The closing fence is a line holding only "---".
+	for off := 0; off <= len(rest); {
+		end := bytes.IndexByte(rest[off:], '\n')
+		var line []byte
+		if end < 0 {
+			line = rest[off:]
+		} else {
+			line = rest[off : off+end]
+		}
+		if string(bytes.TrimRight(line, "\r")) == "---" {
+			fm = rest[:off]
+			if end < 0 {
+				body = nil
+			} else {
+				body = rest[off+end+1:]
+			}
+			return fm, body, bytes.Count(src[:len(src)-len(body)], []byte("\n")) + 1, true
+		}
+		if end < 0 {
+			break
+		}
+		off += end + 1
+	}
+	return nil, nil, 0, false
+}

@@ -1,0 +1,160 @@
+package content
+
+import (
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Strings are the interface texts from i18n/<lang>.yaml: the words on
+// buttons, labels, hints and messages. Keys nest in YAML and are addressed
+// with dots ("form.submit"). Every key exists in every language, with the
+// same {placeholders}; LoadStrings refuses files where that fails.
+type Strings struct {
+	text  map[Lang]map[string]string
+	lines map[Lang]map[string]int
+}
+
+// StringsDir holds one file per language.
+const StringsDir = "i18n"
+
+var placeholderRE = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// LoadStrings reads and checks i18n/sv.yaml and i18n/en.yaml.
+func LoadStrings(fsys fs.FS) (*Strings, error) {
+	s := &Strings{text: make(map[Lang]map[string]string), lines: make(map[Lang]map[string]int)}
+	var probs Problems
+	for _, lang := range Langs {
+		file := StringsDir + "/" + string(lang) + ".yaml"
+		text, lines, p := loadStringFile(fsys, file)
+		probs = append(probs, p...)
+		s.text[lang], s.lines[lang] = text, lines
+	}
+	if len(probs) > 0 {
+		return nil, probs.Err()
+	}
+	for _, lang := range Langs {
+		other := lang.Other()
+		file := StringsDir + "/" + string(other) + ".yaml"
+		for key, val := range s.text[lang] {
+			otherVal, ok := s.text[other][key]
+			if !ok {
+				probs = append(probs, Problem{File: file, Msg: fmt.Sprintf(
+					"key %q is missing: %s.yaml has it on line %d; add it here too", key, lang, s.lines[lang][key])})
+				continue
+			}
+			if lang == SV { // compare each pair once
+				a, b := placeholders(val), placeholders(otherVal)
+				if !slices.Equal(a, b) {
+					probs = append(probs, Problem{File: file, Line: s.lines[other][key], Msg: fmt.Sprintf(
+						"key %q has placeholders %v here but %v in sv.yaml: they must match", key, b, a)})
+				}
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return nil, probs.Err()
+	}
+	return s, nil
+}
+
+func placeholders(s string) []string {
+	ps := placeholderRE.FindAllString(s, -1)
+	slices.Sort(ps)
+	return slices.Compact(ps)
+}
+
+func loadStringFile(fsys fs.FS, file string) (map[string]string, map[string]int, Problems) {
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, nil, Problems{{File: file, Msg: "cannot read the interface texts: " + err.Error()}}
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(src, &node); err != nil {
+		return nil, nil, Problems{yamlErrorProblem(file, 0, err.Error())}
+	}
+	text, lines := make(map[string]string), make(map[string]int)
+	var probs Problems
+	var walk func(n *yaml.Node, prefix string)
+	walk = func(n *yaml.Node, prefix string) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			key := join(prefix, k.Value)
+			switch {
+			case v.Kind == yaml.MappingNode:
+				walk(v, key)
+			case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
+				if _, dup := lines[key]; dup {
+					probs = append(probs, Problem{File: file, Line: k.Line, Msg: fmt.Sprintf("key %q is also on line %d", key, lines[key])})
+				}
+				val := strings.TrimRight(v.Value, "\n")
+				switch {
+				case strings.TrimSpace(val) == "":
+					probs = append(probs, Problem{File: file, Line: k.Line, Msg: fmt.Sprintf("key %q has no text", key)})
+				case HasControl(val, true):
+					probs = append(probs, Problem{File: file, Line: k.Line, Msg: fmt.Sprintf("key %q contains an invisible control character: retype it", key)})
+				}
+				text[key], lines[key] = val, k.Line
+			default:
+				probs = append(probs, Problem{File: file, Line: v.Line, Msg: fmt.Sprintf(
+					"key %q must be a text (put it in quotes) or a group of keys", key)})
+			}
+		}
+	}
+	if len(node.Content) == 0 || node.Content[0].Kind != yaml.MappingNode {
+		return nil, nil, Problems{{File: file, Msg: "the file must hold keys and texts"}}
+	}
+	walk(node.Content[0], "")
+	return text, lines, probs
+}
+
+// Has reports whether key exists (in every language, as loading ensures).
+func (s *Strings) Has(key string) bool {
+	_, ok := s.text[SV][key]
+	return ok
+}
+
+// Get returns the text for key in lang, with {placeholders} replaced by
+// args, given as name-value pairs. A missing key is an error: the page
+// must not ship with a hole in it.
+func (s *Strings) Get(lang Lang, key string, args ...any) (string, error) {
+	v, ok := s.text[lang][key]
+	if !ok {
+		return "", fmt.Errorf("interface text %q is missing from %s/%s.yaml", key, StringsDir, lang)
+	}
+	if len(args) == 0 {
+		return v, nil
+	}
+	if len(args)%2 != 0 {
+		return "", fmt.Errorf("interface text %q: arguments must come in name-value pairs", key)
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(v), nil
+}
+
+// MustGet is Get for texts the code itself depends on; a missing key was
+// caught when the strings were loaded or by the tests, so it panics.
+func (s *Strings) MustGet(lang Lang, key string, args ...any) string {
+	v, err := s.Get(lang, key, args...)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Keys returns every key, sorted.
+func (s *Strings) Keys() []string {
+	keys := make([]string, 0, len(s.text[SV]))
+	for k := range s.text[SV] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,348 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/site/chrome"
+)
+
+// Options configure a build.
+type Options struct {
+	Content    fs.FS  // the content tree
+	ContentDir string // the tree's name in problems, e.g. "content"
+	// Chrome is a folder holding templates/ and assets/ to use instead of
+	// the ones built in, so the dev server sees template edits live.
+	Chrome  fs.FS
+	Out     string // the folder to write the site to
+	BaseURL string // overrides site.yaml's base_url when set
+	Drafts  bool   // include draft pages
+	Forms   []Form // the application forms to publish
+	Workers int    // pages rendered at once; 0 means one per CPU
+}
+
+// Form is an application form, published as a static page in each
+// language. Package intake defines the forms; the generator only places
+// them in the site.
+type Form interface {
+	// Path is the form page's address in lang.
+	Path(lang content.Lang) string
+	// Page returns the empty form's page in lang: its layout, title,
+	// description and the layout's data. The build adds the rest.
+	Page(lang content.Lang) (layout string, page *chrome.Page, err error)
+}
+
+// Result says what a build did.
+type Result struct {
+	Pages    int // HTML pages written
+	Rendered int // pages rendered by this call (fewer than Pages after an edit)
+	Files    int // all files written
+}
+
+// Build builds the site once. It writes every page it can and returns the
+// content's problems as [content.Problems].
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	return NewBuilder(opts).Build(ctx)
+}
+
+// Builder builds a site and keeps what it learnt, so that after an edit
+// to one page's text it re-renders only that page.
+type Builder struct {
+	opts Options
+
+	data    *content.Data
+	conv    *content.Convention
+	chrome  *chrome.Chrome
+	md      map[content.Lang]goldmark.Markdown
+	pages   []*page
+	byPath  map[string]*page
+	byFile  map[string]*page
+	files   map[string]bool // addresses of non-HTML files: assets, media, sitemap
+	drafts  map[string]string
+	footer  map[content.Lang]template.HTML
+	navs    map[*page]*chrome.NavList
+	siteErr content.Problems // problems not tied to one page's render
+}
+
+// NewBuilder returns a builder for opts.
+func NewBuilder(opts Options) *Builder {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	return &Builder{opts: opts}
+}
+
+// marker marks a folder as the generator's output, so a rebuild may
+// delete files in it that no longer belong to the site.
+const marker = ".portal-site"
+
+// Build does a full build.
+func (b *Builder) Build(ctx context.Context) (*Result, error) {
+	if err := b.prepareOut(); err != nil {
+		return nil, err
+	}
+	if err := b.load(); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	written, err := b.renderAll(ctx, b.pages)
+	if err != nil {
+		return nil, err
+	}
+	res.Pages, res.Rendered = len(b.pages), len(b.pages)
+	extra, err := b.writeSiteFiles()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range extra {
+		written[f] = true
+	}
+	res.Files = len(written)
+	if err := b.removeStale(written); err != nil {
+		return nil, err
+	}
+	return res, b.problems()
+}
+
+// Rebuild brings the output up to date after the files in changed (paths
+// in the content tree) were edited. An edit to a page's body re-renders
+// that page alone; anything that could change other pages (front matter,
+// data, texts, templates, a new or deleted page) rebuilds everything.
+func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error) {
+	if b.data == nil || len(changed) != 1 {
+		return b.Build(ctx)
+	}
+	p, ok := b.byFile[changed[0]]
+	if !ok || p.src == nil {
+		return b.Build(ctx)
+	}
+	src, err := fs.ReadFile(b.opts.Content, p.src.File)
+	if err != nil {
+		return b.Build(ctx)
+	}
+	np, probs := content.ParsePage(p.src.File, src)
+	if len(probs) > 0 || !sameMeta(np, p.src) {
+		return b.Build(ctx)
+	}
+	p.src = np
+	if _, err := b.renderAll(ctx, []*page{p}); err != nil {
+		return nil, err
+	}
+	return &Result{Pages: len(b.pages), Rendered: 1, Files: 1}, b.problems()
+}
+
+// sameMeta reports whether a page's edit leaves every other page as it
+// was: only the body and the description (which only the page shows) may
+// differ.
+func sameMeta(a, b *content.Page) bool {
+	fa, fb := a.FrontMatter, b.FrontMatter
+	fa.Description, fb.Description = "", ""
+	if (fa.Nav == nil) != (fb.Nav == nil) || fa.Nav != nil && *fa.Nav != *fb.Nav {
+		return false
+	}
+	fa.Nav, fb.Nav = nil, nil
+	return fa == fb
+}
+
+// problems gathers every problem the last build found.
+func (b *Builder) problems() error {
+	probs := append(content.Problems(nil), b.siteErr...)
+	for _, p := range b.pages {
+		probs = append(probs, p.probs...)
+	}
+	probs = append(probs, b.checkLinks()...)
+	return probs.Prefix(b.opts.ContentDir).Err()
+}
+
+// load reads the content tree and lays out the site: every page, its
+// translation, its place in the navigation.
+func (b *Builder) load() error {
+	b.siteErr = nil
+	data, err := content.Load(b.opts.Content)
+	if err != nil {
+		return prefixErr(err, b.opts.ContentDir)
+	}
+	conv, err := content.LoadConvention(b.opts.Content)
+	if err != nil {
+		return prefixErr(err, b.opts.ContentDir)
+	}
+	if b.opts.BaseURL != "" {
+		data.Settings.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/")
+	}
+	var c *chrome.Chrome
+	if b.opts.Chrome != nil {
+		c, err = chrome.NewFS(b.opts.Chrome, data.Strings, data.Settings)
+	} else {
+		c, err = chrome.New(data.Strings, data.Settings)
+	}
+	if err != nil {
+		return err
+	}
+	b.data, b.conv, b.chrome = data, conv, c
+	b.md = map[content.Lang]goldmark.Markdown{}
+	for _, lang := range content.Langs {
+		b.md[lang] = newMarkdown(lang, data.Strings)
+	}
+	b.layout()
+	return nil
+}
+
+func prefixErr(err error, dir string) error {
+	var probs content.Problems
+	if errors.As(err, &probs) {
+		return probs.Prefix(dir)
+	}
+	return err
+}
+
+// removeStale deletes files from an earlier build that this one did not
+// write, so that a deleted page disappears from the site.
+func (b *Builder) removeStale(written map[string]bool) error {
+	var stale []string
+	err := filepath.WalkDir(b.opts.Out, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(b.opts.Out, name)
+		rel = filepath.ToSlash(rel)
+		if rel != marker && !written[rel] {
+			stale = append(stale, name)
+		}
+		return nil
+	})
+	for _, name := range stale {
+		if err := os.Remove(name); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// prepareOut makes sure the output folder is ours to write in: new,
+// empty, or marked by an earlier build. It will not fill a folder of
+// someone else's files.
+func (b *Builder) prepareOut() error {
+	if b.opts.Out == "" {
+		return errors.New("no output folder given")
+	}
+	entries, err := os.ReadDir(b.opts.Out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(b.opts.Out, 0o755); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case len(entries) > 0:
+		if _, err := os.Stat(filepath.Join(b.opts.Out, marker)); err != nil {
+			return fmt.Errorf("%s is not empty and was not made by this generator: choose another output folder", b.opts.Out)
+		}
+	}
+	return os.WriteFile(filepath.Join(b.opts.Out, marker), []byte("This folder is generated by the portal's site generator; it deletes files here that the site no longer has.\n"), 0o644)
+}
+
+// write writes one output file below the output folder.
+func (b *Builder) write(rel string, data []byte) error {
+	name := filepath.Join(b.opts.Out, filepath.FromSlash(rel))
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(name, data, 0o644)
+	}
+	return nil
+}
+
+// outFile is where a page's address is written: /sv/avtal/ becomes
+// sv/avtal/index.html.
+func outFile(path string) string {
+	if strings.HasSuffix(path, "/") {
+		return strings.TrimPrefix(path, "/") + "index.html"
+	}
+	return strings.TrimPrefix(path, "/")
+}
+
+// renderAll renders pages in parallel and writes them. It returns the
+// files written, relative to the output folder.
+func (b *Builder) renderAll(ctx context.Context, pages []*page) (map[string]bool, error) {
+	var (
+		wg       sync.WaitGroup
+		next     = make(chan *page)
+		errMu    sync.Mutex
+		firstErr error
+	)
+	for w := 0; w < b.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := newRenderer(b)
+			for p := range next {
+				if err := r.render(p); err != nil {
+					errMu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("%s: %w", p.name(), err)
+					}
+					errMu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, p := range pages {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	written := make(map[string]bool, len(pages)+1)
+	for _, p := range pages {
+		written[outFile(p.path)] = true
+	}
+	if home := b.byPath["/"+string(content.SV)+"/"]; home != nil {
+		written["index.html"] = true
+	}
+	return written, nil
+}
+
+// sortPages orders pages as navigation shows them: by order, then by title
+// as a reader of the language sorts.
+func sortPages(ps []*page, lang content.Lang) {
+	tag := language.Swedish
+	if lang == content.EN {
+		tag = language.English
+	}
+	c := collate.New(tag)
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].order != ps[j].order {
+			return ps[i].order < ps[j].order
+		}
+		if d := c.CompareString(ps[i].title, ps[j].title); d != 0 {
+			return d < 0
+		}
+		return ps[i].path < ps[j].path
+	})
+}

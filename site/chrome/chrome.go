@@ -1,0 +1,319 @@
+// Package chrome is the portal's page chrome: the frame every page shares
+// (skip links, "Exit this page", header, language switch, breadcrumbs,
+// section navigation, footer), the layouts that fill it, the stylesheet and
+// script, and the security headers. The site generator renders static pages
+// with it and the intake function renders its answers with it, so a parent
+// cannot tell where one ends and the other begins.
+//
+// Templates live in templates/: frame.html defines the frame with a "main"
+// block, and each file in templates/layouts/ fills that block for one kind
+// of page. Templates are minified once, when they are parsed, so pages come
+// out minified at no cost per page.
+package chrome
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	mcss "github.com/tdewolff/minify/v2/css"
+	mhtml "github.com/tdewolff/minify/v2/html"
+	mjs "github.com/tdewolff/minify/v2/js"
+
+	"familjeratt.example/portal/content"
+)
+
+//go:embed templates assets
+var files embed.FS
+
+// Chrome renders pages. It is safe for concurrent use.
+type Chrome struct {
+	Strings  *content.Strings
+	Settings *content.Settings
+	Assets   *Assets
+	layouts  map[string]*template.Template
+}
+
+// New parses the templates and prepares the assets.
+func New(strs *content.Strings, settings *content.Settings) (*Chrome, error) {
+	return NewFS(files, strs, settings)
+}
+
+// NewFS is New with templates and assets read from fsys, which holds
+// templates/ and assets/ like this package's own folder. The dev server
+// uses it to pick up edits without restarting.
+func NewFS(fsys fs.FS, strs *content.Strings, settings *content.Settings) (*Chrome, error) {
+	m := minifier()
+	assets, err := loadAssets(fsys, m)
+	if err != nil {
+		return nil, err
+	}
+	c := &Chrome{Strings: strs, Settings: settings, Assets: assets, layouts: make(map[string]*template.Template)}
+
+	base := template.New("frame").Funcs(funcs)
+	shared, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(shared)
+	for _, name := range shared {
+		if err := parseMinified(base, fsys, name, m); err != nil {
+			return nil, err
+		}
+	}
+	layouts, err := fs.Glob(fsys, "templates/layouts/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range layouts {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if err := parseMinified(t, fsys, name, m); err != nil {
+			return nil, err
+		}
+		c.layouts[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return c, nil
+}
+
+func parseMinified(t *template.Template, fsys fs.FS, name string, m *minify.M) error {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	// Line breaks next to template actions are layout, not content: drop
+	// them, so a page's HTML has no blank lines where an {{if}} was. A space
+	// that matters is written on the same line as the action.
+	src = actionSpace.ReplaceAll(src, []byte("$1$2"))
+	var out bytes.Buffer
+	if err := m.Minify("text/html", &out, bytes.NewReader(src)); err != nil {
+		return fmt.Errorf("minifying %s: %w", name, err)
+	}
+	if _, err := t.New(path.Base(name)).Parse(out.String()); err != nil {
+		return fmt.Errorf("parsing %s: %w", name, err)
+	}
+	return nil
+}
+
+var actionSpace = regexp.MustCompile(`(>|}})[ \t]*\r?\n\s*(<|{{)`)
+
+func minifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &mhtml.Minifier{
+		// Keep what makes the output valid and predictable HTML for
+		// validators and for people reading the source; drop only
+		// whitespace and comments.
+		KeepDocumentTags:    true,
+		KeepEndTags:         true,
+		KeepQuotes:          true,
+		KeepDefaultAttrVals: true,
+		TemplateDelims:      mhtml.GoTemplateDelims,
+	})
+	m.AddFunc("text/css", mcss.Minify)
+	m.AddFunc("application/javascript", mjs.Minify)
+	return m
+}
+
+// Layouts returns the names of the layouts, sorted.
+func (c *Chrome) Layouts() []string {
+	names := make([]string, 0, len(c.layouts))
+	for n := range c.layouts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Render writes a whole page in layout.
+func (c *Chrome) Render(w io.Writer, layout string, p *Page) error {
+	t, ok := c.layouts[layout]
+	if !ok {
+		return fmt.Errorf("no layout %q (have %s)", layout, strings.Join(c.Layouts(), ", "))
+	}
+	p.chrome = c
+	return t.ExecuteTemplate(w, "frame", p)
+}
+
+// RenderFragment executes one named template of a layout's set, for pieces
+// that are rendered once and reused on many pages, like navigation.
+func (c *Chrome) RenderFragment(w io.Writer, layout, name string, p *Page) error {
+	t, ok := c.layouts[layout]
+	if !ok {
+		return fmt.Errorf("no layout %q", layout)
+	}
+	p.chrome = c
+	return t.ExecuteTemplate(w, name, p)
+}
+
+// Link is a link in navigation or breadcrumbs.
+type Link struct {
+	Text    string
+	Href    string
+	Current bool
+}
+
+// Page is everything the frame needs to render one page. Layouts find
+// their own data in Data.
+type Page struct {
+	Lang        content.Lang
+	Title       string // the h1, and the start of the document title
+	Description string
+	Path        string // the page's own address
+
+	Canonical   string // absolute URL; empty for pages that are not indexed
+	Translation string // the other language's version of this page, if any
+	// TranslationForm, when set, makes the language switch a button that
+	// submits this form (by id), so answers carry over instead of being lost.
+	TranslationForm string
+
+	Error       bool // the page shows errors: the title starts with "Fel: "
+	NoIndex     bool // keep search engines away (function answers)
+	Exit        bool // show "Exit this page"
+	Breadcrumbs []Link
+	SectionNav  template.HTML // prerendered, see [Chrome.SectionNav]
+	FooterNav   template.HTML // prerendered, see [Chrome.FooterNav]
+	Office      *content.Office
+	Body        template.HTML
+	Data        any
+
+	chrome *Chrome
+}
+
+// T returns an interface text in the page's language.
+func (p *Page) T(key string, args ...any) (string, error) {
+	return p.chrome.Strings.Get(p.Lang, key, args...)
+}
+
+// TIn returns an interface text in another language, for the parts of a
+// page written in both (the 404 page).
+func (p *Page) TIn(lang content.Lang, key string, args ...any) (string, error) {
+	return p.chrome.Strings.Get(lang, key, args...)
+}
+
+// Link returns the address of one of the pages named in site.yaml, in the
+// page's language.
+func (p *Page) Link(name string) (string, error) { return p.LinkIn(p.Lang, name) }
+
+// LinkIn is Link in another language.
+func (p *Page) LinkIn(lang content.Lang, name string) (string, error) {
+	pair, ok := p.chrome.Settings.Links.All()["links."+name]
+	if !ok {
+		return "", fmt.Errorf("no link %q in %s", name, content.SettingsFile)
+	}
+	return pair.In(lang), nil
+}
+
+// ExitURL is where "Exit this page" goes.
+func (p *Page) ExitURL() string { return p.chrome.Settings.ExitURL }
+
+// Asset returns the fingerprinted address of an asset by its plain name.
+func (p *Page) Asset(name string) (string, error) { return p.chrome.Assets.URL(name) }
+
+// OtherLang is the language the language switch offers.
+func (p *Page) OtherLang() content.Lang { return p.Lang.Other() }
+
+var funcs = template.FuncMap{
+	"tel":   content.PhoneURI,
+	"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"in":    func(t content.Text, lang content.Lang) string { return t.In(lang) },
+	"inp": func(t *content.Text, lang content.Lang) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(lang)
+	},
+	"add": func(a, b int) int { return a + b },
+	"contactData": func(p *Page, o *content.Office) contactData {
+		return contactData{Page: p, Office: o}
+	},
+}
+
+// contactData is what the "contact" template needs: the page, for its
+// language, and the office.
+type contactData struct {
+	Page   *Page
+	Office *content.Office
+}
+
+// NavLists prerenders a list of links once, with and without each item
+// marked as the current page, so that pages can share it without
+// rendering it again; see [NavList.HTML].
+type NavList struct {
+	head     template.HTML
+	plain    []template.HTML
+	tail     template.HTML
+	items    []Link
+	hasItems bool
+}
+
+// NewNavList prerenders the section navigation for a group of pages:
+// heading links to the group's own page.
+func (c *Chrome) NewNavList(lang content.Lang, heading Link, items []Link) *NavList {
+	var b strings.Builder
+	n := &NavList{hasItems: len(items) > 0}
+	title := template.HTMLEscapeString(c.Strings.MustGet(lang, "nav.section_title"))
+	b.WriteString(`<nav class="section-nav" aria-labelledby="section-nav-title"><h2 id="section-nav-title" class="section-nav__title">`)
+	b.WriteString(title)
+	b.WriteString(`</h2><p class="section-nav__parent"><a href="`)
+	b.WriteString(template.HTMLEscapeString(heading.Href))
+	b.WriteString(`">`)
+	b.WriteString(template.HTMLEscapeString(heading.Text))
+	b.WriteString(`</a></p><ul class="section-nav__list">`)
+	n.head = template.HTML(b.String())
+	for _, it := range items {
+		n.plain = append(n.plain, navItem(it, false))
+	}
+	n.items = items
+	n.tail = `</ul></nav>`
+	return n
+}
+
+// HTML returns the list with the item at current marked as the page the
+// reader is on.
+func (n *NavList) HTML(current string) template.HTML {
+	if n == nil || !n.hasItems {
+		return ""
+	}
+	var b strings.Builder
+	size := len(n.head) + len(n.tail) + 32
+	for _, it := range n.plain {
+		size += len(it)
+	}
+	b.Grow(size)
+	b.WriteString(string(n.head))
+	for i, it := range n.items {
+		if it.Href == current {
+			b.WriteString(string(navItem(it, true)))
+		} else {
+			b.WriteString(string(n.plain[i]))
+		}
+	}
+	b.WriteString(string(n.tail))
+	return template.HTML(b.String())
+}
+
+func navItem(it Link, current bool) template.HTML {
+	attr := ""
+	if current {
+		attr = ` aria-current="page"`
+	}
+	return template.HTML(`<li><a href="` + template.HTMLEscapeString(it.Href) + `"` + attr + `>` + template.HTMLEscapeString(it.Text) + `</a></li>`)
+}
+
+// fingerprint returns the first 10 hex digits of data's SHA-256.
+func fingerprint(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:5])
+}

@@ -1,0 +1,207 @@
+// Command devserver is what `make run` starts: it builds the site, serves
+// it on 127.0.0.1 with the intake function mounted under /api/, and
+// rebuilds when content or templates change.
+//
+//	devserver [-addr 127.0.0.1:8080] [-content content] [-out public] [-chrome site/chrome]
+//
+// PORT sets the port when -addr is not given. The intake function reads
+// its own configuration from the environment (INTAKE_INBOX_DIR and the
+// rest; see the README). Problems in the content are printed, and the
+// last good pages keep being served, so an editor can fix and save.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/site"
+	"familjeratt.example/portal/site/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "devserver:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	port := getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	addr := fl.String("addr", "127.0.0.1:"+port, "the address to listen on")
+	contentDir := fl.String("content", "content", "the content tree")
+	out := fl.String("out", "public", "the folder to build the site into")
+	chromeDir := fl.String("chrome", filepath.Join("site", "chrome"), "templates and assets to watch (empty: the built-in ones)")
+	if err := fl.Parse(args[1:]); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stdout, nil))
+
+	opts := site.Options{Content: os.DirFS(*contentDir), ContentDir: *contentDir, Out: *out, BaseURL: "http://" + *addr}
+	if *chromeDir != "" {
+		if _, err := os.Stat(filepath.Join(*chromeDir, "templates")); err == nil {
+			opts.Chrome = os.DirFS(*chromeDir)
+		} else {
+			*chromeDir = ""
+		}
+	}
+	api, forms, err := intake(ctx, getenv, logger)
+	if err != nil {
+		return err
+	}
+	opts.Forms = forms
+	b := site.NewBuilder(opts)
+	rebuild := func(changed []string) {
+		start := time.Now()
+		res, err := b.Rebuild(ctx, changed)
+		var probs content.Problems
+		switch {
+		case errors.As(err, &probs):
+			fmt.Fprintf(stdout, "%s\n%d problem(s) in the content; fix them and save\n", probs.Error(), len(probs))
+		case err != nil:
+			fmt.Fprintln(stdout, "build failed:", err)
+		}
+		if res != nil {
+			fmt.Fprintf(stdout, "rendered %d of %d pages in %s\n", res.Rendered, res.Pages, time.Since(start).Round(time.Microsecond))
+		}
+	}
+	rebuild(nil)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           server.NewHandler(*out, api, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Fprintf(stdout, "serving the site on http://%s/sv/ (and /en/); press Ctrl+C to stop\n", ln.Addr())
+
+	dirs := []string{*contentDir}
+	if *chromeDir != "" {
+		dirs = append(dirs, *chromeDir)
+	}
+	go func() {
+		err := watch(ctx, dirs, 100*time.Millisecond, func(changed []string) {
+			var rel []string
+			for _, c := range changed {
+				r, err := filepath.Rel(*contentDir, c)
+				if err != nil || strings.HasPrefix(r, "..") {
+					rel = append(rel, "") // outside the content tree: a template or asset
+					continue
+				}
+				rel = append(rel, filepath.ToSlash(r))
+			}
+			rebuild(rel)
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "not watching for changes:", err)
+		}
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+// watch calls onChange with the files changed under dirs, after quiet
+// seconds of debounce. Editors save in several steps (write a temporary
+// file, rename it over the old one), which arrive as a burst of events on
+// the same name; the debounce turns the burst into one rebuild.
+func watch(ctx context.Context, dirs []string, debounce time.Duration, onChange func([]string)) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	addTree := func(root string) error {
+		return filepath.WalkDir(root, func(name string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return w.Add(name)
+			}
+			return nil
+		})
+	}
+	for _, d := range dirs {
+		if err := addTree(d); err != nil {
+			return err
+		}
+	}
+	var (
+		pending = map[string]bool{}
+		timer   = time.NewTimer(time.Hour)
+	)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			return err
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if ignored(ev.Name) {
+				continue
+			}
+			if ev.Has(fsnotify.Create) {
+				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
+					addTree(ev.Name)
+				}
+			}
+			pending[ev.Name] = true
+			timer.Reset(debounce)
+		case <-timer.C:
+			changed := make([]string, 0, len(pending))
+			for name := range pending {
+				changed = append(changed, name)
+			}
+			clear(pending)
+			onChange(changed)
+		}
+	}
+}
+
+// ignored reports editors' temporary files, which come and go while
+// saving and are not content.
+func ignored(name string) bool {
+	base := filepath.Base(name)
+	return strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") ||
+		strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") ||
+		strings.HasSuffix(base, ".tmp") || base == "4913"
+}

@@ -1,0 +1,66 @@
+// Command sitegen builds the portal's static site from a content tree.
+//
+//	sitegen [-content content] [-out public] [-base-url https://…] [-drafts]
+//
+// It prints each problem in the content as file:line: what to fix, and
+// exits with status 1 if there is any.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/site"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errProblems) {
+			fmt.Fprintln(os.Stderr, "sitegen:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+var errProblems = errors.New("the content has problems")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	contentDir := fl.String("content", "content", "the content tree to build")
+	out := fl.String("out", "public", "the folder to write the site to")
+	baseURL := fl.String("base-url", getenv("BASE_URL"), "the address the site is published at (default: base_url in site.yaml)")
+	drafts := fl.Bool("drafts", false, "include draft pages")
+	if err := fl.Parse(args[1:]); err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := site.Build(ctx, site.Options{
+		Content:    os.DirFS(*contentDir),
+		ContentDir: *contentDir,
+		Out:        *out,
+		BaseURL:    *baseURL,
+		Drafts:     *drafts,
+		Forms:      forms(),
+	})
+	var probs content.Problems
+	if errors.As(err, &probs) {
+		fmt.Fprintln(stderr, probs.Error())
+		fmt.Fprintf(stderr, "%d problem(s): the site was not published\n", len(probs))
+		return errProblems
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "built %d pages (%d files) into %s in %s\n", res.Pages, res.Files, *out, time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,134 @@
+// Package site builds the portal's static website from a content tree.
+//
+// This comment is the editors' specification. It says what a content tree
+// holds, how each file becomes a page, and what every build checks. A build
+// reports each problem on its own line as
+//
+//	content/sv/samarbetssamtal/index.md:14: link to /sv/avtal/ goes nowhere: no page has that address
+//
+// that is, the file, the line, and what to fix. Any problem stops the build,
+// so nothing broken is ever published.
+//
+// # The content tree
+//
+//	content/
+//	  site.yaml               portal settings: base URL, "Exit this page" target, special pages
+//	  sv/…/*.md               Swedish pages
+//	  en/…/*.md               English pages
+//	  i18n/sv.yaml            interface texts: buttons, labels, form messages
+//	  i18n/en.yaml
+//	  offices/<id>.yaml       one file per family-law office
+//	  kommuner.tsv            Sweden's 290 municipalities and their kommunkod
+//	  uncrc/en.md, uncrc/sv.md  the official texts of the Convention on the Rights of the Child
+//	  uncrc/articles.yaml     our own headings and plain-language summaries of its 54 articles
+//
+// Package content reads and checks everything except the Markdown bodies;
+// this package renders the bodies and checks the site as a whole.
+//
+// # Pages
+//
+// Each Markdown file under sv/ or en/ is one page. Its path gives its
+// address: sv/samarbetssamtal/avtal.md is published at
+// /sv/samarbetssamtal/avtal/, and sv/samarbetssamtal/index.md at
+// /sv/samarbetssamtal/. File and folder names use only a–z, 0–9 and
+// hyphens (write "vald", not "våld"), so that addresses are easy to type.
+//
+// A page starts with front matter in YAML between two "---" lines:
+//
+//	---
+//	title: Samarbetssamtal
+//	description: Samtal för föräldrar som inte är överens om barnen. Gratis och frivilligt.
+//	order: 1
+//	---
+//	Brödtexten börjar här.
+//
+// The keys:
+//
+//	title        Required. The page's heading (its only h1) and the browser tab's title.
+//	description  Required. One or two sentences; search engines show it under the title.
+//	order        A number that sorts the page within its section; lower comes first.
+//	             Pages with the same order are sorted by title.
+//	draft        true keeps the page out of the build. Links to a draft are broken links.
+//	translation  The other language's version, when its address differs: the file's path
+//	             below the other language's folder, e.g. "samarbetssamtal/index.md"
+//	             in en/cooperation-talks/index.md. Without it, the page's translation is the
+//	             file at the same path in the other language. Set it on one side or on both;
+//	             if both, they must point at each other.
+//	layout       How the page is laid out: "page" (the default), "home" (the start page),
+//	             "offices" (lists the offices and municipalities below the text, and each
+//	             office gets its own page below this page's address), "uncrc" (lists the 54
+//	             articles of the convention below the text, and each article gets its own
+//	             page below this page's address).
+//	exit         true shows the "Exit this page" button, for pages a parent at risk may
+//	             need to leave quickly.
+//	nav          false leaves the page out of the section navigation (it is still
+//	             published and may be linked to).
+//
+// Any other key is a problem: a typo must not pass silently.
+//
+// Every page needs its translation. A page without one is a problem.
+//
+// # Writing the body
+//
+// The body is Markdown as in CommonMark, plus tables, footnotes and smart
+// punctuation: "..." becomes ”…” in Swedish and “…” in English, and "--"
+// becomes a dash. HTML in the body is not allowed.
+//
+// The title is the page's h1, so the body's headings start at ## and go down
+// one level at a time: ### only under ##, never ## straight to ####. Each
+// heading gets an address of its own, made from its text with å and ä turned
+// into a and ö into o: "## Hur går det till?" can be linked to as
+// #hur-gar-det-till. Clicking a heading copies nothing; it links to itself, so
+// a parent can share a link to that part of the page.
+//
+// Links:
+//
+//	[Avtal](/sv/samarbetssamtal/avtal/)              another page: its address from the site's root
+//	[Avtal](/sv/samarbetssamtal/avtal/#godkannande) a heading on another page
+//	[nedan](#hur-gar-det-till)                       a heading on the same page
+//	[Kvinnofridslinjen](https://kvinnofridslinjen.se/) another website
+//	[020-50 50 50](tel:020505050), [mejla](mailto:x@y.se)
+//
+// Every link to this site is checked: the page must exist (and not be a
+// draft), and so must the heading. Write addresses from the root, starting
+// with /sv/ or /en/; relative addresses like ../avtal/ are a problem. Every
+// image needs alt text that says what it shows: ![Karta över Malmö](…).
+//
+// Swedish pages are measured for readability with LIX (words per sentence
+// plus the share of words longer than six letters). A Swedish page whose LIX
+// is over 40 is a problem: use shorter sentences and shorter words.
+//
+// # Generated pages
+//
+// Besides the Markdown pages, the build makes:
+//
+//   - a page for each office, below the page whose layout is "offices";
+//   - a page for each article of the convention, below the page whose layout is "uncrc";
+//   - the application forms, at the addresses their definitions give (/sv/anmalan/ and /en/apply/);
+//   - /404.html in both languages, /sitemap.xml with each page's translation, /robots.txt,
+//     the favicon, and /_headers with the security headers for static hosting.
+//
+// The generated pages take their text from the data files and from i18n/.
+// They are checked like the others.
+//
+// # Offices
+//
+// Each family-law office has a file offices/<id>.yaml; the id (the file name)
+// appears in its address and in the intake function's inbox folders. The keys
+// are documented on [content.Office]. The checks: every kommunkod must be in
+// kommuner.tsv, no municipality may be served by two offices, and e-mail
+// addresses, phone numbers and web addresses must be well formed.
+//
+// # Interface texts
+//
+// i18n/sv.yaml and i18n/en.yaml hold the texts of buttons, labels and
+// messages, as nested keys. A key in one file must be in the other, with the
+// same {placeholders}.
+//
+// # Output
+//
+// The build writes the site to a folder (public/ by default). The same
+// content always gives byte-identical output. CSS and JavaScript files carry
+// a fingerprint of their content in their names, so browsers may cache them
+// for a year. HTML is minified.
+package site

@@ -1,0 +1,441 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"familjeratt.example/portal/content"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// basePages are the pages every test tree has: the ones site.yaml links
+// to, and the convention's index, so articles get pages.
+var basePages = map[string]string{
+	"sv/index.md":                     "---\ntitle: Start\ndescription: Start.\nlayout: home\n---\nVälkommen.\n",
+	"en/index.md":                     "---\ntitle: Home\ndescription: Home.\nlayout: home\n---\nWelcome.\n",
+	"sv/familjeratt/index.md":         "---\ntitle: Hitta din familjerätt\ndescription: Kontor.\nlayout: offices\n---\nHär är kontoren.\n",
+	"en/family-law-offices/index.md":  "---\ntitle: Find your office\ndescription: Offices.\nlayout: offices\ntranslation: familjeratt/index.md\n---\nThe offices.\n",
+	"sv/vald/index.md":                "---\ntitle: Våld\ndescription: Hjälp.\nexit: true\n---\nRing 112.\n",
+	"en/violence/index.md":            "---\ntitle: Violence\ndescription: Help.\nexit: true\ntranslation: vald/index.md\n---\nCall 112.\n",
+	"sv/vald/sakrare-pa-natet.md":     "---\ntitle: Säkrare på nätet\ndescription: Nätet.\nexit: true\n---\nText.\n",
+	"en/violence/stay-safe-online.md": "---\ntitle: Stay safe online\ndescription: Online.\nexit: true\ntranslation: vald/sakrare-pa-natet.md\n---\nText.\n",
+	"sv/personuppgifter.md":           "---\ntitle: Personuppgifter\ndescription: Data.\nnav: false\n---\nText.\n",
+	"en/privacy.md":                   "---\ntitle: Privacy\ndescription: Data.\nnav: false\ntranslation: personuppgifter.md\n---\nText.\n",
+	"sv/tillganglighet.md":            "---\ntitle: Tillgänglighet\ndescription: A11y.\nnav: false\n---\nText.\n",
+	"en/accessibility.md":             "---\ntitle: Accessibility\ndescription: A11y.\nnav: false\ntranslation: tillganglighet.md\n---\nText.\n",
+	"sv/barnkonventionen/index.md":    "---\ntitle: Barnkonventionen\ndescription: Barnets rättigheter.\nlayout: uncrc\n---\nOm konventionen.\n",
+	"en/uncrc/index.md":               "---\ntitle: The UNCRC\ndescription: Rights.\nlayout: uncrc\ntranslation: barnkonventionen/index.md\n---\nAbout it.\n",
+}
+
+// testContent returns the committed content's data files with the base
+// pages and the given pages; an empty text deletes a page.
+func testContent(t testing.TB, pages map[string]string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(content.Files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasPrefix(name, "sv/") || strings.HasPrefix(name, "en/") {
+			return nil
+		}
+		data, err := fs.ReadFile(content.Files, name)
+		m[name] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range []map[string]string{basePages, pages} {
+		for name, text := range set {
+			if text == "" {
+				delete(m, name)
+				continue
+			}
+			m[name] = &fstest.MapFile{Data: []byte(text)}
+		}
+	}
+	return m
+}
+
+func build(t testing.TB, fsys fs.FS) (string, error) {
+	t.Helper()
+	out := t.TempDir()
+	_, err := Build(context.Background(), Options{Content: fsys, ContentDir: "content", Out: out})
+	return out, err
+}
+
+// richPage uses every Markdown feature the portal supports.
+const richPage = `---
+title: Hur går det till?
+description: Så går samtalen till.
+order: 1
+---
+Ni träffas "först" var för sig -- sedan tillsammans.[^1]
+
+## Våld och hot
+
+Säg till om det finns våld. Läs [längre ner](#fragor-och-svar) eller om [avtal](/sv/avtal/#sa-gor-ni).
+
+## Frågor och svar
+
+### Kostar det något?
+
+Nej.
+
+| Steg | Tid |
+|---|---|
+| Brev | 14 dagar |
+
+## Frågor och svar
+
+Samma rubrik en gång till får en egen adress.
+
+[^1]: Enligt kommunens rutin.
+`
+
+var hashRE = regexp.MustCompile(`\.[0-9a-f]{10}\.(css|js)`)
+
+func TestGolden(t *testing.T) {
+	fsys := testContent(t, map[string]string{
+		"sv/hur.md":        richPage,
+		"en/how.md":        "---\ntitle: How it works\ndescription: How.\ntranslation: hur.md\n---\nYou meet \"first\" alone -- then together.\n\n## It's free\n\nYes.\n",
+		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
+		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\n## How\n\nWrite.\n",
+	})
+	out, err := build(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{
+		"sv/hur/index.html", "en/how/index.html", "sv/familjeratt/torsas/index.html",
+		"en/family-law-offices/index.html", "sv/barnkonventionen/artikel-12/index.html",
+		"en/uncrc/article-3/index.html", "404.html", "sitemap.xml", "robots.txt", "_headers",
+	} {
+		got, err := os.ReadFile(filepath.Join(out, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Fingerprints change with every edit to the CSS or script; the
+		// golden files are about the pages.
+		got = hashRE.ReplaceAll(got, []byte(".HASH.$1"))
+		golden := filepath.Join("testdata", "golden", strings.ReplaceAll(file, "/", "_"))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./site -update to create it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s; if the change is intended, run go test ./site -update and review the diff\n%s",
+				file, golden, firstDiff(got, want))
+		}
+	}
+}
+
+func firstDiff(got, want []byte) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(0, i-80)
+	return "got:  …" + string(got[from:min(len(got), i+80)]) + "…\nwant: …" + string(want[from:min(len(want), i+80)]) + "…"
+}
+
+func TestRendering(t *testing.T) {
+	out, err := build(t, testContent(t, map[string]string{
+		"sv/hur.md":        richPage,
+		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou meet \"first\".\n",
+		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
+		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, _ := os.ReadFile(filepath.Join(out, "sv/hur/index.html"))
+	en, _ := os.ReadFile(filepath.Join(out, "en/how/index.html"))
+	for _, tt := range []struct {
+		name string
+		page []byte
+		want string
+	}{
+		{"Swedish heading id keeps å/ä/ö as letters", sv, `<h2 id="vald-och-hot"><a class="self-link" href="#vald-och-hot">Våld och hot</a></h2>`},
+		{"a repeated heading gets its own id", sv, `<h2 id="fragor-och-svar-2">`},
+		{"Swedish quotation marks", sv, "”först”"},
+		{"English quotation marks", en, "“first”"},
+		{"dash", sv, "–"},
+		{"footnote", sv, `<a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a>`},
+		{"table without style attributes", sv, "<table>"},
+		{"language switch to the translation", sv, `href="/en/how/" hreflang="en" lang="en">In English</a>`},
+		{"meta description", sv, `<meta name="description" content="Så går samtalen till.">`},
+		{"canonical link", sv, `<link rel="canonical" href="https://familjeratt.example/sv/hur/">`},
+		{"lang attribute", en, `<html lang="en"`},
+		{"breadcrumbs", sv, `<ol><li><a href="/sv/">Startsida</a></li></ol>`},
+		{"section navigation marks the page", sv, `<a href="/sv/hur/" aria-current="page">Hur går det till?</a>`},
+		{"footer links the accessibility statement", sv, `<a href="/sv/tillganglighet/">Tillgänglighet</a>`},
+	} {
+		if !bytes.Contains(tt.page, []byte(tt.want)) {
+			t.Errorf("%s: page lacks %q", tt.name, tt.want)
+		}
+	}
+	for _, bad := range []string{"style=", "<script>", "\n\n"} {
+		if bytes.Contains(sv, []byte(bad)) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	vald, _ := os.ReadFile(filepath.Join(out, "sv/vald/index.html"))
+	if !bytes.Contains(vald, []byte(`class="exit-this-page__button" href="https://www.smhi.se/"`)) {
+		t.Errorf("a page with exit: true lacks the Exit this page button")
+	}
+	if bytes.Contains(sv, []byte("exit-this-page")) {
+		t.Errorf("a page without exit: true has the Exit this page button")
+	}
+	root, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	home, _ := os.ReadFile(filepath.Join(out, "sv/index.html"))
+	if !bytes.Equal(root, home) {
+		t.Errorf("/index.html is not the Swedish start page")
+	}
+}
+
+func TestProblems(t *testing.T) {
+	page := func(body string) string { return "---\ntitle: Sida\ndescription: D.\n---\n" + body }
+	en := "---\ntitle: Page\ndescription: D.\ntranslation: sida.md\n---\nText.\n"
+	tests := []struct {
+		name  string
+		pages map[string]string
+		want  []string
+	}{
+		{"broken link", map[string]string{"sv/sida.md": page("Hej.\n\nSe [avtal](/sv/avtl/).\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:7: the link to /sv/avtl/ goes nowhere: no page has that address"}},
+		{"broken anchor on another page", map[string]string{"sv/sida.md": page("Se [våld](/sv/vald/#ring).\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: the link to /sv/vald/#ring goes nowhere: that page has no heading with the address #ring"}},
+		{"broken anchor on the same page", map[string]string{"sv/sida.md": page("## Hur gör jag?\n\nSe [ovan](#hur-gor-ja).\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:7: the link to /sv/sida/#hur-gor-ja goes nowhere: this page has no heading with the address #hur-gor-ja; did you mean #hur-gor-jag?"}},
+		{"link to a draft", map[string]string{"sv/sida.md": page("[Ny](/sv/ny/)\n"), "en/page.md": en,
+			"sv/ny.md": "---\ntitle: Ny\ndescription: D.\ndraft: true\n---\n", "en/new.md": "---\ntitle: New\ndescription: D.\ndraft: true\ntranslation: ny.md\n---\n"},
+			[]string{"content/sv/sida.md:5: the link to /sv/ny/ goes to a draft (sv/ny.md): it is not published"}},
+		{"relative link", map[string]string{"sv/sida.md": page("[Avtal](../avtal/)\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: ../avtal/: write addresses on this site from the root"}},
+		{"missing trailing slash", map[string]string{"sv/sida.md": page("[Våld](/sv/vald)\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: /sv/vald: end the address with a slash: /sv/vald/"}},
+		{"unencrypted link", map[string]string{"sv/sida.md": page("[SMHI](http://www.smhi.se/)\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: http://www.smhi.se/: link with https://"}},
+		{"image without alt text", map[string]string{"sv/sida.md": page("Text.\n\n![](/media/karta.png)\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:7: the image /media/karta.png has no alt text"}},
+		{"image from another site", map[string]string{"sv/sida.md": page("![Karta](https://maps.example/k.png)\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: https://maps.example/k.png: images must be stored on this site"}},
+		{"raw HTML", map[string]string{"sv/sida.md": page("Text.\n\n<div>hej</div>\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:7: HTML is not allowed in pages: write it in Markdown"}},
+		{"second h1", map[string]string{"sv/sida.md": page("# Rubrik\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: a heading with a single # is a second h1"}},
+		{"skipped heading level", map[string]string{"sv/sida.md": page("## Två\n\n#### Fyra\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:7: this heading skips a level: #### comes right after ##; use ### here"}},
+		{"heading level skipped from the title", map[string]string{"sv/sida.md": page("### Tre\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: this heading skips a level: ### comes right after the title; use ## here"}},
+		{"unknown front matter key", map[string]string{"sv/sida.md": "---\ntitle: Sida\ndescription: D.\nordning: 2\n---\n", "en/page.md": en},
+			[]string{`content/sv/sida.md:4: unknown key "ordning"`}},
+		{"missing translation", map[string]string{"sv/sida.md": page("Text.\n")},
+			[]string{"content/sv/sida.md:1: this page has no English version: add en/sida.md, or name it with translation:"}},
+		{"translation names a missing file", map[string]string{"sv/sida.md": page("Text.\n"), "en/page.md": strings.Replace(en, "sida.md", "sidan.md", 1)},
+			[]string{"content/en/page.md:4: translation: sv/sidan.md does not exist"}},
+		{"duplicate address", map[string]string{"sv/sida.md": page("A.\n"), "sv/sida/index.md": page("B.\n"), "en/page.md": en},
+			[]string{"content/sv/sida/index.md:1: the address /sv/sida/ is taken by sv/sida.md too"}},
+		{"bad tel link", map[string]string{"sv/sida.md": page("[Ring](tel:020-505050)\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: tel:020-505050: write the number's digits only, like tel:020505050"}},
+		{"bad mailto link", map[string]string{"sv/sida.md": page("[Mejla](mailto:nobody)\n"), "en/page.md": en},
+			[]string{`content/sv/sida.md:5: mailto:nobody: "nobody" is not an e-mail address`}},
+		{"LIX too high", map[string]string{"sv/sida.md": page(strings.Repeat("Socialnämndens handläggningsrutiner avseende samarbetssamtalsverksamheten förutsätter vårdnadshavarnas medverkan, överenskommelser beträffande umgängesarrangemang, dokumentationsskyldigheter samt sekretessbestämmelsernas tillämpning. ", 2) + "\n"), "en/page.md": en},
+			[]string{"content/sv/sida.md:5: LIX is 1"}},
+		{"settings link to a missing page", map[string]string{"sv/personuppgifter.md": "", "en/privacy.md": ""},
+			[]string{"content/site.yaml: links.privacy.sv: no page has the address /sv/personuppgifter/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := build(t, testContent(t, tt.pages))
+			var probs content.Problems
+			if !errors.As(err, &probs) {
+				t.Fatalf("got %v, want problems", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains("\n"+probs.Error(), "\n"+w) {
+					t.Errorf("want a problem starting %q; got:\n%s", w, probs.Error())
+				}
+			}
+		})
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Våld i nära relationer":   "vald-i-nara-relationer",
+		"Hur går det till?":        "hur-gar-det-till",
+		"Öppettider & telefon":     "oppettider-telefon",
+		"  Artikel 12 – barnet ":   "artikel-12-barnet",
+		"Café":                     "cafe",
+		"???":                      "",
+		"FN:s barnkonvention":      "fn-s-barnkonvention",
+		"Umgängesstöd (6 kap. FB)": "umgangesstod-6-kap-fb",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q): got %q, want %q", in, got, want)
+		}
+	}
+	ids := newHeadingIDs()
+	var got []string
+	for _, h := range []string{"Frågor", "Frågor", "Frågor", "main", "???"} {
+		got = append(got, string(ids.Generate([]byte(h), 0)))
+	}
+	if want := "fragor fragor-2 fragor-3 main-2 avsnitt"; strings.Join(got, " ") != want {
+		t.Errorf("ids: got %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+func TestLIX(t *testing.T) {
+	tests := []struct {
+		text string
+		want float64
+	}{
+		// 24 words, 4 sentences, 4 long (bestämmer ×4): 6 + 100·4/24.
+		{strings.Repeat("Ni bestämmer själva vad ni gör. ", 4), 6 + 100*4/24.0},
+		// 20 words, 5 sentences, 10 long (samarbetssamtal, frivilliga): 4 + 50.
+		{strings.Repeat("Samarbetssamtal är alltid frivilliga. ", 5), 54},
+		// "t.ex." and "2.5" do not end sentences: 7 words each, no long ones.
+		{strings.Repeat("Ta t.ex. med 2.5 kilo äpplen! ", 3), 7},
+		// A heading or list item ends a sentence without a full stop.
+		{strings.Repeat("Tre korta ord\n", 7), 3},
+		// Too short to measure.
+		{"Samarbetssamtal!", 0},
+	}
+	for _, tt := range tests {
+		var c lixCounter
+		for _, block := range strings.Split(tt.text, "\n") {
+			c.Text(block, 1)
+			c.EndBlock()
+		}
+		if got := c.LIX(); got < tt.want-0.01 || got > tt.want+0.01 {
+			t.Errorf("LIX(%q): got %.2f, want %.2f", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestByteIdentical builds the same content twice: the output must not
+// differ by a byte, or caches and reviews of the output are worthless.
+func TestByteIdentical(t *testing.T) {
+	fsys := testContent(t, map[string]string{"sv/hur.md": richPage,
+		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou.\n",
+		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
+		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n"})
+	a, err := build(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := build(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	err = filepath.WalkDir(a, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(a, name)
+		x, _ := os.ReadFile(name)
+		y, err := os.ReadFile(filepath.Join(b, rel))
+		if err != nil || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two builds of the same content", rel)
+		}
+		files++
+		return nil
+	})
+	if err != nil || files < 100 {
+		t.Fatalf("compared %d files (%v)", files, err)
+	}
+}
+
+func TestRebuild(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, testContent(t, map[string]string{"sv/hur.md": richPage,
+		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou.\n",
+		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
+		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n"})); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	b := NewBuilder(Options{Content: os.DirFS(dir), Out: out})
+	ctx := context.Background()
+	full, err := b.Build(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(name, old, new string) {
+		t.Helper()
+		data, _ := os.ReadFile(filepath.Join(dir, name))
+		if !bytes.Contains(data, []byte(old)) {
+			t.Fatalf("%s lacks %q", name, old)
+		}
+		os.WriteFile(filepath.Join(dir, name), bytes.Replace(data, []byte(old), []byte(new), 1), 0o644)
+	}
+
+	edit("sv/hur.md", "Nej.", "Nej, det är gratis.")
+	res, err := b.Rebuild(ctx, []string{"sv/hur.md"})
+	if err != nil || res.Rendered != 1 {
+		t.Fatalf("body edit: rendered %v pages (%v), want 1", res, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "sv/hur/index.html")); !bytes.Contains(got, []byte("Nej, det är gratis.")) {
+		t.Errorf("the edited text is not in the page")
+	}
+
+	edit("sv/hur.md", "[avtal](/sv/avtal/#sa-gor-ni)", "[avtal](/sv/avtal/#sa-gor-vi)")
+	if _, err := b.Rebuild(ctx, []string{"sv/hur.md"}); err == nil || !strings.Contains(err.Error(), "#sa-gor-vi goes nowhere") {
+		t.Errorf("a broken anchor added by an edit: got %v", err)
+	}
+	edit("sv/hur.md", "#sa-gor-vi", "#sa-gor-ni")
+
+	edit("sv/hur.md", "title: Hur går det till?", "title: Så går det till")
+	res, err = b.Rebuild(ctx, []string{"sv/hur.md"})
+	if err != nil || res.Rendered != full.Pages {
+		t.Fatalf("title edit: rendered %d of %d pages (%v): a new title changes other pages' navigation", res.Rendered, full.Pages, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "sv/avtal/index.html")); !bytes.Contains(got, []byte("Så går det till")) {
+		t.Errorf("another page's navigation lacks the new title")
+	}
+
+	os.Remove(filepath.Join(dir, "sv/avtal.md"))
+	os.Remove(filepath.Join(dir, "en/agreements.md"))
+	edit("sv/hur.md", "[avtal](/sv/avtal/#sa-gor-ni)", "avtal")
+	if _, err := b.Rebuild(ctx, []string{"sv/avtal.md", "en/agreements.md", "sv/hur.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sv/avtal/index.html")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a deleted page is still in the output (%v)", err)
+	}
+}
+
+func TestRefusesForeignOutputFolder(t *testing.T) {
+	out := t.TempDir()
+	os.WriteFile(filepath.Join(out, "thesis.docx"), []byte("precious"), 0o644)
+	_, err := Build(context.Background(), Options{Content: testContent(t, nil), Out: out})
+	if err == nil || !strings.Contains(err.Error(), "not made by this generator") {
+		t.Fatalf("got %v, want a refusal", err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "thesis.docx")); string(data) != "precious" {
+		t.Errorf("a file in the folder was touched")
+	}
+}
