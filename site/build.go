@@ -42,8 +42,9 @@ type Form interface {
 	// Path is the form page's address in lang.
 	Path(lang content.Lang) string
 	// Page returns the empty form's page in lang: its layout, title,
-	// description and the layout's data. The build adds the rest.
-	Page(lang content.Lang) (layout string, page *chrome.Page, err error)
+	// description and the layout's data, from the content being built.
+	// The build adds the rest.
+	Page(data *content.Data, lang content.Lang) (layout string, page *chrome.Page, err error)
 }
 
 // Result says what a build did.

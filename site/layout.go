@@ -268,7 +268,7 @@ func (b *Builder) addFormPages() {
 	for _, f := range b.opts.Forms {
 		var pair [2]*page
 		for i, lang := range content.Langs {
-			layout, cp, err := f.Page(lang)
+			layout, cp, err := f.Page(b.data, lang)
 			if err != nil {
 				b.siteErr = append(b.siteErr, content.Problem{File: f.Path(lang), Msg: err.Error()})
 				continue

@@ -71,12 +71,14 @@ func (r *pageRenderer) render(p *page) error {
 	case kindArticle:
 		cp.Data = b.articleData(p)
 	case kindForm:
-		l, fp, err := p.form.Page(p.lang)
+		l, fp, err := p.form.Page(b.data, p.lang)
 		if err != nil {
 			return err
 		}
 		layout = l
-		cp.Body, cp.Data, cp.Exit = fp.Body, fp.Data, fp.Exit
+		cp.Body, cp.Data, cp.Exit, cp.TranslationForm = fp.Body, fp.Data, fp.Exit, fp.TranslationForm
+		// A form is a task: nothing beside it to wander off to.
+		cp.SectionNav = ""
 	case kindNotFound:
 		cp.Canonical, cp.NoIndex, cp.FooterNav = "", true, b.footer[content.SV]
 	}
@@ -124,8 +126,12 @@ func (r *pageRenderer) scanIDs(p *page, html []byte) idSet {
 		}
 		id := rest[:j]
 		if seen[string(id)] {
+			fix := "rename a heading"
+			if p.src == nil {
+				fix = "the template or form definition that makes the page must change"
+			}
 			p.probs = append(p.probs, content.Problem{File: p.name(), Line: lineOf(p), Msg: fmt.Sprintf(
-				"the id %q is on the page twice: rename a heading", id)})
+				"the id %q is on the page twice: %s", id, fix)})
 		} else {
 			seen[string(id)] = true
 			r.ids.Write(id)

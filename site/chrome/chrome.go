@@ -235,9 +235,18 @@ var funcs = template.FuncMap{
 		return t.In(lang)
 	},
 	"add": func(a, b int) int { return a + b },
+	// pair passes two values to a template: usually the page, for its
+	// texts, and the part being rendered.
+	"pair": func(a *Page, b any) Pair { return Pair{A: a, B: b} },
 	"contactData": func(p *Page, o *content.Office) contactData {
 		return contactData{Page: p, Office: o}
 	},
+}
+
+// Pair is two values for a template; see the "pair" function.
+type Pair struct {
+	A *Page
+	B any
 }
 
 // contactData is what the "contact" template needs: the page, for its

@@ -66,14 +66,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			*chromeDir = ""
 		}
 	}
-	api, forms, err := intake(ctx, getenv, logger)
-	if err != nil {
-		return err
-	}
-	opts.Forms = forms
+	opts.Forms = forms()
+	api := &liveIntake{getenv: getenv, logger: slog.New(slog.NewJSONHandler(stdout, nil)), content: opts.Content, chromeFS: opts.Chrome}
 	b := site.NewBuilder(opts)
 	rebuild := func(changed []string) {
 		start := time.Now()
+		if err := api.reload(); err != nil {
+			fmt.Fprintln(stdout, "the intake function keeps its last good version:", err)
+		}
 		res, err := b.Rebuild(ctx, changed)
 		var probs content.Problems
 		switch {

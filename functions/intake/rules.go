@@ -1,0 +1,60 @@
+package intake
+
+import (
+	"errors"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/form"
+)
+
+// newValidator returns the validator for the intake forms: the engine's
+// general rules and ours. today gives the day of the application, for
+// the children's ages and for personnummer in the future.
+func newValidator(dir *content.Directory, today func() time.Time) *validator.Validate {
+	v := form.NewValidator()
+	pnr := func(want error) validator.Func {
+		// Each of the three rules reports one way a personnummer can be
+		// wrong, so the parent gets the message that fits: the rules run
+		// in order, and each passes what an earlier one already refused.
+		return func(fl validator.FieldLevel) bool {
+			_, err := ParsePersonalNumber(fl.Field().String(), today())
+			switch {
+			case err == nil:
+				return true
+			case errors.Is(err, ErrPersonalNumberFormat):
+				return want != ErrPersonalNumberFormat
+			case errors.Is(err, ErrPersonalNumberDate):
+				return want != ErrPersonalNumberDate
+			default:
+				return want != ErrPersonalNumberChecksum
+			}
+		}
+	}
+	rules := map[string]validator.Func{
+		"pnrformat":   pnr(ErrPersonalNumberFormat),
+		"pnrdate":     pnr(ErrPersonalNumberDate),
+		"pnrchecksum": pnr(ErrPersonalNumberChecksum),
+		"under18": func(fl validator.FieldLevel) bool {
+			pn, err := ParsePersonalNumber(fl.Field().String(), today())
+			return err != nil || pn.AgeOn(today()) < 18
+		},
+		"phone":     func(fl validator.FieldLevel) bool { return ValidPhone(fl.Field().String()) },
+		"postcode":  func(fl validator.FieldLevel) bool { return ValidPostalCode(fl.Field().String()) },
+		"email254":  func(fl validator.FieldLevel) bool { return ValidEmail(fl.Field().String()) },
+		"courtcase": func(fl validator.FieldLevel) bool { return ValidCourtCaseNumber(fl.Field().String()) },
+		"reference": func(fl validator.FieldLevel) bool { _, err := ParseReference(fl.Field().String()); return err == nil },
+		"municipality": func(fl validator.FieldLevel) bool {
+			_, ok := dir.Municipality(fl.Field().String())
+			return ok
+		},
+	}
+	for tag, fn := range rules {
+		if err := v.RegisterValidation(tag, fn); err != nil {
+			panic(err)
+		}
+	}
+	return v
+}
