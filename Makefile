@@ -1,37 +1,80 @@
 # The two commands a new developer needs: `make run` and `make test`.
-# Everything else is listed by `make help`.
+# `make help` lists the rest.
 
 SHELL := /bin/bash
 GO ?= go
 PORT ?= 8080
 export PORT
 
-.PHONY: help run site test test-go check-format vet bench clean
+# Pinned versions of what the tests install (see also package-lock.json files).
+BROWSER_DIR := site/browsertest
+AUDIT_DIR   := site/browsertest/audit
+
+.PHONY: help run site test deps deps-apt deps-npm check-format vet test-go bench \
+        audit package deploy publish-site open-inbox send-test-application clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
 
-run: ## build the site and serve it on http://127.0.0.1:$(PORT) with the intake function under /api/
+run: ## build the site and serve it on http://127.0.0.1:$(PORT), with the intake function under /api/
 	$(GO) run ./site/cmd/devserver
 
 site: ## build the site into public/
 	$(GO) run ./site/cmd/sitegen -content content -out public
 
-test: check-format vet test-go ## everything: formatting, vet, and all tests
+test: deps check-format vet test-go ## everything: installs what the tests need, then formatting, vet and all tests
+
+deps: deps-apt deps-npm ## install what the tests need: Debian's chromium, pinned npm packages
+	$(GO) mod download
+
+deps-apt:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+	@if ! command -v openssl >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q openssl; \
+	fi
+
+deps-npm:
+	@if [ -f $(BROWSER_DIR)/package-lock.json ]; then \
+		cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error; \
+	fi
 
 check-format: ## fail if any Go file is not gofmt-formatted
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet: ## go vet
 	$(GO) vet ./...
 
-test-go: ## the Go tests
-	$(GO) test -count=1 ./...
+test-go: ## the Go tests, browser tests included
+	$(GO) test -count=1 -timeout 30m ./...
 
 bench: ## benchmarks: prints figures next to their targets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./site/cmd/sitebench
 
+audit: deps-apt site ## Lighthouse scores for key pages in both languages
+	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	$(GO) run ./site/browsertest/cmd/audit
+
+package: ## build the Lambda zip reproducibly into build/out/
+	$(GO) run ./build/cmd/package -out build/out
+
+deploy: package ## deploy the stack with AWS SAM (see README: Running in production)
+	sam deploy --template-file build/template.yaml $(SAM_FLAGS)
+
+publish-site: site ## upload public/ to S3 with cache headers and invalidate CloudFront
+	./build/publish-site.sh
+
+open-inbox: ## decrypt and print the local inbox with the demo offices' development keys
+	$(GO) run ./functions/cmd/openinbox
+
+send-test-application: ## send a test application to an office: make send-test-application OFFICE=torsas
+	$(GO) run ./functions/cmd/sendtest -office "$(OFFICE)"
+
 clean: ## remove what builds and runs leave behind
-	rm -rf public var
+	rm -rf public var build/out screenshots

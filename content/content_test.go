@@ -378,3 +378,28 @@ func assertProblems(t *testing.T, err error, want []string) {
 		}
 	}
 }
+
+func TestHasControl(t *testing.T) {
+	tests := []struct {
+		in              string
+		line, multiline bool
+	}{
+		{"Anna Lindqvist", false, false},
+		{"Ring\nefter tio", true, false},
+		{"tab\there", true, false},
+		{"nul\x00", true, true},
+		{"bell\a", true, true},
+		{"line\u2028separator", true, true},
+		{"\ufeffBOM", true, true},
+		{"del\x7f", true, true},
+		{"Åsa Öberg-Ärlig", false, false},
+	}
+	for _, tt := range tests {
+		if got := HasControl(tt.in, false); got != tt.line {
+			t.Errorf("HasControl(%q, false): got %v, want %v", tt.in, got, tt.line)
+		}
+		if got := HasControl(tt.in, true); got != tt.multiline {
+			t.Errorf("HasControl(%q, true): got %v, want %v", tt.in, got, tt.multiline)
+		}
+	}
+}

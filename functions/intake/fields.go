@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"familjeratt.example/portal/content"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -75,7 +76,7 @@ func ValidEmail(s string) bool {
 		return false
 	}
 	local, domain, _ := strings.Cut(s, "@")
-	if local == "" || len(local) > 64 || HasControlChars(local, false) || strings.IndexFunc(local, unicode.IsSpace) >= 0 {
+	if local == "" || len(local) > 64 || content.HasControl(local, false) || strings.IndexFunc(local, unicode.IsSpace) >= 0 {
 		return false
 	}
 	labels := strings.Split(domain, ".")
@@ -156,22 +157,4 @@ func courtCaseLetter(r rune) bool {
 		return true
 	}
 	return strings.ContainsRune("ÅÄÖåäö", r)
-}
-
-// HasControlChars reports whether s contains a Unicode control character
-// (category Cc), a line or paragraph separator (U+2028, U+2029) or a
-// byte-order mark / zero-width no-break space (U+FEFF). These break log
-// lines, CSV exports and layouts, or hide text. With multiline true, "\n",
-// "\r" and "\t" are allowed, for free-text fields. Invalid UTF-8 is not
-// reported; check utf8.ValidString separately.
-func HasControlChars(s string, multiline bool) bool {
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.Is(unicode.Cc, r) || r == '\u2028' || r == '\u2029' || r == '\uFEFF' {
-			return true
-		}
-	}
-	return false
 }
