@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"familjeratt.example/portal/content"
 )
@@ -437,5 +438,31 @@ func TestRefusesForeignOutputFolder(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(out, "thesis.docx")); string(data) != "precious" {
 		t.Errorf("a file in the folder was touched")
+	}
+}
+
+// TestUnchangedFilesKeepTheirTime rebuilds into the same folder: files
+// whose bytes did not change are not rewritten, so a sync to S3 uploads
+// only what changed.
+func TestUnchangedFilesKeepTheirTime(t *testing.T) {
+	fsys := testContent(t, nil)
+	out := t.TempDir()
+	if _, err := Build(context.Background(), Options{Content: fsys, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(out, "sv", "vald", "index.html")
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(page, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), Options{Content: fsys, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.ModTime().Equal(old) {
+		t.Errorf("an unchanged page was rewritten: its time went from %v to %v", old, info.ModTime())
 	}
 }
