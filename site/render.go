@@ -181,9 +181,27 @@ func (r *pageRenderer) markdown(p *page, cp *chrome.Page) error {
 	if err := r.bodyW.Flush(); err != nil {
 		return err
 	}
-	cp.Body = template.HTML(r.body.String())
+	html := r.body.String()
+	if !strings.Contains(html, "<pre") {
+		// goldmark ends every block with a line break; between blocks it
+		// is only bytes. Inside a paragraph a line break is a space, so
+		// only those after block tags go.
+		html = blockBreaks.Replace(html)
+	}
+	cp.Body = template.HTML(html)
 	return nil
 }
+
+var blockBreaks = func() *strings.Replacer {
+	var pairs []string
+	for _, tag := range []string{"p", "li", "ul", "ol", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "blockquote", "div", "dl", "dt", "dd"} {
+		pairs = append(pairs, "</"+tag+">\n", "</"+tag+">")
+	}
+	for _, tag := range []string{"ul", "ol", "li", "table", "thead", "tbody", "tr", "blockquote", "hr", "dl"} {
+		pairs = append(pairs, "<"+tag+">\n", "<"+tag+">")
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // line returns the file line of a byte offset in the body.
 func (r *pageRenderer) line(p *page, offset int) int {
