@@ -130,6 +130,10 @@ func TestValidEmail(t *testing.T) {
 		{"anna@example.se ", false},                     // trailing space
 		{"an\u00a0na@example.se", false},                // no-break space
 		{"an\x01na@example.se", false},                  // control character
+		{"\ufeffanna@example.se", false},                // BOM: net/mail accepts it
+		{"an\u2028na@example.se", false},                // line separator
+		{"an\u0085na@example.se", false},                // NEL, a C1 control
+		{"an\u3000na@example.se", false},                // ideographic space
 		{"anna\n@example.se", false},                    // newline
 		{"anna@example.se\r\nBcc: x@example.se", false}, // header injection
 		{".anna@example.se", false},
