@@ -1,11 +1,21 @@
 package content
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io/fs"
+	"math/big"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // TestLoadCommitted checks the content tree as committed: it is what the
@@ -30,6 +40,16 @@ func TestLoadCommitted(t *testing.T) {
 	for _, o := range d.Directory.Offices {
 		if !strings.HasSuffix(o.Intake.Inbox, "@familjeratt.example") {
 			t.Errorf("%s: inbox %q must be a placeholder under familjeratt.example, so a demo never mails anyone real", o.File, o.Intake.Inbox)
+		}
+	}
+	for _, o := range d.Directory.Offices {
+		if len(o.Certs) != len(o.Intake.Certificates) || len(o.Certs) == 0 {
+			t.Errorf("%s: %d certificates parsed from %v; every demo office encrypts", o.File, len(o.Certs), o.Intake.Certificates)
+		}
+		for _, c := range o.Certs {
+			if c.Subject.CommonName != o.Intake.Inbox {
+				t.Errorf("%s: certificate subject %q, want the inbox %q", o.File, c.Subject.CommonName, o.Intake.Inbox)
+			}
 		}
 	}
 	if _, err := LoadConvention(Files); err != nil {
@@ -85,6 +105,7 @@ contact:
   phone: 08-123 456 78
 intake:
   inbox: testby@familjeratt.example
+  accept_tls_only: true
 `
 
 func TestOfficeProblems(t *testing.T) {
@@ -401,5 +422,139 @@ func TestHasControl(t *testing.T) {
 		if got := HasControl(tt.in, true); got != tt.multiline {
 			t.Errorf("HasControl(%q, true): got %v, want %v", tt.in, got, tt.multiline)
 		}
+	}
+}
+
+// Keys for test certificates: made once, since RSA keys are slow to make.
+var (
+	keysOnce sync.Once
+	rsaKey   *rsa.PrivateKey
+	ecKey    *ecdsa.PrivateKey
+)
+
+// testCert returns a PEM certificate for testby's inbox, valid now, with
+// an RSA key and S/MIME usages, after change has altered its template.
+func testCert(t *testing.T, change func(*x509.Certificate)) string {
+	t.Helper()
+	keysOnce.Do(func() {
+		var err error
+		if rsaKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(err)
+		}
+		if ecKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+			panic(err)
+		}
+	})
+	tmpl := &x509.Certificate{
+		SerialNumber:   big.NewInt(time.Now().UnixNano()),
+		Subject:        pkix.Name{CommonName: "testby@familjeratt.example"},
+		EmailAddresses: []string{"testby@familjeratt.example"},
+		NotBefore:      time.Now().Add(-time.Hour),
+		NotAfter:       time.Now().Add(365 * 24 * time.Hour),
+		KeyUsage:       x509.KeyUsageKeyEncipherment | x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	var pub any = &rsaKey.PublicKey
+	if change != nil {
+		change(tmpl)
+		if tmpl.PublicKey != nil {
+			pub = tmpl.PublicKey
+		}
+	}
+	parent := *tmpl // signed by the RSA key, whatever key it certifies
+	parent.PublicKey = &rsaKey.PublicKey
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, &parent, pub, rsaKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// officeWithCerts is testby's file listing files as a block sequence, so
+// each entry has its own line: certs/a.pem is on line 10, the next on 11.
+func officeWithCerts(files ...string) string {
+	s := strings.Replace(validOffice, "  accept_tls_only: true\n", "  certificates:\n", 1)
+	for _, f := range files {
+		s += "    - " + f + "\n"
+	}
+	return s
+}
+
+func TestCertificateProblems(t *testing.T) {
+	good := testCert(t, nil)
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // each must start a line of the report; none: loads
+		certs int      // certificates parsed when it loads
+	}{
+		{"one certificate", map[string]string{"offices/certs/a.pem": good}, nil, 1},
+		{"two in one file, and no key usages at all",
+			map[string]string{"offices/certs/a.pem": good + testCert(t, func(c *x509.Certificate) { c.KeyUsage, c.ExtKeyUsage = 0, nil })}, nil, 2},
+		{"extKeyUsage any", map[string]string{"offices/certs/a.pem": testCert(t, func(c *x509.Certificate) { c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageAny} })}, nil, 1},
+		{"missing file", map[string]string{"offices/certs/a.pem": good, "offices/testby.yaml": officeWithCerts("certs/a.pem", "certs/nope.pem")},
+			[]string{"offices/testby.yaml:11: certificate file certs/nope.pem not found in offices/"}, 0},
+		{"not PEM", map[string]string{"offices/certs/a.pem": "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"},
+			[]string{"offices/certs/a.pem:1: no PEM certificate found: the file must hold one or more blocks"}, 0},
+		{"damaged PEM", map[string]string{"offices/certs/a.pem": "# Malmö's mailbox\n" + strings.Replace(good, "\n-----END CERTIFICATE-----", "", 1)},
+			[]string{"offices/certs/a.pem:2: this PEM block cannot be read"}, 0},
+		{"a private key", map[string]string{"offices/certs/a.pem": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"},
+			[]string{"offices/certs/a.pem:1: this is a PRIVATE KEY: delete it from the repository now"}, 0},
+		{"a request, not a certificate", map[string]string{"offices/certs/a.pem": "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"},
+			[]string{`offices/certs/a.pem:1: a "CERTIFICATE REQUEST" block is not a certificate`}, 0},
+		{"not DER inside", map[string]string{"offices/certs/a.pem": "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"},
+			[]string{"offices/certs/a.pem:1: not a readable certificate"}, 0},
+		// An expired certificate still loads, so a running function keeps
+		// serving every office; the site build refuses it (see TestExpired).
+		{"expired, second in its file", map[string]string{"offices/certs/a.pem": good + testCert(t, func(c *x509.Certificate) {
+			c.NotBefore, c.NotAfter = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 3, 4, 0, 0, 0, 0, time.UTC)
+		})}, nil, 2},
+		{"ECDSA key", map[string]string{"offices/certs/a.pem": testCert(t, func(c *x509.Certificate) { c.PublicKey = &ecKey.PublicKey })},
+			[]string{"offices/certs/a.pem:1: the certificate for testby@familjeratt.example has a ECDSA key: Outlook and Exchange decrypt S/MIME by RSA key transport"}, 0},
+		{"signing only", map[string]string{"offices/certs/a.pem": testCert(t, func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageDigitalSignature })},
+			[]string{"offices/certs/a.pem:1: the certificate for testby@familjeratt.example does not allow keyEncipherment"}, 0},
+		{"a web server's certificate", map[string]string{"offices/certs/a.pem": testCert(t, func(c *x509.Certificate) { c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth} })},
+			[]string{"offices/certs/a.pem:1: the certificate for testby@familjeratt.example is not for e-mail: its extended key usage lacks emailProtection"}, 0},
+		{"no certificate, TLS-only not accepted", map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "  accept_tls_only: true\n", "", 1)},
+			[]string{`offices/testby.yaml:7: intake has no certificates, so applications could not be encrypted to the office: add its S/MIME certificate (certificates: [certs/testby.pem]), or, only if the office accepts that its mail provider can read applications, write accept_tls_only: true after reading README.md, section "TLS-only delivery: the risk"`}, 0},
+		{"no certificate, TLS-only accepted", nil, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{"offices/testby.yaml": officeWithCerts("certs/a.pem")}
+			if tt.files == nil {
+				files["offices/testby.yaml"] = validOffice
+			}
+			for k, v := range tt.files {
+				files[k] = v
+			}
+			d, err := LoadDirectory(tree(t, files))
+			if tt.want != nil {
+				assertProblems(t, err, tt.want)
+				return
+			}
+			if err != nil {
+				t.Fatalf("got problems:\n%v", err)
+			}
+			o, _ := d.Office("testby")
+			if got := len(o.Certs); got != tt.certs {
+				t.Errorf("certificates: got %d, want %d", got, tt.certs)
+			}
+		})
+	}
+}
+
+func TestExpired(t *testing.T) {
+	expired := testCert(t, func(c *x509.Certificate) {
+		c.NotBefore, c.NotAfter = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 3, 4, 0, 0, 0, 0, time.UTC)
+	})
+	d, err := LoadDirectory(tree(t, map[string]string{"offices/testby.yaml": officeWithCerts("certs/a.pem"), "offices/certs/a.pem": testCert(t, nil) + expired}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertProblems(t, d.Expired(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)).Err(),
+		[]string{"offices/certs/a.pem: the certificate for testby@familjeratt.example expired on 2021-03-04"})
+	if probs := d.Expired(time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)); len(probs) != 0 {
+		t.Errorf("before it expired: %v", probs)
 	}
 }

@@ -3,12 +3,16 @@ package content
 import (
 	"bufio"
 	"bytes"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/collate"
@@ -65,6 +69,11 @@ type Office struct {
 	Partners       []Partner `yaml:"partners" validate:"dive"`
 	Intake         Intake    `yaml:"intake" validate:"required"`
 
+	// Certs are the certificates of Intake.Certificates, parsed and
+	// checked, in the order listed: applications are encrypted to each.
+	Certs     []*x509.Certificate `yaml:"-"`
+	certFiles []string            // the file of each of Certs, for problems
+
 	File  string         `yaml:"-"` // where the office was read from, for problems
 	lines map[string]int // line of each municipality entry, by code
 }
@@ -90,6 +99,17 @@ type Partner struct {
 }
 
 // Intake is where an office receives applications.
+//
+//	intake:
+//	  inbox: torsas@familjeratt.example
+//	  certificates: [certs/torsas.pem, certs/torsas-anna.pem]
+//
+// or, for an office that has no certificate yet and has read the README's
+// section on the risk:
+//
+//	intake:
+//	  inbox: torsas@familjeratt.example
+//	  accept_tls_only: true
 type Intake struct {
 	// Inbox is the mailbox applications are delivered to. Addresses in the
 	// repository are placeholders under familjeratt.example; a deployment
@@ -97,7 +117,12 @@ type Intake struct {
 	Inbox string `yaml:"inbox" validate:"required,email,max=254"`
 	// Certificates are files below offices/ holding the PEM-encoded S/MIME
 	// certificates applications are encrypted to: the office mailbox's, and
-	// those of named staff if they read with their own keys.
+	// those of named staff if they read with their own keys. A file may
+	// hold several certificates. Each must be in date, have an RSA key
+	// (Outlook and Exchange decrypt by RSA key transport), and, when it
+	// limits its uses, allow keyEncipherment and emailProtection. Loading
+	// refuses a file that breaks one of these rules, and an office with
+	// no certificate unless AcceptTLSOnly is set.
 	Certificates []string `yaml:"certificates" validate:"dive,required"`
 	// AcceptTLSOnly, set to true, accepts delivery without end-to-end
 	// encryption when the office has no certificate. The mail provider can
@@ -221,12 +246,7 @@ func LoadDirectory(fsys fs.FS) (*Directory, error) {
 			}
 			d.officeOf[code] = o
 		}
-		for _, c := range o.Intake.Certificates {
-			if _, err := fs.Stat(fsys, path.Join(OfficesDir, c)); err != nil {
-				probs = append(probs, Problem{File: name, Line: o.lines["certificates"],
-					Msg: fmt.Sprintf("certificate file %s not found in %s/", c, OfficesDir)})
-			}
-		}
+		probs = append(probs, loadCertificates(fsys, o)...)
 		d.Offices = append(d.Offices, o)
 		d.byID[id] = o
 	}
@@ -258,7 +278,11 @@ func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
 	for i, code := range o.Municipalities {
 		o.lines[code] = lineOf(node.Content[0], fmt.Sprintf("municipalities[%d]", i))
 	}
+	o.lines["intake"] = lineOf(node.Content[0], "intake")
 	o.lines["certificates"] = lineOf(node.Content[0], "intake.certificates")
+	for i := range o.Intake.Certificates {
+		o.lines[fmt.Sprintf("certificates[%d]", i)] = lineOf(node.Content[0], fmt.Sprintf("intake.certificates[%d]", i))
+	}
 	return o, nil
 }
 
@@ -316,4 +340,148 @@ func sortByName(ms []Municipality) []Municipality {
 	c := collate.New(language.Swedish)
 	sort.SliceStable(out, func(i, j int) bool { return c.CompareString(out[i].Name, out[j].Name) < 0 })
 	return out
+}
+
+// TLSOnlyREADME names the README section that explains what accepting
+// TLS-only delivery means, for the problem that asks an office to choose.
+const TLSOnlyREADME = `README.md, section "TLS-only delivery: the risk"`
+
+// loadCertificates parses and checks an office's certificate files into
+// o.Certs. A problem inside a file points at the line of its PEM block,
+// so the editor sees which certificate of several is wrong.
+func loadCertificates(fsys fs.FS, o *Office) Problems {
+	var probs Problems
+	if len(o.Intake.Certificates) == 0 {
+		if !o.Intake.AcceptTLSOnly {
+			probs = append(probs, Problem{File: o.File, Line: o.lines["intake"], Msg: "intake has no certificates, so applications " +
+				"could not be encrypted to the office: add its S/MIME certificate (certificates: [certs/" + o.ID + ".pem]), " +
+				"or, only if the office accepts that its mail provider can read applications, write accept_tls_only: true " +
+				"after reading " + TLSOnlyREADME})
+		}
+		return probs
+	}
+	for i, c := range o.Intake.Certificates {
+		line := o.lines[fmt.Sprintf("certificates[%d]", i)]
+		if line == 0 {
+			line = o.lines["certificates"]
+		}
+		file := path.Join(OfficesDir, c)
+		src, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			probs = append(probs, Problem{File: o.File, Line: line,
+				Msg: fmt.Sprintf("certificate file %s not found in %s/", c, OfficesDir)})
+			continue
+		}
+		certs, cprobs := parseCertificates(file, src)
+		probs = append(probs, cprobs...)
+		for _, cert := range certs {
+			o.Certs = append(o.Certs, cert)
+			o.certFiles = append(o.certFiles, file)
+		}
+	}
+	return probs
+}
+
+// parseCertificates reads every CERTIFICATE block of a PEM file and
+// checks that mail can be encrypted to it.
+func parseCertificates(file string, src []byte) ([]*x509.Certificate, Problems) {
+	var (
+		certs []*x509.Certificate
+		probs Problems
+		rest  = src
+	)
+	for {
+		block, next := pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		// The block's line: count the lines before its BEGIN, which is
+		// where the block begins in what was left.
+		begin := bytes.Index(rest, []byte("-----BEGIN"))
+		line := 1 + bytes.Count(src[:len(src)-len(rest)+max(begin, 0)], []byte("\n"))
+		rest = next
+		switch {
+		case strings.Contains(block.Type, "PRIVATE KEY"):
+			probs = append(probs, Problem{File: file, Line: line, Msg: "this is a PRIVATE KEY: delete it from the repository now, and " +
+				"have the office's IT department replace the key, since it must be treated as known; only the public certificate belongs here"})
+			continue
+		case block.Type != "CERTIFICATE":
+			probs = append(probs, Problem{File: file, Line: line, Msg: fmt.Sprintf("a %q block is not a certificate: "+
+				"give only blocks from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----", block.Type)})
+			continue
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			probs = append(probs, Problem{File: file, Line: line, Msg: "not a readable certificate (" + err.Error() + "): " +
+				"export it again from the office's certificate, as PEM"})
+			continue
+		}
+		if msg := unusable(cert); msg != "" {
+			probs = append(probs, Problem{File: file, Line: line, Msg: msg})
+			continue
+		}
+		certs = append(certs, cert)
+	}
+	if len(certs) == 0 && len(probs) == 0 {
+		if i := bytes.Index(src, []byte("-----BEGIN")); i >= 0 {
+			line := 1 + bytes.Count(src[:i], []byte("\n"))
+			return nil, Problems{{File: file, Line: line, Msg: "this PEM block cannot be read: a line is damaged or the -----END " +
+				"line is missing; copy the certificate again, whole"}}
+		}
+		probs = append(probs, Problem{File: file, Line: 1, Msg: "no PEM certificate found: the file must hold one or more blocks " +
+			"from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; " +
+			"a binary .cer file converts with openssl x509 -inform der -in office.cer -out office.pem"})
+	}
+	return certs, probs
+}
+
+// certName names a certificate for messages: its address, or its subject.
+func certName(cert *x509.Certificate) string {
+	if len(cert.EmailAddresses) > 0 {
+		return cert.EmailAddresses[0]
+	}
+	return cert.Subject.String()
+}
+
+// Expired reports the offices' certificates that are no longer valid on
+// day now. The site build refuses them, so a deployment never starts with
+// one; loading the content does not, because a running function must not
+// stop for every office when one office's certificate runs out (mail
+// encrypted to it can still be read with the mailbox's key).
+func (d *Directory) Expired(now time.Time) Problems {
+	var probs Problems
+	for _, o := range d.Offices {
+		for i, cert := range o.Certs {
+			if now.After(cert.NotAfter) {
+				probs = append(probs, Problem{File: o.certFiles[i], Msg: fmt.Sprintf(
+					"the certificate for %s expired on %s: ask the office for its new certificate",
+					certName(cert), cert.NotAfter.Format(time.DateOnly))})
+			}
+		}
+	}
+	return probs
+}
+
+// unusable says why mail cannot be encrypted to cert, or "" if it can.
+func unusable(cert *x509.Certificate) string {
+	who := certName(cert)
+	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
+		return fmt.Sprintf("the certificate for %s has a %s key: Outlook and Exchange decrypt S/MIME by RSA key transport, "+
+			"so ask for a certificate with an RSA key", who, cert.PublicKeyAlgorithm)
+	}
+	if cert.KeyUsage != 0 && cert.KeyUsage&x509.KeyUsageKeyEncipherment == 0 {
+		return fmt.Sprintf("the certificate for %s does not allow keyEncipherment, so mail cannot be encrypted to it: "+
+			"it is probably the signing certificate; ask for the encryption certificate", who)
+	}
+	if len(cert.ExtKeyUsage) > 0 || len(cert.UnknownExtKeyUsage) > 0 {
+		ok := false
+		for _, u := range cert.ExtKeyUsage {
+			ok = ok || u == x509.ExtKeyUsageEmailProtection || u == x509.ExtKeyUsageAny
+		}
+		if !ok {
+			return fmt.Sprintf("the certificate for %s is not for e-mail: its extended key usage lacks emailProtection "+
+				"(is it a web server's certificate?); ask for the mailbox's S/MIME certificate", who)
+		}
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/yuin/goldmark"
 	"golang.org/x/text/collate"
@@ -177,6 +178,9 @@ func (b *Builder) load() error {
 	data, err := content.Load(b.opts.Content)
 	if err != nil {
 		return prefixErr(err, b.opts.ContentDir)
+	}
+	if probs := data.Directory.Expired(time.Now()); len(probs) > 0 {
+		return prefixErr(probs.Err(), b.opts.ContentDir)
 	}
 	conv, err := content.LoadConvention(b.opts.Content)
 	if err != nil {

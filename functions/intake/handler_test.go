@@ -486,7 +486,7 @@ func TestHardening(t *testing.T) {
 	t.Run("unknown fields are not delivered", func(t *testing.T) {
 		e := newEnv(t)
 		post(t, e.h, with(send, "applicant.shoe_size", "44", "secret_note", "SHOULD-NOT-ARRIVE"))
-		if len(e.sender.sent) != 1 || bytes.Contains(e.sender.sent[0].Data, []byte("SHOULD-NOT-ARRIVE")) || bytes.Contains(e.sender.sent[0].Data, []byte("shoe_size")) {
+		if len(e.sender.sent) != 1 || bytes.Contains(opened(t, e.sender.sent[0].Data), []byte("SHOULD-NOT-ARRIVE")) || bytes.Contains(opened(t, e.sender.sent[0].Data), []byte("shoe_size")) {
 			t.Errorf("an unknown field was delivered")
 		}
 	})
@@ -610,10 +610,10 @@ func TestFollowUp(t *testing.T) {
 	}
 }
 
-// readableText returns a message's plain-text part, decoded.
+// readableText returns a message's plain-text part, decrypted and decoded.
 func readableText(t *testing.T, data []byte) string {
 	t.Helper()
-	parts, err := Parts(data)
+	parts, err := Parts(opened(t, data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -651,7 +651,7 @@ func TestMessage(t *testing.T) {
 	if !strings.Contains(text, "Personnummer: 19811218-9876") || !strings.Contains(text, "Personnummer: 20150101-0001") {
 		t.Errorf("the message lacks the applicant's personnummer")
 	}
-	parts, _ := Parts(env.Data)
+	parts, _ := Parts(opened(t, env.Data))
 	doc := string(parts["application/json"])
 	for _, s := range []string{`"schema_version": 1`, `"form": "samarbetssamtal"`, `"protected_identity"`, `"given_name": "Lisa"`, `"personal_number": "20150101-0001"`, `"code": "1280"`} {
 		if !strings.Contains(doc, s) {

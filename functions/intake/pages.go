@@ -176,11 +176,3 @@ func (h *handler) inbox(o *content.Office) string {
 	}
 	return o.Intake.Inbox
 }
-
-// seal wraps the message body for its journey. Until encryption is set
-// up for an office, the body goes as it is.
-func (h *handler) seal(o *content.Office, contentType string, body []byte) ([]byte, error) {
-	out := make([]byte, 0, len(body)+128)
-	out = append(out, "Content-Type: "+contentType+"\r\n\r\n"...)
-	return append(out, body...), nil
-}

@@ -1,6 +1,8 @@
 // Command bootstrap is the intake function. On AWS Lambda (runtime
 // provided.al2023, where AWS_LAMBDA_RUNTIME_API is set) it answers
-// Function URL events; anywhere else it serves the same handler over HTTP
+// payload 2.0 events (a Function URL's, or, in production, the HTTP API's
+// behind CloudFront: see build/template.yaml) until SIGTERM; anywhere
+// else it serves the same handler over HTTP
 // on 127.0.0.1:$PORT (default 8081), with the stylesheet and script its
 // pages use, so it can be tried without the site.
 //
@@ -8,7 +10,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,10 +20,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Lambda's minimal image may lack the zone files; staff read Swedish time
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"familjeratt.example/portal/content"
@@ -38,25 +44,16 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	data, err := content.Load(content.Files)
+	c, h, err := newHandler(getenv, logger)
+	if api := getenv("AWS_LAMBDA_RUNTIME_API"); api != "" {
+		if err != nil {
+			reportInitError(api, err)
+			return err
+		}
+		return serveLambda(ctx, h)
+	}
 	if err != nil {
 		return err
-	}
-	c, err := chrome.New(data.Strings, data.Settings)
-	if err != nil {
-		return err
-	}
-	cfg, err := intake.ConfigFromEnv(getenv, data, c, logger)
-	if err != nil {
-		return err
-	}
-	h, err := intake.NewHandler(cfg)
-	if err != nil {
-		return err
-	}
-	if getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		lambda.StartWithOptions(intake.LambdaHandler(h), lambda.WithContext(ctx))
-		return nil
 	}
 
 	port := getenv("PORT")
@@ -82,4 +79,62 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	return nil
+}
+
+func newHandler(getenv func(string) string, logger *slog.Logger) (*chrome.Chrome, http.Handler, error) {
+	data, err := content.Load(content.Files)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := chrome.New(data.Strings, data.Settings)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := intake.ConfigFromEnv(getenv, data, c, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := intake.NewHandler(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, h, nil
+}
+
+// serveLambda answers invocations until ctx ends (SIGTERM or SIGINT), then
+// returns, so the process exits 0. lambda.Start itself never returns: it
+// exits the process when the Runtime API fails, and Lambda then starts a
+// new one. An invocation in flight is finished before serveLambda returns,
+// and its context is not cancelled by the signal: only the invocation's
+// deadline ends it, so a delivery under way is never cut short.
+func serveLambda(ctx context.Context, h http.Handler) error {
+	var inflight sync.RWMutex
+	fn := intake.LambdaHandler(h)
+	handler := func(ctx context.Context, ev events.LambdaFunctionURLRequest) (events.LambdaFunctionURLResponse, error) {
+		inflight.RLock()
+		defer inflight.RUnlock()
+		return fn(ctx, ev)
+	}
+	go lambda.StartWithOptions(handler, lambda.WithContext(context.WithoutCancel(ctx)))
+	<-ctx.Done()
+	inflight.Lock() // waits for the invocation in flight; none starts after it
+	return nil
+}
+
+// reportInitError tells Lambda why the function could not start (a bad
+// INTAKE_INBOXES, say), so the reason shows as the invocation's error and
+// not only as "Runtime exited". The message names configuration, never a
+// parent's data: no request has been read yet.
+func reportInitError(api string, err error) {
+	body, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": "Runtime.ConfigError"})
+	req, rerr := http.NewRequest(http.MethodPost, "http://"+api+"/2018-06-01/runtime/init/error", bytes.NewReader(body))
+	if rerr != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Lambda-Runtime-Function-Error-Type", "Runtime.ConfigError")
+	client := &http.Client{Timeout: 2 * time.Second}
+	if res, rerr := client.Do(req); rerr == nil {
+		res.Body.Close()
+	}
 }

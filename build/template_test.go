@@ -1,0 +1,1418 @@
+// Package build holds the deployment: template.yaml, the package command
+// and the publish script. Its tests check the template against the code,
+// since nothing here can deploy it.
+package build
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"go.yaml.in/yaml/v3"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/intake"
+	"familjeratt.example/portal/site/chrome"
+	"familjeratt.example/portal/site/server"
+)
+
+// params are the parameters a deployment gives, for evaluating the
+// template; the defaults fill the rest.
+var params = map[string]string{
+	"DomainName":     "familjeratt.kommun.example",
+	"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f2b5c3e-1a2b-4c5d-8e9f-0123456789ab",
+	"SmtpAddress":    "email-smtp.eu-north-1.amazonaws.com:587",
+	"SenderAddress":  "noreply@familjeratt.kommun.example",
+	"OfficeInboxes":  "malmo=familjeratt@malmo.example, osthammar=familjeratt@osthammar.example, torsas=familjeratt@torsas.example",
+	"AlarmEmail":     "drift@kommun.example",
+}
+
+// loadTemplate reads template.yaml with its intrinsic functions and
+// evaluates it for params (merged over defaults).
+func loadTemplate(t *testing.T, over map[string]string) (raw, evaluated map[string]any, s *stack) {
+	t.Helper()
+	data, err := os.ReadFile("template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err = parseTemplate(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = newStack(raw, over)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.checkReferences(raw); err != nil {
+		t.Fatal(err)
+	}
+	v, keep, err := s.eval(raw)
+	if err != nil || !keep {
+		t.Fatalf("evaluating the template: %v", err)
+	}
+	return raw, v.(map[string]any), s
+}
+
+// get walks a path of map keys and list indexes: "Resources.X.Properties".
+func get(t *testing.T, v any, path string) any {
+	t.Helper()
+	cur := v
+	for _, p := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case map[string]any:
+			next, ok := c[p]
+			if !ok {
+				t.Fatalf("%s: no %q", path, p)
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(p)
+			if err != nil || i < 0 || i >= len(c) {
+				t.Fatalf("%s: no item %q", path, p)
+			}
+			cur = c[i]
+		default:
+			t.Fatalf("%s: %q is inside a %T", path, p, cur)
+		}
+	}
+	return cur
+}
+
+// resourcesOf returns the resources of a type, by logical id.
+func resourcesOf(t *testing.T, tpl map[string]any, typ string) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for id, r := range get(t, tpl, "Resources").(map[string]any) {
+		if r := r.(map[string]any); r["Type"] == typ {
+			out[id] = r
+		}
+	}
+	return out
+}
+
+// only returns the single resource of a type.
+func only(t *testing.T, tpl map[string]any, typ string) (string, map[string]any) {
+	t.Helper()
+	rs := resourcesOf(t, tpl, typ)
+	if len(rs) != 1 {
+		t.Fatalf("%d resources of type %s, want 1", len(rs), typ)
+	}
+	for id, r := range rs {
+		return id, r
+	}
+	panic("unreachable")
+}
+
+func TestFunction(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	_, fn := only(t, tpl, "AWS::Serverless::Function")
+	props := fn["Properties"].(map[string]any)
+	tests := []struct {
+		path string
+		want any
+	}{
+		{"Handler", "bootstrap"},
+		{"Runtime", "provided.al2023"},
+		{"Architectures", []any{"arm64"}},
+		{"MemorySize", 256},
+		{"Timeout", 30},
+		// make package writes build/out/bootstrap.zip; CodeUri is
+		// relative to the template's folder.
+		{"CodeUri", "out/bootstrap.zip"},
+		{"ReservedConcurrentExecutions", "20"}, // the parameter's default
+	}
+	for _, tt := range tests {
+		if got := get(t, props, tt.path); !equal(got, tt.want) {
+			t.Errorf("%s = %#v, want %#v", tt.path, got, tt.want)
+		}
+	}
+}
+
+// equal compares template values loosely as CloudFormation does: 256 and
+// "256" are the same number.
+func equal(a, b any) bool {
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// TestEnvironment: the function gets every variable it reads, and no
+// other; the values are ones it accepts; the password is never in the
+// template.
+func TestEnvironment(t *testing.T) {
+	raw, tpl, _ := loadTemplate(t, params)
+	id, _ := only(t, tpl, "AWS::Serverless::Function")
+	declared := get(t, raw, "Resources."+id+".Properties.Environment.Variables").(map[string]any)
+	if got, want := slices.Sorted(maps.Keys(declared)), slices.Sorted(maps.Keys(intake.Env)); !slices.Equal(got, want) {
+		t.Errorf("the template sets %v\nthe function reads (intake.Env) %v", got, want)
+	}
+
+	env := get(t, tpl, "Resources."+id+".Properties.Environment.Variables").(map[string]any)
+	if got, want := env["INTAKE_ALLOWED_ORIGIN"], "https://"+params["DomainName"]; got != want {
+		t.Errorf("INTAKE_ALLOWED_ORIGIN = %v, want %s: forms post from the site's own origin", got, want)
+	}
+	for _, name := range []string{"INTAKE_SMTP_PASSWORD", "INTAKE_SMTP_USERNAME"} {
+		v, _ := env[name].(string)
+		if !regexp.MustCompile(`^\{\{resolve:secretsmanager:[^}]+:SecretString:[a-z]+\}\}$`).MatchString(v) {
+			t.Errorf("%s = %q: want a Secrets Manager dynamic reference, never a value", name, v)
+		}
+	}
+	for name, p := range get(t, raw, "Parameters").(map[string]any) {
+		if strings.Contains(strings.ToLower(name), "password") {
+			t.Errorf("parameter %s: the password must not pass through the template (%v)", name, p)
+		}
+	}
+
+	// The configuration the template gives is one the function accepts:
+	// the same ConfigFromEnv and NewHandler the binary runs at start. The
+	// secrets stand in for what CloudFormation would resolve.
+	getenv := func(k string) string {
+		switch k {
+		case "AWS_LAMBDA_RUNTIME_API":
+			return "127.0.0.1:9001" // as on Lambda
+		case "INTAKE_SMTP_USERNAME", "INTAKE_SMTP_PASSWORD":
+			return "resolved-" + k
+		}
+		s, _ := env[k].(string)
+		return s
+	}
+	data, c := loadContent(t)
+	cfg, err := intake.ConfigFromEnv(getenv, data, c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("the function refuses the template's configuration: %v", err)
+	}
+	if _, err := intake.NewHandler(cfg); err != nil {
+		t.Fatalf("the function refuses the template's configuration: %v", err)
+	}
+	if _, isInbox := cfg.Transport.(*intake.Inbox); isInbox {
+		t.Errorf("the deployed function would deliver to a local folder, not by SMTP")
+	}
+}
+
+func loadContent(t *testing.T) (*content.Data, *chrome.Chrome) {
+	t.Helper()
+	data, err := content.Load(content.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chrome.New(data.Strings, data.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, c
+}
+
+// TestSecurityHeaders: the response-headers policy gives exactly
+// chrome.SecurityHeaders, every header and every value, on every
+// behaviour.
+func TestSecurityHeaders(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	id, policy := only(t, tpl, "AWS::CloudFront::ResponseHeadersPolicy")
+	cfg := get(t, policy, "Properties.ResponseHeadersPolicyConfig").(map[string]any)
+	got, err := policyHeaders(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, h := range chrome.SecurityHeaders {
+		want[http.CanonicalHeaderKey(h.Name)] = h.Value
+	}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("%s\n got: %q\nwant: %q", name, got[name], v)
+		}
+	}
+	for name, v := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: %q is not one of chrome.SecurityHeaders", name, v)
+		}
+	}
+
+	dist := get(t, tpl, "Resources.Distribution.Properties.DistributionConfig").(map[string]any)
+	behaviours := []any{dist["DefaultCacheBehavior"]}
+	behaviours = append(behaviours, dist["CacheBehaviors"].([]any)...)
+	for _, b := range behaviours {
+		b := b.(map[string]any)
+		if b["ResponseHeadersPolicyId"] != "ref:"+id {
+			t.Errorf("behaviour %v has response headers policy %v, want %s", b["PathPattern"], b["ResponseHeadersPolicyId"], id)
+		}
+	}
+}
+
+// securityConfigHeaders are the headers CloudFront's SecurityHeadersConfig
+// names; it refuses them as custom headers.
+var securityConfigHeaders = []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+	"Referrer-Policy", "Strict-Transport-Security", "X-Xss-Protection"}
+
+// policyHeaders turns a ResponseHeadersPolicyConfig into the headers
+// CloudFront sends, as CloudFront documents each field.
+func policyHeaders(cfg map[string]any) (map[string]string, error) {
+	out := map[string]string{}
+	var errs []error
+	add := func(name, value string, override any) {
+		name = http.CanonicalHeaderKey(name)
+		if _, dup := out[name]; dup {
+			errs = append(errs, fmt.Errorf("%s is set twice", name))
+		}
+		if override != true {
+			errs = append(errs, fmt.Errorf("%s: Override must be true, so the origin cannot send another value", name))
+		}
+		out[name] = value
+	}
+	sec, _ := cfg["SecurityHeadersConfig"].(map[string]any)
+	for field, v := range sec {
+		f := v.(map[string]any)
+		switch field {
+		case "ContentSecurityPolicy":
+			add("Content-Security-Policy", fmt.Sprint(f["ContentSecurityPolicy"]), f["Override"])
+		case "ContentTypeOptions":
+			add("X-Content-Type-Options", "nosniff", f["Override"])
+		case "FrameOptions":
+			add("X-Frame-Options", fmt.Sprint(f["FrameOption"]), f["Override"])
+		case "ReferrerPolicy":
+			add("Referrer-Policy", fmt.Sprint(f["ReferrerPolicy"]), f["Override"])
+		case "StrictTransportSecurity":
+			v := "max-age=" + fmt.Sprint(f["AccessControlMaxAgeSec"])
+			if f["IncludeSubdomains"] == true {
+				v += "; includeSubDomains"
+			}
+			if f["Preload"] == true {
+				v += "; preload"
+			}
+			add("Strict-Transport-Security", v, f["Override"])
+		case "XSSProtection":
+			v := "0"
+			if f["Protection"] == true {
+				v = "1"
+				if f["ModeBlock"] == true {
+					v += "; mode=block"
+				}
+				if r, ok := f["ReportUri"]; ok {
+					v += "; report=" + fmt.Sprint(r)
+				}
+			}
+			add("X-XSS-Protection", v, f["Override"])
+		default:
+			errs = append(errs, fmt.Errorf("SecurityHeadersConfig.%s: unknown field", field))
+		}
+	}
+	if custom, ok := cfg["CustomHeadersConfig"].(map[string]any); ok {
+		for _, item := range custom["Items"].([]any) {
+			h := item.(map[string]any)
+			name := fmt.Sprint(h["Header"])
+			if slices.Contains(securityConfigHeaders, http.CanonicalHeaderKey(name)) {
+				errs = append(errs, fmt.Errorf("%s is a custom header; CloudFront takes it only in SecurityHeadersConfig", name))
+			}
+			add(name, fmt.Sprint(h["Value"]), h["Override"])
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// TestDistribution: the site and the function under one domain, as the
+// issue asks and the local server does.
+func TestDistribution(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	dist := "Resources.Distribution.Properties.DistributionConfig."
+	apiID, _ := only(t, tpl, "AWS::Serverless::HttpApi")
+	tests := []struct {
+		path string
+		want any
+	}{
+		{dist + "Aliases", []any{params["DomainName"]}},
+		{dist + "ViewerCertificate.AcmCertificateArn", params["CertificateArn"]},
+		{dist + "ViewerCertificate.SslSupportMethod", "sni-only"},
+		{dist + "HttpVersion", "http2and3"},
+		{dist + "DefaultCacheBehavior.ViewerProtocolPolicy", "redirect-to-https"},
+		{dist + "DefaultCacheBehavior.Compress", true},
+		{dist + "DefaultCacheBehavior.TargetOriginId", "site"},
+		{dist + "DefaultCacheBehavior.FunctionAssociations.0.EventType", "viewer-request"},
+		{dist + "DefaultCacheBehavior.FunctionAssociations.0.FunctionARN", "getatt:PathFunction.FunctionMetadata.FunctionARN"},
+		{dist + "Origins.0.Id", "site"},
+		{dist + "Origins.0.DomainName", "getatt:SiteBucket.RegionalDomainName"},
+		{dist + "Origins.0.OriginAccessControlId", "getatt:SiteOriginAccessControl.Id"},
+		{dist + "Origins.0.S3OriginConfig.OriginAccessIdentity", ""},
+		{dist + "Origins.1.Id", "intake"},
+		{dist + "Origins.1.DomainName", "ref:" + apiID + ".execute-api.eu-north-1.amazonaws.com"},
+		{dist + "Origins.1.CustomOriginConfig.OriginProtocolPolicy", "https-only"},
+		// /api/*: the function, never cached, every method.
+		{dist + "CacheBehaviors.0.PathPattern", "/api/*"},
+		{dist + "CacheBehaviors.0.TargetOriginId", "intake"},
+		{dist + "CacheBehaviors.0.ViewerProtocolPolicy", "https-only"},
+		{dist + "CacheBehaviors.0.Compress", true},
+		{dist + "CacheBehaviors.0.CachePolicyId", "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}, // Managed-CachingDisabled
+		{dist + "CacheBehaviors.0.AllowedMethods", []any{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}},
+		{dist + "CacheBehaviors.0.OriginRequestPolicyId", "ref:IntakeOriginRequestPolicy"},
+		{"Resources.IntakeOriginRequestPolicy.Properties.OriginRequestPolicyConfig.CookiesConfig.CookieBehavior", "all"},
+		{"Resources.IntakeOriginRequestPolicy.Properties.OriginRequestPolicyConfig.QueryStringsConfig.QueryStringBehavior", "all"},
+		{"Resources.IntakeOriginRequestPolicy.Properties.OriginRequestPolicyConfig.HeadersConfig.HeaderBehavior", "whitelist"},
+		// The HTTP API: payload 2.0, the shape intake.LambdaHandler reads;
+		// throttled.
+		{"Resources.IntakeFunction.Properties.Events.Api.Type", "HttpApi"},
+		{"Resources.IntakeFunction.Properties.Events.Api.Properties.ApiId", "ref:" + apiID},
+		{"Resources.IntakeFunction.Properties.Events.Api.Properties.Path", "/api/{proxy+}"},
+		{"Resources.IntakeFunction.Properties.Events.Api.Properties.Method", "ANY"},
+		{"Resources.IntakeFunction.Properties.Events.Api.Properties.PayloadFormatVersion", "2.0"},
+		{"Resources." + apiID + ".Properties.DefaultRouteSettings.ThrottlingRateLimit", "50"},
+		{"Resources." + apiID + ".Properties.DefaultRouteSettings.ThrottlingBurstLimit", "100"},
+		// The private bucket.
+		{"Resources.SiteBucket.Properties.PublicAccessBlockConfiguration", map[string]any{
+			"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}},
+		{"Resources.SiteBucket.Properties.OwnershipControls.Rules.0.ObjectOwnership", "BucketOwnerEnforced"},
+		{"Resources.SiteBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.SSEAlgorithm", "AES256"},
+		{"Resources.SiteBucketPolicy.Properties.PolicyDocument.Statement.0.Principal.Service", "cloudfront.amazonaws.com"},
+		{"Resources.SiteBucketPolicy.Properties.PolicyDocument.Statement.0.Condition.StringEquals.AWS:SourceArn",
+			"arn:aws:cloudfront::123456789012:distribution/ref:Distribution"},
+		// What make publish-site needs.
+		{"Outputs.SiteBucketName.Value", "ref:SiteBucket"},
+		{"Outputs.DistributionId.Value", "ref:Distribution"},
+		{"Outputs.DistributionDomain.Value", "getatt:Distribution.DomainName"},
+	}
+	for _, tt := range tests {
+		if got := get(t, tpl, tt.path); fmt.Sprintf("%#v", normalise(got)) != fmt.Sprintf("%#v", normalise(tt.want)) {
+			t.Errorf("%s\n got: %#v\nwant: %#v", tt.path, got, tt.want)
+		}
+	}
+
+	headers := get(t, tpl, "Resources.IntakeOriginRequestPolicy.Properties.OriginRequestPolicyConfig.HeadersConfig.Headers").([]any)
+	var names []string
+	for _, h := range headers {
+		names = append(names, http.CanonicalHeaderKey(fmt.Sprint(h)))
+	}
+	for _, need := range []string{"Origin", "Sec-Fetch-Site", "Content-Type"} {
+		if !slices.Contains(names, need) {
+			t.Errorf("the function needs %s (the same-origin check, the form) but CloudFront does not forward it", need)
+		}
+	}
+	if slices.Contains(names, "Host") {
+		t.Errorf("Host is forwarded: the HTTP API answers only to its own name")
+	}
+}
+
+// normalise makes numbers and strings compare alike, recursively.
+func normalise(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range v {
+			out[k] = normalise(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = normalise(x)
+		}
+		return out
+	case bool:
+		return v
+	}
+	return fmt.Sprint(v)
+}
+
+func TestErrorPages(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	got := map[string]string{}
+	for _, r := range get(t, tpl, "Resources.Distribution.Properties.DistributionConfig.CustomErrorResponses").([]any) {
+		r := r.(map[string]any)
+		got[fmt.Sprint(r["ErrorCode"])] = fmt.Sprintf("%v %v", r["ResponseCode"], r["ResponsePagePath"])
+	}
+	// S3 says 403 for a key that does not exist (CloudFront may not list
+	// the bucket), and 404 where it may: both are the site's 404 page,
+	// with status 404, as the local server answers.
+	want := map[string]string{"403": "404 /404.html", "404": "404 /404.html"}
+	if !maps.Equal(got, want) {
+		t.Errorf("custom error responses %v, want %v", got, want)
+	}
+}
+
+func TestLogs(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	groupID, group := only(t, tpl, "AWS::Logs::LogGroup")
+	if got := get(t, group, "Properties.RetentionInDays"); !equal(got, 30) {
+		t.Errorf("log retention %v days, want 30", got)
+	}
+	if got := get(t, tpl, "Resources.IntakeFunction.Properties.LoggingConfig.LogGroup"); got != "ref:"+groupID {
+		t.Errorf("the function logs to %v, not to %s, whose retention is set", got, groupID)
+	}
+}
+
+// TestDeliveryAlarm runs the handler with a mail server that fails, and
+// one that works, and applies the template's metric filter to the JSON
+// lines it logs: one match per failed delivery, none for a delivered one.
+// The alarm watches the filter's metric.
+func TestDeliveryAlarm(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	_, filter := only(t, tpl, "AWS::Logs::MetricFilter")
+	pattern := fmt.Sprint(get(t, filter, "Properties.FilterPattern"))
+	match, err := jsonFilter(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, filter, "Properties.LogGroupName"); got != "ref:IntakeLogGroup" {
+		t.Errorf("the filter reads %v, not the function's log group", got)
+	}
+
+	tests := []struct {
+		name      string
+		transport intake.Transport
+		status    int
+		matches   int
+	}{
+		{"delivery fails", failing{}, http.StatusServiceUnavailable, 1},
+		{"delivered", delivered{}, http.StatusSeeOther, 0},
+	}
+	event := readEvent(t, "valid-post.json")
+	data, c := loadContent(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			h, err := intake.NewHandler(intake.Config{Data: data, Chrome: c, Transport: tt.transport,
+				Logger: slog.New(slog.NewJSONHandler(&logs, nil)), AllowedOrigin: "https://familjeratt.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := intake.LambdaHandler(h)(context.Background(), event)
+			if err != nil || res.StatusCode != tt.status {
+				t.Fatalf("status %d (%v), want %d", res.StatusCode, err, tt.status)
+			}
+			n := 0
+			for line := range strings.Lines(logs.String()) {
+				if match(line) {
+					n++
+				}
+			}
+			if n != tt.matches {
+				t.Errorf("the filter %s matches %d log lines, want %d:\n%s", pattern, n, tt.matches, logs.String())
+			}
+		})
+	}
+
+	metric := get(t, filter, "Properties.MetricTransformations.0").(map[string]any)
+	alarm := get(t, tpl, "Resources.DeliveryFailuresAlarm.Properties").(map[string]any)
+	if alarm["Namespace"] != metric["MetricNamespace"] || alarm["MetricName"] != metric["MetricName"] {
+		t.Errorf("the alarm watches %v/%v, the filter counts into %v/%v",
+			alarm["Namespace"], alarm["MetricName"], metric["MetricNamespace"], metric["MetricName"])
+	}
+	if got := alarm["AlarmActions"]; !equal(got, []any{"ref:AlarmTopic"}) {
+		t.Errorf("with AlarmEmail set, the alarm's actions are %v, want the topic", got)
+	}
+	// Without an address there is no topic, and the alarm has no action.
+	noEmail := maps.Clone(params)
+	noEmail["AlarmEmail"] = ""
+	_, quiet, _ := loadTemplate(t, noEmail)
+	if _, ok := get(t, quiet, "Resources").(map[string]any)["AlarmTopic"]; ok {
+		t.Errorf("AlarmTopic exists without AlarmEmail")
+	}
+	if _, ok := get(t, quiet, "Resources.DeliveryFailuresAlarm.Properties").(map[string]any)["AlarmActions"]; ok {
+		t.Errorf("the alarm has actions without AlarmEmail")
+	}
+}
+
+type failing struct{}
+
+func (failing) Send(context.Context, *intake.Envelope) error {
+	return errors.New("connection refused")
+}
+
+type delivered struct{}
+
+func (delivered) Send(context.Context, *intake.Envelope) error { return nil }
+
+func readEvent(t *testing.T, name string) events.LambdaFunctionURLRequest {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "functions", "intake", "testdata", "lambda", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.LambdaFunctionURLRequest
+	if err := json.Unmarshal(data, &ev); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// jsonFilter compiles the one form of CloudWatch Logs JSON filter pattern
+// the template uses, { $.field = "value" }, into a matcher: a log event
+// matches when it is a JSON object whose field equals the value.
+func jsonFilter(pattern string) (func(line string) bool, error) {
+	m := regexp.MustCompile(`^\{\s*\$\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"*]*)"\s*\}$`).FindStringSubmatch(pattern)
+	if m == nil {
+		return nil, fmt.Errorf("filter pattern %q: the test understands only { $.field = \"value\" }", pattern)
+	}
+	field, value := m[1], m[2]
+	return func(line string) bool {
+		var obj map[string]any
+		if json.Unmarshal([]byte(line), &obj) != nil {
+			return false
+		}
+		s, ok := obj[field].(string)
+		return ok && s == value
+	}, nil
+}
+
+// TestPathFunction runs the CloudFront Function's JavaScript with node
+// over a table of addresses and a site folder, and compares the outcome
+// with server.Resolve, which serves the same folder locally. The bucket
+// holds what publish-site.sh uploads: no dotfiles, no _headers.
+func TestPathFunction(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is needed to run the CloudFront Function (README: requirements)")
+	}
+	_, tpl, _ := loadTemplate(t, params)
+	fn := get(t, tpl, "Resources.PathFunction.Properties").(map[string]any)
+	if got := get(t, fn, "FunctionConfig.Runtime"); got != "cloudfront-js-2.0" {
+		t.Errorf("runtime %v", got)
+	}
+	code := fmt.Sprint(fn["FunctionCode"])
+
+	dir := t.TempDir()
+	files := []string{"index.html", "404.html", "robots.txt", "favicon.ico", ".portal-site",
+		"sv/index.html", "sv/samarbetssamtal/index.html", "sv/samarbetssamtal/avtal/index.html",
+		"en/index.html", "assets/site.3f2a9c.css", "assets/site.77b1e0.js", "sv/tomt/.keep"}
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bucket := map[string]bool{}
+	for _, f := range files {
+		if !strings.HasPrefix(f, ".") && !strings.Contains(f, "/.") {
+			bucket[f] = true
+		}
+	}
+
+	uris := []string{
+		"/", "/index.html", "/sv", "/sv/", "/sv/index.html",
+		"/sv/samarbetssamtal", "/sv/samarbetssamtal/", "/sv/samarbetssamtal/avtal", "/sv/samarbetssamtal/avtal/",
+		"/sv/samarbetssamtal/avtal/index.html", "/en/", "/en",
+		"/assets/site.3f2a9c.css", "/assets/site.77b1e0.js", "/assets", "/assets/", "/assets/nothing.css",
+		"/robots.txt", "/favicon.ico", "/404.html",
+		"/nothing", "/nothing/", "/sv/nothing", "/sv/nothing.html", "/sv/tomt", "/sv/tomt/",
+		"/.portal-site", "/sv/tomt/.keep", "/sv/.hidden/",
+		"//sv//samarbetssamtal/", "/sv/./samarbetssamtal/", "/en/../sv/", "/../sv/", "/sv/samarbetssamtal/..",
+	}
+	out := runCloudFrontFunction(t, node, code, uris)
+	for i, uri := range uris {
+		t.Run(uri, func(t *testing.T) {
+			// What the local server does.
+			file, redirect, ok := server.Resolve(dir, uri)
+			local := "404"
+			switch {
+			case redirect != "":
+				local = "301 " + redirect
+			case ok:
+				rel, _ := filepath.Rel(dir, file)
+				local = "200 " + filepath.ToSlash(rel)
+			}
+			// What CloudFront does: the function, then the bucket.
+			edge := edgeOutcome(t, out[i], bucket)
+			if edge == local {
+				return
+			}
+			// The one allowed difference: the function cannot see whether
+			// a folder exists, so "/x" is redirected to "/x/" even when
+			// there is nothing there. The parent still ends on the 404.
+			if local == "404" && strings.HasPrefix(edge, "301 ") {
+				target := strings.TrimPrefix(edge, "301 ")
+				again := runCloudFrontFunction(t, node, code, []string{target})
+				if then := edgeOutcome(t, again[0], bucket); then == "404" {
+					return
+				}
+			}
+			t.Errorf("%s: CloudFront %s, the local server %s", uri, edge, local)
+		})
+	}
+}
+
+type cfResult struct {
+	URI        string `json:"uri"`
+	StatusCode int    `json:"statusCode"`
+	Location   string `json:"location"`
+}
+
+// edgeOutcome is what the viewer gets: a redirect, the object, or (S3's
+// 403 for a missing key) the 404 page.
+func edgeOutcome(t *testing.T, r cfResult, bucket map[string]bool) string {
+	t.Helper()
+	switch {
+	case r.StatusCode == 301:
+		return "301 " + r.Location
+	case r.StatusCode != 0:
+		t.Fatalf("the function answered %d", r.StatusCode)
+	case bucket[strings.TrimPrefix(r.URI, "/")]:
+		return "200 " + strings.TrimPrefix(r.URI, "/")
+	}
+	return "404"
+}
+
+// runCloudFrontFunction calls the function's handler for each address,
+// with the event shape CloudFront gives a viewer-request function.
+func runCloudFrontFunction(t *testing.T, node, code string, uris []string) []cfResult {
+	t.Helper()
+	in, _ := json.Marshal(uris)
+	script := code + `
+var uris = ` + string(in) + `;
+var out = uris.map(function (uri) {
+  var r = handler({version: '1.0', context: {eventType: 'viewer-request'},
+    viewer: {ip: '192.0.2.1'},
+    request: {method: 'GET', uri: uri, querystring: {}, headers: {host: {value: 'familjeratt.example'}}, cookies: {}}});
+  if (r.statusCode) {
+    return {statusCode: r.statusCode, location: r.headers.location.value};
+  }
+  return {uri: r.uri};
+});
+process.stdout.write(JSON.stringify(out));
+`
+	f := filepath.Join(t.TempDir(), "function.js")
+	if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, f)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.String())
+	}
+	var res []cfResult
+	if err := json.Unmarshal(stdout, &res); err != nil || len(res) != len(uris) {
+		t.Fatalf("node printed %s (%v)", stdout, err)
+	}
+	return res
+}
+
+// TestPublishScript checks build/publish-site.sh against the code: the
+// content types it sets are chrome.ContentType's, and its cache headers
+// the local server's.
+func TestPublishScript(t *testing.T) {
+	data, err := os.ReadFile("publish-site.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := string(data)
+	types := regexp.MustCompile(`(?m)^\s*"([a-z0-9]+)\|([^"]+)"\s*$`).FindAllStringSubmatch(script, -1)
+	if len(types) == 0 {
+		t.Fatal(`no content types ("ext|type" lines) in publish-site.sh`)
+	}
+	seen := map[string]bool{}
+	for _, m := range types {
+		ext, typ := m[1], m[2]
+		seen[ext] = true
+		if want := chrome.ContentType("x." + ext); typ != want {
+			t.Errorf(".%s: publish-site.sh says %q, chrome.ContentType %q", ext, typ, want)
+		}
+	}
+	for _, ext := range []string{"html", "css", "js", "svg", "ico", "xml", "txt"} {
+		if !seen[ext] {
+			t.Errorf(".%s files are on the site but publish-site.sh gives them no content type", ext)
+		}
+	}
+	for _, want := range []string{
+		`"public, max-age=31536000, immutable"`, // chrome.Immutable assets, as server.serveFile
+		`no-cache`,
+		`--exclude '_headers'`,
+		`--delete`,
+		`create-invalidation`,
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("publish-site.sh lacks %s", want)
+		}
+	}
+	if !chrome.Immutable("/assets/site.css") || chrome.Immutable("/sv/index.html") {
+		t.Errorf("chrome.Immutable no longer means /assets/*: publish-site.sh must follow")
+	}
+}
+
+// TestPublishScriptRuns runs publish-site.sh with an aws command that only
+// records its arguments: it fails clearly without its variables or the
+// CLI, and otherwise uploads assets before pages, deletes last, and then
+// invalidates the distribution.
+func TestPublishScriptRuns(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, _ := filepath.Abs("publish-site.sh")
+	site := t.TempDir()
+	for _, f := range []string{"index.html", "404.html", "sv/index.html", "robots.txt", "assets/site.abc.css", "_headers", ".portal-site"} {
+		p := filepath.Join(site, filepath.FromSlash(f))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stub := t.TempDir()
+	log := filepath.Join(stub, "calls")
+	// One line per call, arguments separated by a unit separator.
+	if err := os.WriteFile(filepath.Join(stub, "aws"), []byte("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\037' \"$a\"; done >> \"$AWS_CALLS\"\necho >> \"$AWS_CALLS\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(path string, env ...string) (string, error) {
+		cmd := exec.Command(bash, script)
+		cmd.Env = append([]string{"PATH=" + path, "PUBLIC_DIR=" + site, "AWS_CALLS=" + log}, env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	system := stub + string(os.PathListSeparator) + os.Getenv("PATH")
+
+	tests := []struct {
+		name, path string
+		env        []string
+		want       string
+	}{
+		{"no bucket", system, []string{"DISTRIBUTION_ID=E2EXAMPLE"}, "SITE_BUCKET is not set"},
+		{"no distribution", system, []string{"SITE_BUCKET=site-bucket"}, "DISTRIBUTION_ID is not set"},
+		{"no aws CLI", t.TempDir(), []string{"SITE_BUCKET=site-bucket", "DISTRIBUTION_ID=E2EXAMPLE"}, "aws CLI is not installed"},
+	}
+	for _, tt := range tests {
+		out, err := run(tt.path, tt.env...)
+		if err == nil || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: exit %v, output %q: want a failure saying %q", tt.name, err, out, tt.want)
+		}
+	}
+	if _, err := os.Stat(log); err == nil {
+		t.Fatalf("aws was called although the script should have stopped")
+	}
+
+	if out, err := run(system, "SITE_BUCKET=site-bucket", "DISTRIBUTION_ID=E2EXAMPLE"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls [][]string
+	for line := range strings.Lines(string(data)) {
+		calls = append(calls, strings.Split(strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\x1f"), "\x1f"))
+	}
+	index := func(pred func([]string) bool) int { return slices.IndexFunc(calls, pred) }
+	has := func(c []string, seq ...string) bool {
+		for i := range c {
+			if i+len(seq) <= len(c) && slices.Equal(c[i:i+len(seq)], seq) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range calls[:len(calls)-1] {
+		if !has(c, "s3", "sync", site, "s3://site-bucket") || !has(c, "--exclude", "_headers") || !has(c, "--exclude", ".*") {
+			t.Errorf("call %q: want a sync of the site to the bucket, without _headers and dotfiles", c)
+		}
+	}
+	css := index(func(c []string) bool {
+		return has(c, "--include", "assets/*.css", "--content-type", "text/css; charset=utf-8", "--cache-control", "public, max-age=31536000, immutable")
+	})
+	html := index(func(c []string) bool {
+		return has(c, "--include", "*.html", "--content-type", "text/html; charset=utf-8", "--cache-control", "no-cache")
+	})
+	del := index(func(c []string) bool { return has(c, "--delete") })
+	inv := index(func(c []string) bool {
+		return has(c, "cloudfront", "create-invalidation", "--distribution-id", "E2EXAMPLE", "--paths", "/*")
+	})
+	if css < 0 || html < 0 || del < 0 || inv < 0 || !(css < html && html < del && del < inv && inv == len(calls)-1) {
+		t.Errorf("calls in the wrong order or missing (assets %d, pages %d, delete %d, invalidation %d of %d):\n%q", css, html, del, inv, len(calls), calls)
+	}
+}
+
+// TestCfnLint runs cfn-lint (with the SAM transform), where it is
+// installed. It knows every resource type's schema, which this test does
+// not.
+func TestCfnLint(t *testing.T) {
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Skip("cfn-lint is not installed")
+	}
+	cmd := exec.Command(lint, "--", "template.yaml")
+	cmd.Env = append(os.Environ(), "AWS_DEFAULT_REGION=eu-north-1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("cfn-lint: %v\n%s", err, out)
+	}
+}
+
+// ---------------------------------------------------------------------
+// Reading CloudFormation: YAML with intrinsic-function tags, and their
+// evaluation for given parameters.
+
+// intrinsics are the short-form tags CloudFormation's YAML knows, and the
+// long form each stands for.
+var intrinsics = map[string]string{
+	"!Ref": "Ref", "!Condition": "Condition", "!GetAtt": "Fn::GetAtt", "!Sub": "Fn::Sub",
+	"!Join": "Fn::Join", "!Select": "Fn::Select", "!Split": "Fn::Split", "!If": "Fn::If",
+	"!Equals": "Fn::Equals", "!Not": "Fn::Not", "!And": "Fn::And", "!Or": "Fn::Or",
+	"!FindInMap": "Fn::FindInMap", "!Base64": "Fn::Base64", "!Cidr": "Fn::Cidr",
+	"!GetAZs": "Fn::GetAZs", "!ImportValue": "Fn::ImportValue", "!Transform": "Fn::Transform",
+	"!Length": "Fn::Length", "!ToJsonString": "Fn::ToJsonString",
+}
+
+// parseTemplate reads a template into maps, lists and scalars, with each
+// intrinsic in its long form: !Ref X is {"Ref": "X"}, !GetAtt A.B is
+// {"Fn::GetAtt": ["A", "B"]}.
+func parseTemplate(data []byte) (map[string]any, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	v, err := fromNode(&doc)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("the template is not a mapping")
+	}
+	return m, nil
+}
+
+func fromNode(n *yaml.Node) (any, error) {
+	var v any
+	switch n.Kind {
+	case yaml.DocumentNode:
+		return fromNode(n.Content[0])
+	case yaml.AliasNode:
+		return fromNode(n.Alias)
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for i := 0; i < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("line %d: a key that is not a scalar", k.Line)
+			}
+			x, err := fromNode(val)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = x
+		}
+		v = m
+	case yaml.SequenceNode:
+		l := []any{}
+		for _, c := range n.Content {
+			x, err := fromNode(c)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, x)
+		}
+		v = l
+	case yaml.ScalarNode:
+		if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+			v = n.Value // an intrinsic's argument is its text
+			break
+		}
+		if err := n.Decode(&v); err != nil {
+			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+		}
+	}
+	if !strings.HasPrefix(n.Tag, "!") || strings.HasPrefix(n.Tag, "!!") {
+		return v, nil
+	}
+	long, ok := intrinsics[n.Tag]
+	if !ok {
+		return nil, fmt.Errorf("line %d: unknown tag %s", n.Line, n.Tag)
+	}
+	if s, isString := v.(string); long == "Fn::GetAtt" && isString {
+		res, attr, ok := strings.Cut(s, ".")
+		if !ok {
+			return nil, fmt.Errorf("line %d: !GetAtt %s: want Resource.Attribute", n.Line, s)
+		}
+		v = []any{res, attr}
+	}
+	return map[string]any{long: v}, nil
+}
+
+// stack is a template being deployed: parameter values, pseudo
+// parameters, conditions, resources.
+type stack struct {
+	params     map[string]string
+	pseudo     map[string]string
+	resources  map[string]bool
+	mappings   map[string]any
+	condExprs  map[string]any
+	conditions map[string]bool // evaluated, by name
+}
+
+func newStack(tpl map[string]any, over map[string]string) (*stack, error) {
+	s := &stack{params: map[string]string{}, resources: map[string]bool{}, condExprs: map[string]any{},
+		conditions: map[string]bool{}, pseudo: map[string]string{
+			"AWS::Region": "eu-north-1", "AWS::AccountId": "123456789012", "AWS::StackName": "portal",
+			"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", "AWS::StackId": "stack-id",
+		}}
+	s.mappings, _ = tpl["Mappings"].(map[string]any)
+	for id := range asMap(tpl["Resources"]) {
+		s.resources[id] = true
+	}
+	for name, c := range asMap(tpl["Conditions"]) {
+		s.condExprs[name] = c
+	}
+	var errs []error
+	declared := asMap(tpl["Parameters"])
+	for name := range over {
+		if _, ok := declared[name]; !ok {
+			errs = append(errs, fmt.Errorf("no parameter %s", name))
+		}
+	}
+	for name, d := range declared {
+		p := asMap(d)
+		v, ok := over[name]
+		if !ok {
+			def, hasDefault := p["Default"]
+			if !hasDefault {
+				errs = append(errs, fmt.Errorf("parameter %s has no default and no value", name))
+				continue
+			}
+			v = fmt.Sprint(def)
+		}
+		if err := checkParameter(name, p, v); err != nil {
+			errs = append(errs, err)
+		}
+		s.params[name] = v
+	}
+	return s, errors.Join(errs...)
+}
+
+// checkParameter applies a parameter's constraints, as CloudFormation does
+// before it deploys anything.
+func checkParameter(name string, p map[string]any, v string) error {
+	if pat, ok := p["AllowedPattern"].(string); ok {
+		re, err := regexp.Compile(`^(?:` + pat + `)$`)
+		if err != nil {
+			return fmt.Errorf("%s: AllowedPattern: %v", name, err)
+		}
+		if !re.MatchString(v) {
+			return fmt.Errorf("%s: %q does not match its AllowedPattern", name, v)
+		}
+	}
+	if allowed, ok := p["AllowedValues"].([]any); ok && !slices.ContainsFunc(allowed, func(a any) bool { return fmt.Sprint(a) == v }) {
+		return fmt.Errorf("%s: %q is not an allowed value", name, v)
+	}
+	if p["Type"] == "Number" {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a number", name, v)
+		}
+		if lo, ok := p["MinValue"]; ok && n < toFloat(lo) {
+			return fmt.Errorf("%s: %v is below MinValue", name, n)
+		}
+		if hi, ok := p["MaxValue"]; ok && n > toFloat(hi) {
+			return fmt.Errorf("%s: %v is above MaxValue", name, n)
+		}
+	}
+	if lo, ok := p["MinLength"]; ok && float64(len(v)) < toFloat(lo) {
+		return fmt.Errorf("%s: %q is shorter than MinLength", name, v)
+	}
+	return nil
+}
+
+func toFloat(v any) float64 {
+	f, _ := strconv.ParseFloat(fmt.Sprint(v), 64)
+	return f
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// intrinsic returns the function name and argument of {"Fn::X": arg}.
+func intrinsic(v any) (string, any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return "", nil, false
+	}
+	for k, arg := range m {
+		if k == "Ref" || strings.HasPrefix(k, "Fn::") {
+			return k, arg, true
+		}
+	}
+	return "", nil, false
+}
+
+// condition evaluates a named condition.
+func (s *stack) condition(name string) (bool, error) {
+	if v, ok := s.conditions[name]; ok {
+		return v, nil
+	}
+	expr, ok := s.condExprs[name]
+	if !ok {
+		return false, fmt.Errorf("no condition %s", name)
+	}
+	v, _, err := s.eval(expr)
+	if err != nil {
+		return false, fmt.Errorf("condition %s: %w", name, err)
+	}
+	b, ok := v.(bool)
+	if !ok {
+		return false, fmt.Errorf("condition %s is %T, not a boolean", name, v)
+	}
+	s.conditions[name] = b
+	return b, nil
+}
+
+// boolean evaluates a condition operand: a condition function, or
+// {"Condition": name}.
+func (s *stack) boolean(v any) (bool, error) {
+	if m, ok := v.(map[string]any); ok && len(m) == 1 {
+		if name, ok := m["Condition"].(string); ok {
+			return s.condition(name)
+		}
+	}
+	x, _, err := s.eval(v)
+	if err != nil {
+		return false, err
+	}
+	b, ok := x.(bool)
+	if !ok {
+		return false, fmt.Errorf("%v is not a boolean", v)
+	}
+	return b, nil
+}
+
+// eval resolves every intrinsic in v. A resource's Ref becomes
+// "ref:Name" and its attribute "getatt:Name.Attr", since only a
+// deployment knows them. keep is false for AWS::NoValue, which removes
+// the property it stands for. Resources and outputs whose condition is
+// false are removed.
+func (s *stack) eval(v any) (out any, keep bool, err error) {
+	if fn, arg, ok := intrinsic(v); ok {
+		return s.call(fn, arg)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		m := map[string]any{}
+		for k, x := range v {
+			if c, ok := asMap(x)["Condition"].(string); ok && isConditional(k) {
+				on, err := s.condition(c)
+				if err != nil {
+					return nil, false, err
+				}
+				if !on {
+					continue
+				}
+			}
+			y, keep, err := s.eval(x)
+			if err != nil {
+				return nil, false, fmt.Errorf("%s: %w", k, err)
+			}
+			if keep {
+				m[k] = y
+			}
+		}
+		return m, true, nil
+	case []any:
+		l := []any{}
+		for i, x := range v {
+			y, keep, err := s.eval(x)
+			if err != nil {
+				return nil, false, fmt.Errorf("[%d]: %w", i, err)
+			}
+			if keep {
+				l = append(l, y)
+			}
+		}
+		return l, true, nil
+	}
+	return v, true, nil
+}
+
+// isConditional says whether a map entry may carry a Condition that
+// removes it: resources and outputs, by their logical ids (which start
+// with a capital; properties named Condition hold maps, not names).
+func isConditional(key string) bool { return key != "" && key[0] >= 'A' && key[0] <= 'Z' }
+
+func (s *stack) call(fn string, arg any) (any, bool, error) {
+	args, _ := arg.([]any)
+	want := func(n int) error {
+		if len(args) != n {
+			return fmt.Errorf("%s takes %d arguments, got %v", fn, n, arg)
+		}
+		return nil
+	}
+	str := func(v any) (string, error) {
+		x, _, err := s.eval(v)
+		if err != nil {
+			return "", err
+		}
+		if _, isList := x.([]any); isList {
+			return "", fmt.Errorf("%s: a list where a string belongs", fn)
+		}
+		return fmt.Sprint(x), nil
+	}
+	switch fn {
+	case "Ref":
+		name := fmt.Sprint(arg)
+		if name == "AWS::NoValue" {
+			return nil, false, nil
+		}
+		v, err := s.ref(name)
+		return v, true, err
+	case "Fn::GetAtt":
+		if err := want(2); err != nil {
+			return nil, false, err
+		}
+		res := fmt.Sprint(args[0])
+		if !s.resources[res] {
+			return nil, false, fmt.Errorf("!GetAtt: no resource %s", res)
+		}
+		return "getatt:" + res + "." + fmt.Sprint(args[1]), true, nil
+	case "Fn::Sub":
+		text, vars := arg, map[string]any{}
+		if len(args) == 2 {
+			text, vars = args[0], asMap(args[1])
+		}
+		t, ok := text.(string)
+		if !ok {
+			return nil, false, fmt.Errorf("!Sub of %T", text)
+		}
+		out, err := s.sub(t, vars)
+		return out, true, err
+	case "Fn::If":
+		if err := want(3); err != nil {
+			return nil, false, err
+		}
+		on, err := s.condition(fmt.Sprint(args[0]))
+		if err != nil {
+			return nil, false, err
+		}
+		if on {
+			return s.eval(args[1])
+		}
+		return s.eval(args[2])
+	case "Fn::Equals":
+		if err := want(2); err != nil {
+			return nil, false, err
+		}
+		a, err := str(args[0])
+		if err != nil {
+			return nil, false, err
+		}
+		b, err := str(args[1])
+		return a == b, true, err
+	case "Fn::Not":
+		if err := want(1); err != nil {
+			return nil, false, err
+		}
+		b, err := s.boolean(args[0])
+		return !b, true, err
+	case "Fn::And", "Fn::Or":
+		all := fn == "Fn::And"
+		for _, a := range args {
+			b, err := s.boolean(a)
+			if err != nil {
+				return nil, false, err
+			}
+			if b != all {
+				return !all, true, nil
+			}
+		}
+		return all, true, nil
+	case "Fn::Join":
+		if err := want(2); err != nil {
+			return nil, false, err
+		}
+		list, _, err := s.eval(args[1])
+		if err != nil {
+			return nil, false, err
+		}
+		var parts []string
+		for _, x := range list.([]any) {
+			parts = append(parts, fmt.Sprint(x))
+		}
+		return strings.Join(parts, fmt.Sprint(args[0])), true, nil
+	case "Fn::Select":
+		if err := want(2); err != nil {
+			return nil, false, err
+		}
+		i, err := strconv.Atoi(fmt.Sprint(args[0]))
+		if err != nil {
+			return nil, false, err
+		}
+		list, _, err := s.eval(args[1])
+		if err != nil {
+			return nil, false, err
+		}
+		l, ok := list.([]any)
+		if !ok || i < 0 || i >= len(l) {
+			return nil, false, fmt.Errorf("!Select %d of %v", i, list)
+		}
+		return l[i], true, nil
+	case "Fn::Split":
+		if err := want(2); err != nil {
+			return nil, false, err
+		}
+		t, err := str(args[1])
+		if err != nil {
+			return nil, false, err
+		}
+		var out []any
+		for _, p := range strings.Split(t, fmt.Sprint(args[0])) {
+			out = append(out, p)
+		}
+		return out, true, nil
+	case "Fn::FindInMap":
+		if err := want(3); err != nil {
+			return nil, false, err
+		}
+		var keys [3]string
+		for i := range keys {
+			k, err := str(args[i])
+			if err != nil {
+				return nil, false, err
+			}
+			keys[i] = k
+		}
+		v, ok := asMap(asMap(s.mappings[keys[0]])[keys[1]])[keys[2]]
+		if !ok {
+			return nil, false, fmt.Errorf("!FindInMap %v: not found", keys)
+		}
+		return v, true, nil
+	case "Fn::Base64":
+		t, err := str(arg)
+		return t, true, err
+	}
+	return nil, false, fmt.Errorf("%s: not understood by this test", fn)
+}
+
+func (s *stack) ref(name string) (string, error) {
+	if v, ok := s.params[name]; ok {
+		return v, nil
+	}
+	if v, ok := s.pseudo[name]; ok {
+		return v, nil
+	}
+	if s.resources[name] {
+		return "ref:" + name, nil
+	}
+	return "", fmt.Errorf("!Ref %s: no such parameter or resource", name)
+}
+
+var subVar = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// sub is Fn::Sub: ${Name} is a variable, parameter, pseudo parameter or
+// resource; ${Res.Attr} an attribute; ${!Text} the literal ${Text}.
+func (s *stack) sub(text string, vars map[string]any) (string, error) {
+	var errs []error
+	out := subVar.ReplaceAllStringFunc(text, func(m string) string {
+		name := m[2 : len(m)-1]
+		if strings.HasPrefix(name, "!") {
+			return "${" + name[1:] + "}"
+		}
+		if v, ok := vars[name]; ok {
+			x, _, err := s.eval(v)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			return fmt.Sprint(x)
+		}
+		if res, attr, ok := strings.Cut(name, "."); ok && !strings.Contains(res, "::") {
+			if !s.resources[res] {
+				errs = append(errs, fmt.Errorf("!Sub ${%s}: no resource %s", name, res))
+			}
+			return "getatt:" + res + "." + attr
+		}
+		v, err := s.ref(name)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("!Sub ${%s}: %w", name, err))
+		}
+		return v
+	})
+	return out, errors.Join(errs...)
+}
+
+// checkReferences walks every branch, taken or not, and reports a Ref,
+// GetAtt, Sub variable, condition or DependsOn that names nothing.
+func (s *stack) checkReferences(tpl map[string]any) error {
+	var errs []error
+	exists := func(name string) bool {
+		_, p := s.params[name]
+		_, ps := s.pseudo[name]
+		return p || ps || s.resources[name] || name == "AWS::NoValue"
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		if fn, arg, ok := intrinsic(v); ok {
+			args, _ := arg.([]any)
+			switch fn {
+			case "Ref":
+				if !exists(fmt.Sprint(arg)) {
+					errs = append(errs, fmt.Errorf("%s: !Ref %v names nothing", path, arg))
+				}
+			case "Fn::GetAtt":
+				if len(args) != 2 || !s.resources[fmt.Sprint(args[0])] {
+					errs = append(errs, fmt.Errorf("%s: !GetAtt %v names no resource", path, arg))
+				}
+			case "Fn::Sub":
+				text, _ := arg.(string)
+				vars := map[string]any{}
+				if len(args) == 2 {
+					text, _ = args[0].(string)
+					vars = asMap(args[1])
+				}
+				for _, m := range subVar.FindAllStringSubmatch(text, -1) {
+					name := m[1]
+					res, _, isAttr := strings.Cut(name, ".")
+					switch {
+					case strings.HasPrefix(name, "!"), vars[name] != nil:
+					case isAttr && !strings.Contains(res, "::"):
+						if !s.resources[res] {
+							errs = append(errs, fmt.Errorf("%s: !Sub ${%s} names no resource", path, name))
+						}
+					case !exists(name):
+						errs = append(errs, fmt.Errorf("%s: !Sub ${%s} names nothing", path, name))
+					}
+				}
+			case "Fn::If":
+				if len(args) != 3 {
+					errs = append(errs, fmt.Errorf("%s: !If takes 3 arguments", path))
+				} else if _, ok := s.condExprs[fmt.Sprint(args[0])]; !ok {
+					errs = append(errs, fmt.Errorf("%s: !If %v: no such condition", path, args[0]))
+				}
+			}
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k == "DependsOn" {
+					deps, ok := x.([]any)
+					if !ok {
+						deps = []any{x}
+					}
+					for _, d := range deps {
+						if !s.resources[fmt.Sprint(d)] {
+							errs = append(errs, fmt.Errorf("%s: DependsOn %v names no resource", path, d))
+						}
+					}
+				}
+				if c, ok := x.(string); ok && k == "Condition" {
+					if _, ok := s.condExprs[c]; !ok {
+						errs = append(errs, fmt.Errorf("%s: no condition %s", path, c))
+					}
+				}
+				walk(path+"."+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(path+"."+strconv.Itoa(i), x)
+			}
+		}
+	}
+	walk("", tpl)
+	return errors.Join(errs...)
+}

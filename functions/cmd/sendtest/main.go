@@ -1,0 +1,162 @@
+// Command sendtest sends a clearly marked test application to an office,
+// through the same handler, checks, composition, encryption and transport
+// as a parent's. It is what `make send-test-application OFFICE=<id>`
+// runs: with INTAKE_SMTP_ADDR (and the rest, as in production) it goes to
+// the office's real mailbox, where staff check that they can open it;
+// without, to the local inbox.
+//
+//	go run ./functions/cmd/sendtest -office torsas
+//
+// The application is made up: "TEST Testsson", Skatteverket's test
+// personnummer, and a note in every free-text field saying it is a test.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/intake"
+	"familjeratt.example/portal/site/chrome"
+)
+
+// testNote is in the application where staff look first.
+const testNote = "TESTANSÖKAN från make send-test-application – inte en riktig anmälan. Kontrollera att den gick att öppna, och radera den sedan."
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "sendtest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fl := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	officeID := fl.String("office", "", "the office's id, like torsas")
+	if err := fl.Parse(args[1:]); err != nil {
+		return err
+	}
+	data, err := content.Load(content.Files)
+	if err != nil {
+		return err
+	}
+	office, ok := data.Directory.Office(*officeID)
+	if !ok {
+		var ids []string
+		for _, o := range data.Directory.Offices {
+			ids = append(ids, o.ID)
+		}
+		return fmt.Errorf("say which office with OFFICE=<id>, one of: %s", strings.Join(ids, ", "))
+	}
+	c, err := chrome.New(data.Strings, data.Settings)
+	if err != nil {
+		return err
+	}
+	var logs bytes.Buffer
+	cfg, err := intake.ConfigFromEnv(getenv, data, c, slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil {
+		return err
+	}
+	h, err := intake.NewHandler(cfg)
+	if err != nil {
+		return err
+	}
+
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/forms/samarbetssamtal",
+		strings.NewReader(application(data.Directory.MunicipalitiesOf(office)[0].Code, time.Now()).Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther {
+		return fmt.Errorf("not delivered (status %d); the function's log:\n%s", w.Code, logs.String())
+	}
+	ref, err := reference(w.Result().Cookies())
+	if err != nil {
+		return err
+	}
+
+	inbox := office.Intake.Inbox
+	if addr, ok := cfg.Inboxes[office.ID]; ok {
+		inbox = addr
+	}
+	fmt.Fprintf(stdout, "Sent a test application to %s (%s).\nReference: %s\n", office.Name.SV, office.ID, ref)
+	switch t := cfg.Transport.(type) {
+	case *intake.SMTP:
+		fmt.Fprintf(stdout, "Delivered by SMTP to %s, for %s: the server answered 250.\n", t.Addr, inbox)
+	case *intake.Inbox:
+		fmt.Fprintf(stdout, "Written to the local inbox: %s (for %s). Read it with `make open-inbox`.\n",
+			filepath.Join(t.Dir, office.ID, ref.String()+".eml"), inbox)
+	}
+	if len(office.Certs) > 0 {
+		fmt.Fprintf(stdout, "Encrypted with S/MIME to %d certificate(s):\n", len(office.Certs))
+		for _, c := range office.Certs {
+			fmt.Fprintf(stdout, "  %s (valid until %s)\n", c.Subject, c.NotAfter.Format(time.DateOnly))
+		}
+	} else {
+		fmt.Fprintln(stdout, "NOT encrypted end to end: the office accepts TLS-only delivery.")
+	}
+	return nil
+}
+
+// application is a made-up application that passes every check on day
+// today, to the municipality with code.
+func application(code string, today time.Time) url.Values {
+	child := strconv.Itoa(today.Year()-8) + "0101"
+	return url.Values{
+		"_lang": {"sv"}, "_action": {"send"},
+		"applicant.given_name": {"TEST"}, "applicant.family_name": {"Testsson"},
+		"applicant.personal_number":    {"19121212-1212"}, // Skatteverket's test person, Tolvan Tolvansson
+		"applicant.protected_identity": {"no"},
+		"applicant.street":             {"Testgatan 1"}, "applicant.postal_code": {"123 45"}, "applicant.city": {"Testby"},
+		"applicant.phone": {"070-000 00 00"}, "applicant.email": {"test.testsson@example.org"},
+		"applicant.safe_contact":          {testNote},
+		"applicant.individual_first_talk": {"no"},
+		"other_parent.given_name":         {"TEST"}, "other_parent.family_name": {"Testsson-Andersson"},
+		"other_parent.personal_number": {personnummer("19800101", "980")},
+		"other_parent.agrees":          {"unknown"},
+		"children.0.given_name":        {"TEST"}, "children.0.family_name": {"Testsson"},
+		"children.0.personal_number": {personnummer(child, "981")},
+		"municipality":               {code},
+		"topics":                     {"other"},
+		"topics_other":               {testNote},
+		"court_ordered":              {"no"}, "previous_talks": {"no"},
+		"privacy_ack": {"yes"},
+	}
+}
+
+// personnummer gives a date (YYYYMMDD) and serial their check digit.
+func personnummer(date, serial string) string {
+	digits := date[2:] + serial
+	sum := 0
+	for i, r := range digits {
+		n := int(r-'0') * (2 - i%2)
+		sum += n/10 + n%10
+	}
+	return date + "-" + serial + strconv.Itoa((10-sum%10)%10)
+}
+
+// reference reads the reference from the receipt the function set.
+func reference(cookies []*http.Cookie) (intake.Reference, error) {
+	for _, c := range cookies {
+		if parts := strings.Split(c.Value, "."); len(parts) == 4 {
+			return intake.ParseReference(parts[1])
+		}
+	}
+	return "", errors.New("delivered, but the function set no receipt")
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"familjeratt.example/portal/functions/intake"
+)
+
+func TestSendToLocalInbox(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"INTAKE_INBOX_DIR": dir}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"sendtest", "-office", "osthammar"}, func(k string) string { return env[k] }, &out); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`Reference: ([0-9A-Z]{4}-[0-9A-Z]{4})`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no reference in:\n%s", out.String())
+	}
+	ref, err := intake.ParseReference(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "osthammar", ref.String()+".eml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("the message is not where the output says: %v", err)
+	}
+	if !intake.Sealed(data) || bytes.Contains(data, []byte("Testsson")) {
+		t.Errorf("the test application is not encrypted")
+	}
+	for _, want := range []string{file, "Encrypted with S/MIME to 1 certificate(s)", "osthammar@familjeratt.example"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestSendFails(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().String()
+	ln.Close()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no office", []string{"sendtest", "-office", ""}, nil, "say which office with OFFICE=<id>, one of: malmo, osthammar, torsas"},
+		{"SMTP server down", []string{"sendtest", "-office", "torsas"}, map[string]string{"INTAKE_SMTP_ADDR": down}, `not delivered (status 503)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, &bytes.Buffer{})
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("got %v, want %q", err, tt.want)
+			}
+			if tt.env != nil && !strings.Contains(err.Error(), `"cause":"connect"`) {
+				t.Errorf("the error does not give the cause: %v", err)
+			}
+		})
+	}
+}
+
+func TestPersonnummer(t *testing.T) {
+	tests := []struct{ date, serial, want string }{
+		{"19121212", "121", "19121212-1212"}, // Skatteverket's Tolvan Tolvansson
+		{"19811218", "987", "19811218-9876"},
+	}
+	for _, tt := range tests {
+		if got := personnummer(tt.date, tt.serial); got != tt.want {
+			t.Errorf("personnummer(%s, %s): got %s, want %s", tt.date, tt.serial, got, tt.want)
+		}
+	}
+}
