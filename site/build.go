@@ -49,6 +49,15 @@ type Form interface {
 	Page(data *content.Data, lang content.Lang) (layout string, page *chrome.Page, err error)
 }
 
+// AsForms turns a list of some form type into the generator's forms.
+func AsForms[F Form](fs []F) []Form {
+	out := make([]Form, len(fs))
+	for i, f := range fs {
+		out[i] = f
+	}
+	return out
+}
+
 // Result says what a build did.
 type Result struct {
 	Pages    int // HTML pages written

@@ -35,11 +35,8 @@ func built(t *testing.T) string {
 		if builtErr != nil {
 			return
 		}
-		var forms []site.Form
-		for _, p := range intake.StaticPages() {
-			forms = append(forms, p)
-		}
-		_, builtErr = site.Build(context.Background(), site.Options{Content: content.Files, ContentDir: "content", Out: builtDir, Forms: forms})
+		_, builtErr = site.Build(context.Background(), site.Options{Content: content.Files, ContentDir: "content", Out: builtDir,
+			Forms: site.AsForms(intake.StaticPages())})
 	})
 	if builtErr != nil {
 		t.Fatalf("the committed content does not build:\n%v", builtErr)

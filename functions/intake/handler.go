@@ -266,27 +266,48 @@ func (j *journey) invalid(errs []form.Error) {
 	j.showForm(http.StatusUnprocessableEntity, errs, form.ViewOptions{})
 }
 
-// check validates, routes, and shows the answers to check.
-func (j *journey) check(ref string, fresh bool, extra ...form.Error) {
+// accepted is an application that passed every check and has an office.
+type accepted struct {
+	answers      any
+	office       *content.Office
+	municipality content.Municipality
+	ref          Reference
+}
+
+// accept validates and routes the answers and gives them a reference:
+// the one posted back if it is valid and fresh is false, else a new one.
+// When it reports false it has already answered the parent: the form
+// with its problems, or the page saying no office here serves the
+// municipality.
+func (j *journey) accept(ref string, fresh bool, extra []form.Error) (accepted, bool) {
 	decoded, errs := j.validate(extra)
 	if len(errs) > 0 {
 		j.invalid(errs)
-		return
+		return accepted{}, false
 	}
 	office, m, ok := j.route(decoded)
 	if !ok {
 		j.notServed(m)
-		return
+		return accepted{}, false
 	}
 	reference, err := ParseReference(ref)
 	if fresh || err != nil {
 		reference = j.h.newReference()
 	}
 	j.o.ref, j.o.office = reference, office.ID
+	return accepted{answers: decoded, office: office, municipality: m, ref: reference}, true
+}
+
+// check validates, routes, and shows the answers to check.
+func (j *journey) check(ref string, fresh bool, extra ...form.Error) {
+	a, ok := j.accept(ref, fresh, extra)
+	if !ok {
+		return
+	}
 	if j.o.result == "" {
 		j.o.result = "checked"
 	}
-	j.showCheck(http.StatusOK, "check", reference, office)
+	j.showCheck(http.StatusOK, "check", a.ref, a.office)
 }
 
 // route finds the office for the municipality in the answers.
@@ -298,21 +319,11 @@ func (j *journey) route(decoded any) (*content.Office, content.Municipality, boo
 }
 
 func (j *journey) send(ref string, extra []form.Error) {
-	decoded, errs := j.validate(extra)
-	if len(errs) > 0 {
-		j.invalid(errs)
-		return
-	}
-	office, m, ok := j.route(decoded)
+	a, ok := j.accept(ref, false, extra)
 	if !ok {
-		j.notServed(m)
 		return
 	}
-	reference, err := ParseReference(ref)
-	if err != nil {
-		reference = j.h.newReference()
-	}
-	j.o.ref, j.o.office = reference, office.ID
+	decoded, office, m, reference := a.answers, a.office, a.municipality, a.ref
 	if n, ok := decoded.(normalizer); ok {
 		n.normalize(j.h.today())
 	}

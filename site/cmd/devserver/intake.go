@@ -8,19 +8,8 @@ import (
 
 	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/functions/intake"
-	"familjeratt.example/portal/site"
 	"familjeratt.example/portal/site/chrome"
 )
-
-// forms returns the application forms the site publishes: the intake
-// function's own definitions.
-func forms() []site.Form {
-	var out []site.Form
-	for _, p := range intake.StaticPages() {
-		out = append(out, p)
-	}
-	return out
-}
 
 // liveIntake is the intake function, rebuilt from the content on disk
 // after every rebuild of the site, so a new office or text reaches the

@@ -29,6 +29,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/intake"
 	"familjeratt.example/portal/site"
 	"familjeratt.example/portal/site/server"
 )
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			*chromeDir = ""
 		}
 	}
-	opts.Forms = forms()
+	opts.Forms = site.AsForms(intake.StaticPages())
 	api := &liveIntake{getenv: getenv, logger: slog.New(slog.NewJSONHandler(stdout, nil)), content: opts.Content, chromeFS: opts.Chrome}
 	b := site.NewBuilder(opts)
 	rebuild := func(changed []string) {

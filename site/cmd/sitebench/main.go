@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"familjeratt.example/portal/functions/intake"
 	"familjeratt.example/portal/site"
 )
 
@@ -58,7 +59,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	// How many pages the project's own content makes, so the synthetic
 	// part brings the total to exactly -pages.
-	res, err := site.Build(ctx, site.Options{Content: os.DirFS(tree), Out: filepath.Join(tmp, "probe"), Forms: forms()})
+	res, err := site.Build(ctx, site.Options{Content: os.DirFS(tree), Out: filepath.Join(tmp, "probe"), Forms: site.AsForms(intake.StaticPages())})
 	if err != nil {
 		return fmt.Errorf("the project's own content does not build: %w", err)
 	}
@@ -126,7 +127,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // measureEdits times what the dev server does after an editor saves one
 // page: Builder.Rebuild with that file.
 func measureEdits(ctx context.Context, stdout io.Writer, tree, out string, edits int) error {
-	b := site.NewBuilder(site.Options{Content: os.DirFS(tree), Out: out, Forms: forms()})
+	b := site.NewBuilder(site.Options{Content: os.DirFS(tree), Out: out, Forms: site.AsForms(intake.StaticPages())})
 	if _, err := b.Build(ctx); err != nil {
 		return err
 	}

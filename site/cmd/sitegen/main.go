@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/intake"
 	"familjeratt.example/portal/site"
 )
 
@@ -50,7 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Out:        *out,
 		BaseURL:    *baseURL,
 		Drafts:     *drafts,
-		Forms:      forms(),
+		Forms:      site.AsForms(intake.StaticPages()),
 	})
 	var probs content.Problems
 	if errors.As(err, &probs) {
