@@ -446,8 +446,14 @@ func (h *handler) newReference() Reference {
 // sameOrigin refuses a POST from another site: with Origin, it must be
 // ours; without it, Sec-Fetch-Site must not say cross-site. A POST with
 // neither comes from an old browser or a tool, and is allowed.
+//
+// "Origin: null" is what Chromium sends for our own form under
+// Referrer-Policy: no-referrer, but also what a sandboxed frame on any
+// site sends; Sec-Fetch-Site, which pages cannot forge, tells them apart.
 func (h *handler) sameOrigin(r *http.Request) bool {
-	if origin := r.Header.Get("Origin"); origin != "" {
+	if origin := r.Header.Get("Origin"); origin == "null" {
+		return r.Header.Get("Sec-Fetch-Site") == "same-origin"
+	} else if origin != "" {
 		if h.cfg.AllowedOrigin != "" {
 			return strings.EqualFold(origin, h.cfg.AllowedOrigin)
 		}

@@ -460,6 +460,15 @@ func TestHardening(t *testing.T) {
 			r.Header.Set("Sec-Fetch-Site", "cross-site")
 		}, http.StatusForbidden},
 		{"neither header", http.MethodPost, send.Encode(), func(r *http.Request) { r.Header.Del("Origin") }, http.StatusSeeOther},
+		{"Origin null from our own page (Referrer-Policy: no-referrer)", http.MethodPost, send.Encode(), func(r *http.Request) {
+			r.Header.Set("Origin", "null")
+			r.Header.Set("Sec-Fetch-Site", "same-origin")
+		}, http.StatusSeeOther},
+		{"Origin null from a sandboxed frame elsewhere", http.MethodPost, send.Encode(), func(r *http.Request) {
+			r.Header.Set("Origin", "null")
+			r.Header.Set("Sec-Fetch-Site", "cross-site")
+		}, http.StatusForbidden},
+		{"Origin null without fetch metadata", http.MethodPost, send.Encode(), func(r *http.Request) { r.Header.Set("Origin", "null") }, http.StatusForbidden},
 		{"huge index", http.MethodPost, with(send, "children.99999999999.given_name", "x", "children.2147483648.family_name", "y").Encode(), nil, http.StatusUnprocessableEntity},
 	}
 	for _, tt := range tests {

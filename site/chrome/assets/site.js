@@ -8,6 +8,12 @@
   root.classList.remove('no-js');
   root.classList.add('js');
 
+  /* Drafts live in sessionStorage only: they end with the tab, and are
+     never written to disk the way localStorage is. */
+  var DRAFT = 'draft:';
+  var store = null;
+  try { store = window.sessionStorage; } catch (e) { /* storage may be off */ }
+
   /* ---- Exit this page ----
      The button is a plain link to a neutral site. Here it also blanks the
      page at once, clears what the parent typed (and any saved draft), and
@@ -16,7 +22,7 @@
      the browser's history; the "Stay safe online" page says so. */
   var exitLinks = document.querySelectorAll('[data-exit]');
   if (exitLinks.length) {
-    var exitURL = exitLinks[0].getAttribute('href');
+    var exitURL = exitLinks[0].href;
 
     var exitPage = function (event) {
       if (event) { event.preventDefault(); }
@@ -30,26 +36,28 @@
       exitLinks[i].addEventListener('click', exitPage);
     }
 
-    /* Count Shift presses on key release. A Shift released right after a
-       shifted key (typing a capital letter) does not count, and any other
-       key starts the count again, so typing never triggers an exit. Left
-       and right Shift both count. */
+    /* A Shift press counts when it is released with no other key pressed
+       while it was down: Shift held for a capital letter, or for
+       Shift+Tab, does not count, and any other key starts the count
+       again, so typing never triggers an exit. Left and right Shift both
+       count. The five seconds run from the first press. */
     var presses = 0;
     var timer = null;
-    var lastKeyShifted = false;
+    var otherKey = false;
     var reset = function () { presses = 0; clearTimeout(timer); timer = null; };
-    document.addEventListener('keyup', function (event) {
-      if (event.key === 'Shift') {
-        if (!lastKeyShifted) {
-          presses += 1;
-          clearTimeout(timer);
-          timer = setTimeout(reset, 5000);
-          if (presses >= 3) { reset(); exitPage(); return; }
-        }
-      } else {
+    document.addEventListener('keydown', function (event) {
+      if (event.key !== 'Shift') {
+        otherKey = true;
         reset();
+      } else if (!event.repeat) {
+        otherKey = false;
       }
-      lastKeyShifted = event.shiftKey;
+    }, true);
+    document.addEventListener('keyup', function (event) {
+      if (event.key !== 'Shift' || otherKey) { return; }
+      presses += 1;
+      if (presses === 1) { timer = setTimeout(reset, 5000); }
+      if (presses >= 3) { reset(); exitPage(); }
     }, true);
   }
 
@@ -63,6 +71,117 @@
       else if (f.tagName === 'SELECT') { f.selectedIndex = -1; }
       else if (f.type !== 'submit' && f.type !== 'button') { f.value = ''; }
     }
-    try { window.sessionStorage.clear(); } catch (e) { /* storage may be off */ }
+    if (store) { try { store.clear(); } catch (e) { /* nothing to clear */ } }
+  }
+
+  /* ---- Drafts ----
+     The form is saved as the parent types, under its id, and put back
+     into the empty page form after a reload or on the other language's
+     page. A form the function sent back already holds the answers, so it
+     is never overwritten. The confirmation page and "Exit this page"
+     drop the drafts. */
+  function answerFields(form) {
+    var out = [];
+    for (var i = 0; i < form.elements.length; i++) {
+      var f = form.elements[i];
+      if (!f.name || f.name.charAt(0) === '_' || f.closest('.hp') ||
+          f.type === 'hidden' || f.type === 'submit' || f.type === 'button') { continue; }
+      out.push(f);
+    }
+    return out;
+  }
+
+  function isChoice(f) { return f.type === 'radio' || f.type === 'checkbox'; }
+
+  function saveDraft(form) {
+    var pairs = [];
+    var fields = answerFields(form);
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (isChoice(f) ? f.checked : f.value !== '') { pairs.push([f.name, f.value]); }
+    }
+    try { store.setItem(DRAFT + form.id, JSON.stringify(pairs)); } catch (e) { /* full or off */ }
+  }
+
+  function restoreDraft(form) {
+    var fields = answerFields(form);
+    for (var i = 0; i < fields.length; i++) {
+      if (isChoice(fields[i]) ? fields[i].checked : fields[i].value !== '') { return; }
+    }
+    var pairs;
+    try { pairs = JSON.parse(store.getItem(DRAFT + form.id) || '[]'); } catch (e) { return; }
+    for (var j = 0; j < pairs.length; j++) {
+      for (var k = 0; k < fields.length; k++) {
+        var f = fields[k];
+        if (f.name !== pairs[j][0]) { continue; }
+        if (isChoice(f)) {
+          if (f.value === pairs[j][1]) { f.checked = true; }
+        } else {
+          f.value = pairs[j][1];
+        }
+      }
+    }
+  }
+
+  if (store) {
+    if (document.querySelector('[data-sent]')) {
+      for (var n = store.length - 1; n >= 0; n--) {
+        var name = store.key(n);
+        if (name && name.indexOf(DRAFT) === 0) { store.removeItem(name); }
+      }
+    }
+    var drafts = document.querySelectorAll('form[data-draft]');
+    for (var d = 0; d < drafts.length; d++) {
+      (function (form) {
+        restoreDraft(form);
+        var save = function () { saveDraft(form); };
+        form.addEventListener('input', save);
+        form.addEventListener('change', save);
+      })(drafts[d]);
+    }
+  }
+
+  /* ---- Error summary ----
+     It has autofocus; focus it here too, for browsers that skip that.
+     Its links go to the field; the field's label or the group's legend
+     is scrolled into view with it, so the question is on screen. */
+  var summary = document.querySelector('[data-error-summary]');
+  if (summary) {
+    if (document.activeElement !== summary) { summary.focus(); }
+    summary.addEventListener('click', function (event) {
+      var link = event.target.closest('a');
+      var field = link && link.hash && document.getElementById(link.hash.slice(1));
+      if (!field || typeof field.focus !== 'function') { return; }
+      var group = isChoice(field) && field.closest('fieldset');
+      var question = (group && group.querySelector('legend')) ||
+        document.querySelector('label[for="' + field.id + '"]') || field;
+      event.preventDefault();
+      question.scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
+
+  /* ---- Buttons that must not be pressed twice ----
+     A second press while the first one's page is loading would send the
+     form twice. */
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('[data-prevent-double-click]');
+    if (!button) { return; }
+    if (button.hasAttribute('data-pressed')) {
+      event.preventDefault();
+      return;
+    }
+    button.setAttribute('data-pressed', '');
+    setTimeout(function () { button.removeAttribute('data-pressed'); }, 5000);
+  });
+  window.addEventListener('pageshow', function () {
+    var pressed = document.querySelectorAll('[data-pressed]');
+    for (var i = 0; i < pressed.length; i++) { pressed[i].removeAttribute('data-pressed'); }
+  });
+
+  /* ---- Print ---- */
+  var printButtons = document.querySelectorAll('[data-print]');
+  for (var p = 0; p < printButtons.length; p++) {
+    printButtons[p].addEventListener('click', function () { window.print(); });
   }
 })();

@@ -1,0 +1,80 @@
+package browsertest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"familjeratt.example/portal/content"
+)
+
+// TestScreenshots writes full-page screenshots of the key pages, in both
+// languages, on a laptop and on a narrow phone, to screenshots/ at the
+// repository's root (ignored by git), for people to look at.
+func TestScreenshots(t *testing.T) {
+	dir := filepath.Join(root, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	links := data.Settings.Links
+	langs(t, func(t *testing.T, lang content.Lang) {
+		tb := newTab(t, tabOptions{})
+		n := 0
+		shoot := func(name string) {
+			t.Helper()
+			n++
+			for _, v := range []struct {
+				suffix string
+				width  int64
+			}{{"", desktopWidth}, {"-phone", 360}} {
+				tb.viewport(v.width, desktopHeight, 1)
+				png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+				if err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s%s.png", lang, n, name, v.suffix))
+				if err := os.WriteFile(file, png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tb.viewport(desktopWidth, desktopHeight, 1)
+		}
+		open := func(name, path string) {
+			t.Helper()
+			if status := tb.open(path); status != 200 {
+				t.Fatalf("%s: status %d", path, status)
+			}
+			shoot(name)
+		}
+
+		open("start", links.Home.In(lang))
+		open("content-page", links.Violence.In(lang))
+		open("office", links.Offices.In(lang)+"malmo/")
+		open("article", articlePath(t, lang, 12))
+		open("form", formPath(lang))
+		tb.submitForm()
+		shoot("form-errors")
+		tb.fillByScript(application())
+		tb.submitForm()
+		shoot("check-answers")
+		tb.submit(chromedp.Click(chromedp.CSS(`button[value=send]`)))
+		shoot("confirmation")
+		tb.checkClean()
+	})
+}
+
+// articlePath finds the page of article n of the Convention on the
+// Rights of the Child in lang.
+func articlePath(t *testing.T, lang content.Lang, n int) string {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(portal.Public, string(lang), "*", fmt.Sprintf("arti*-%d", n), "index.html"))
+	if len(matches) != 1 {
+		t.Fatalf("no single page for article %d in %s: %v", n, lang, matches)
+	}
+	rel, _ := filepath.Rel(portal.Public, filepath.Dir(matches[0]))
+	return "/" + strings.Trim(filepath.ToSlash(rel), "/") + "/"
+}
