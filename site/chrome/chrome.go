@@ -23,7 +23,9 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	mcss "github.com/tdewolff/minify/v2/css"
@@ -42,6 +44,8 @@ type Chrome struct {
 	Settings *content.Settings
 	Assets   *Assets
 	layouts  map[string]*template.Template
+	base     *template.Template // the shared templates, for Cached
+	cache    sync.Map           // Cached parts by key
 }
 
 // New parses the templates and prepares the assets.
@@ -61,6 +65,7 @@ func NewFS(fsys fs.FS, strs *content.Strings, settings *content.Settings) (*Chro
 	c := &Chrome{Strings: strs, Settings: settings, Assets: assets, layouts: make(map[string]*template.Template)}
 
 	base := template.New("frame").Funcs(funcs)
+	c.base = base
 	shared, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -213,6 +218,29 @@ func (p *Page) LinkIn(lang content.Lang, name string) (string, error) {
 		return "", fmt.Errorf("no link %q in %s", name, content.SettingsFile)
 	}
 	return pair.In(lang), nil
+}
+
+// Cached renders one of the frame's shared templates ("assets", "top",
+// "site-name", "footer") once for each language, exit flag, office and
+// footer navigation, and reuses the result. html/template makes a
+// reflective call for every action, and these parts are the same on
+// thousands of pages.
+func (p *Page) Cached(name string) (template.HTML, error) {
+	office := ""
+	if p.Office != nil {
+		office = p.Office.ID
+	}
+	key := name + "\x00" + string(p.Lang) + "\x00" + strconv.FormatBool(p.Exit) + "\x00" + office + "\x00" + string(p.FooterNav)
+	if v, ok := p.chrome.cache.Load(key); ok {
+		return v.(template.HTML), nil
+	}
+	var b strings.Builder
+	if err := p.chrome.base.ExecuteTemplate(&b, name, p); err != nil {
+		return "", err
+	}
+	html := template.HTML(b.String())
+	p.chrome.cache.Store(key, html)
+	return html, nil
 }
 
 // ExitURL is where "Exit this page" goes.
