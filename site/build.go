@@ -34,7 +34,7 @@ type Options struct {
 	BaseURL string // overrides site.yaml's base_url when set
 	Drafts  bool   // include draft pages
 	Forms   []Form // the application forms to publish
-	Workers int    // pages rendered at once; 0 means one per CPU
+	Workers int    // pages rendered at once; 0 means four per CPU
 }
 
 // Form is an application form, published as a static page in each
@@ -93,7 +93,9 @@ type Builder struct {
 // NewBuilder returns a builder for opts.
 func NewBuilder(opts Options) *Builder {
 	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
+		// More workers than CPUs: a worker waiting on the disk (creating
+		// folders is slow on some disks) leaves its CPU to another.
+		opts.Workers = 4 * runtime.GOMAXPROCS(0)
 	}
 	return &Builder{opts: opts}
 }
