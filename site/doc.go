@@ -78,8 +78,8 @@
 // one level at a time: ### only under ##, never ## straight to ####. Each
 // heading gets an address of its own, made from its text with å and ä turned
 // into a and ö into o: "## Hur går det till?" can be linked to as
-// #hur-gar-det-till. Clicking a heading copies nothing; it links to itself, so
-// a parent can share a link to that part of the page.
+// #hur-gar-det-till. Each heading is a link to itself, so a parent can
+// share a link to that part of the page.
 //
 // Links:
 //
@@ -96,7 +96,8 @@
 //
 // Swedish pages are measured for readability with LIX (words per sentence
 // plus the share of words longer than six letters). A Swedish page whose LIX
-// is over 40 is a problem: use shorter sentences and shorter words.
+// is over 40 is a problem: use shorter sentences and shorter words. Pages
+// with fewer than 20 words are too short to measure and are not checked.
 //
 // # Generated pages
 //
