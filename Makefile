@@ -7,8 +7,8 @@ PORT ?= 8080
 export PORT
 
 # Pinned versions of what the tests install (see also package-lock.json files).
-BROWSER_DIR := site/browsertest
-AUDIT_DIR   := site/browsertest/audit
+BROWSER_DIR := build/browsertest
+AUDIT_DIR   := build/browsertest/audit
 
 .PHONY: help run site test deps deps-apt deps-npm check-format vet test-go bench \
         audit package deploy publish-site open-inbox send-test-application clean
@@ -17,10 +17,10 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
 
 run: ## build the site and serve it on http://127.0.0.1:$(PORT), with the intake function under /api/
-	$(GO) run ./site/cmd/devserver
+	$(GO) run ./build/cmd/devserver
 
 site: ## build the site into public/
-	$(GO) run ./site/cmd/sitegen -content content -out public
+	$(GO) run ./build/cmd/sitegen -content content -out public
 
 test: deps check-format vet test-go ## everything: installs what the tests need, then formatting, vet and all tests
 
@@ -55,11 +55,11 @@ test-go: ## the Go tests, browser tests included
 
 bench: ## benchmarks: prints figures next to their targets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
-	$(GO) run ./site/cmd/sitebench
+	$(GO) run ./build/cmd/sitebench
 
 audit: deps-apt site ## Lighthouse scores for key pages in both languages
 	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --loglevel=error
-	$(GO) run ./site/browsertest/cmd/audit
+	$(GO) run ./build/cmd/audit
 
 package: ## build the Lambda zip reproducibly into build/out/
 	$(GO) run ./build/cmd/package -out build/out

@@ -24,8 +24,9 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"go.yaml.in/yaml/v3"
 
-	"familjeratt.example/portal/content"
-	"familjeratt.example/portal/functions/intake"
+	"familjeratt.example/portal/functions/delivery"
+	"familjeratt.example/portal/functions/function"
+	"familjeratt.example/portal/functions/lambda"
 	"familjeratt.example/portal/site/chrome"
 	"familjeratt.example/portal/site/server"
 )
@@ -155,8 +156,14 @@ func TestEnvironment(t *testing.T) {
 	raw, tpl, _ := loadTemplate(t, params)
 	id, _ := only(t, tpl, "AWS::Serverless::Function")
 	declared := get(t, raw, "Resources."+id+".Properties.Environment.Variables").(map[string]any)
-	if got, want := slices.Sorted(maps.Keys(declared)), slices.Sorted(maps.Keys(intake.Env)); !slices.Equal(got, want) {
-		t.Errorf("the template sets %v\nthe function reads (intake.Env) %v", got, want)
+	var deployed []string
+	for k, v := range function.Env {
+		if v.Deployed {
+			deployed = append(deployed, k)
+		}
+	}
+	if got, want := slices.Sorted(maps.Keys(declared)), slices.Sorted(slices.Values(deployed)); !slices.Equal(got, want) {
+		t.Errorf("the template sets %v\nthe function reads (function.Env, deployed) %v", got, want)
 	}
 
 	env := get(t, tpl, "Resources."+id+".Properties.Environment.Variables").(map[string]any)
@@ -176,8 +183,8 @@ func TestEnvironment(t *testing.T) {
 	}
 
 	// The configuration the template gives is one the function accepts:
-	// the same ConfigFromEnv and NewHandler the binary runs at start. The
-	// secrets stand in for what CloudFormation would resolve.
+	// the same function.New the binary runs at start. The secrets stand in
+	// for what CloudFormation would resolve.
 	getenv := func(k string) string {
 		switch k {
 		case "AWS_LAMBDA_RUNTIME_API":
@@ -188,30 +195,13 @@ func TestEnvironment(t *testing.T) {
 		s, _ := env[k].(string)
 		return s
 	}
-	data, c := loadContent(t)
-	cfg, err := intake.ConfigFromEnv(getenv, data, c, slog.New(slog.DiscardHandler))
+	fn, err := function.New(getenv, function.Options{})
 	if err != nil {
 		t.Fatalf("the function refuses the template's configuration: %v", err)
 	}
-	if _, err := intake.NewHandler(cfg); err != nil {
-		t.Fatalf("the function refuses the template's configuration: %v", err)
-	}
-	if _, isInbox := cfg.Transport.(*intake.Inbox); isInbox {
+	if _, isInbox := fn.Transport.(*delivery.Inbox); isInbox {
 		t.Errorf("the deployed function would deliver to a local folder, not by SMTP")
 	}
-}
-
-func loadContent(t *testing.T) (*content.Data, *chrome.Chrome) {
-	t.Helper()
-	data, err := content.Load(content.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := chrome.New(data.Strings, data.Settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data, c
 }
 
 // TestSecurityHeaders: the response-headers policy gives exactly
@@ -465,26 +455,31 @@ func TestDeliveryAlarm(t *testing.T) {
 		t.Errorf("the filter reads %v, not the function's log group", got)
 	}
 
+	// Delivery to an inbox below a regular file fails, as a mail server
+	// that is down would.
+	blocker := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
-		name      string
-		transport intake.Transport
-		status    int
-		matches   int
+		name    string
+		inbox   string
+		status  int
+		matches int
 	}{
-		{"delivery fails", failing{}, http.StatusServiceUnavailable, 1},
-		{"delivered", delivered{}, http.StatusSeeOther, 0},
+		{"delivery fails", filepath.Join(blocker, "inbox"), http.StatusServiceUnavailable, 1},
+		{"delivered", t.TempDir(), http.StatusSeeOther, 0},
 	}
 	event := readEvent(t, "valid-post.json")
-	data, c := loadContent(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			h, err := intake.NewHandler(intake.Config{Data: data, Chrome: c, Transport: tt.transport,
-				Logger: slog.New(slog.NewJSONHandler(&logs, nil)), AllowedOrigin: "https://familjeratt.example"})
+			env := map[string]string{"INTAKE_INBOX_DIR": tt.inbox, "INTAKE_ALLOWED_ORIGIN": "https://familjeratt.example"}
+			h, err := function.New(func(k string) string { return env[k] }, function.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := intake.LambdaHandler(h)(context.Background(), event)
+			res, err := lambda.Handler(h)(context.Background(), event)
 			if err != nil || res.StatusCode != tt.status {
 				t.Fatalf("status %d (%v), want %d", res.StatusCode, err, tt.status)
 			}
@@ -521,19 +516,9 @@ func TestDeliveryAlarm(t *testing.T) {
 	}
 }
 
-type failing struct{}
-
-func (failing) Send(context.Context, *intake.Envelope) error {
-	return errors.New("connection refused")
-}
-
-type delivered struct{}
-
-func (delivered) Send(context.Context, *intake.Envelope) error { return nil }
-
 func readEvent(t *testing.T, name string) events.LambdaFunctionURLRequest {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "functions", "intake", "testdata", "lambda", name))
+	data, err := os.ReadFile(filepath.Join("..", "functions", "lambda", "testdata", "lambda", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,12 +17,14 @@ import (
 	"strings"
 )
 
-// Files is the content tree as committed, built into every binary that
-// needs it, so the intake function carries the same offices the site
-// publishes.
+// DataFiles are the content tree's data, as committed: the settings, the
+// municipalities, the offices and their certificates, and the interface
+// texts. They are built into the intake function, so it carries the same
+// offices the site publishes; the pages are not, so that no page can stop
+// the function from starting.
 //
-//go:embed site.yaml kommuner.tsv i18n offices sv en uncrc
-var Files embed.FS
+//go:embed site.yaml kommuner.tsv i18n offices
+var DataFiles embed.FS
 
 // Lang is a language the portal is published in.
 type Lang string
@@ -55,8 +57,8 @@ func ParseLang(s string) (Lang, bool) {
 
 // Text is a short text in each of the portal's languages.
 type Text struct {
-	SV string `yaml:"sv" validate:"required,nocontrol"`
-	EN string `yaml:"en" validate:"required,nocontrol"`
+	SV string `yaml:"sv" validate:"required,nocontrolml"`
+	EN string `yaml:"en" validate:"required,nocontrolml"`
 }
 
 // In returns the text in lang.
@@ -84,10 +86,13 @@ func (p Problem) String() string {
 // Problems is a list of problems; it is an error when it is not empty.
 type Problems []Problem
 
+// Error lists the problems in order of file and line, one a line. It
+// leaves ps as it is.
 func (ps Problems) Error() string {
-	ps.Sort()
+	sorted := append(Problems(nil), ps...)
+	sorted.Sort()
 	var b strings.Builder
-	for i, p := range ps {
+	for i, p := range sorted {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
@@ -137,12 +142,33 @@ type Data struct {
 	Settings  *Settings
 	Directory *Directory
 	Strings   *Strings
-	Pages     []*Page
+	Pages     []*Page // nil when loaded by [LoadData]
 }
 
 // Load reads and checks a whole content tree. It returns every problem it
 // finds, not only the first, as [Problems].
 func Load(fsys fs.FS) (*Data, error) {
+	d, probs := loadData(fsys)
+	pages, err := LoadPages(fsys)
+	probs = appendErr(probs, err)
+	if len(probs) > 0 {
+		return nil, probs.Err()
+	}
+	d.Pages = pages
+	return d, nil
+}
+
+// LoadData reads and checks the data of a content tree, leaving its pages
+// alone: what the intake function uses.
+func LoadData(fsys fs.FS) (*Data, error) {
+	d, probs := loadData(fsys)
+	if len(probs) > 0 {
+		return nil, probs.Err()
+	}
+	return d, nil
+}
+
+func loadData(fsys fs.FS) (*Data, Problems) {
 	var probs Problems
 	settings, err := LoadSettings(fsys)
 	probs = appendErr(probs, err)
@@ -150,12 +176,7 @@ func Load(fsys fs.FS) (*Data, error) {
 	probs = appendErr(probs, err)
 	strs, err := LoadStrings(fsys)
 	probs = appendErr(probs, err)
-	pages, err := LoadPages(fsys)
-	probs = appendErr(probs, err)
-	if len(probs) > 0 {
-		return nil, probs.Err()
-	}
-	return &Data{Settings: settings, Directory: dir, Strings: strs, Pages: pages}, nil
+	return &Data{Settings: settings, Directory: dir, Strings: strs}, probs
 }
 
 // appendErr adds err's problems to ps; an error that is not Problems

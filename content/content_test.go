@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io/fs"
 	"math/big"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,10 +19,13 @@ import (
 	"time"
 )
 
+// committed is the content tree as committed, pages included.
+var committed = os.DirFS(".")
+
 // TestLoadCommitted checks the content tree as committed: it is what the
 // site publishes and what the intake function routes by.
 func TestLoadCommitted(t *testing.T) {
-	d, err := Load(Files)
+	d, err := Load(committed)
 	if err != nil {
 		t.Fatalf("the committed content has problems:\n%v", err)
 	}
@@ -52,14 +56,14 @@ func TestLoadCommitted(t *testing.T) {
 			}
 		}
 	}
-	if _, err := LoadConvention(Files); err != nil {
+	if _, err := LoadConvention(committed); err != nil {
 		t.Fatalf("the convention's files have problems:\n%v", err)
 	}
 }
 
 // TestMunicipalitiesSortedSwedish checks Å, Ä and Ö come after Z.
 func TestMunicipalitiesSortedSwedish(t *testing.T) {
-	d, err := LoadDirectory(Files)
+	d, err := LoadDirectory(committed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,11 +80,11 @@ func TestMunicipalitiesSortedSwedish(t *testing.T) {
 func tree(t *testing.T, files map[string]string) fs.FS {
 	t.Helper()
 	m := fstest.MapFS{}
-	err := fs.WalkDir(Files, ".", func(name string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(committed, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(Files, name)
+		data, err := fs.ReadFile(committed, name)
 		m[name] = &fstest.MapFile{Data: data}
 		return err
 	})
@@ -277,7 +281,7 @@ func TestPageFileNames(t *testing.T) {
 }
 
 func TestStrings(t *testing.T) {
-	sv, _ := fs.ReadFile(Files, "i18n/sv.yaml")
+	sv, _ := fs.ReadFile(committed, "i18n/sv.yaml")
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -300,7 +304,7 @@ func TestStrings(t *testing.T) {
 		})
 	}
 
-	s, err := LoadStrings(Files)
+	s, err := LoadStrings(committed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +318,7 @@ func TestStrings(t *testing.T) {
 }
 
 func TestSettingsProblems(t *testing.T) {
-	base, _ := fs.ReadFile(Files, SettingsFile)
+	base, _ := fs.ReadFile(committed, SettingsFile)
 	_, err := LoadSettings(tree(t, map[string]string{SettingsFile: strings.Replace(string(base), "https://www.smhi.se/", "http://www.smhi.se/", 1)}))
 	assertProblems(t, err, []string{`site.yaml:8: exit_url: "http://www.smhi.se/" is not a web address; write it in full, starting with https://`})
 }
@@ -358,12 +362,12 @@ func TestSplitFrontMatter(t *testing.T) {
 }
 
 func TestConventionProblems(t *testing.T) {
-	arts, _ := fs.ReadFile(Files, ArticlesFile)
+	arts, _ := fs.ReadFile(committed, ArticlesFile)
 	cut := strings.Index(string(arts), "- article: 54")
 	_, err := LoadConvention(tree(t, map[string]string{ArticlesFile: string(arts[:cut])}))
 	assertProblems(t, err, []string{"uncrc/articles.yaml: article 54 is missing: add its title and summary"})
 
-	c, err := LoadConvention(Files)
+	c, err := LoadConvention(committed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -556,5 +560,82 @@ func TestExpired(t *testing.T) {
 		[]string{"offices/certs/a.pem: the certificate for testby@familjeratt.example expired on 2021-03-04"})
 	if probs := d.Expired(time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)); len(probs) != 0 {
 		t.Errorf("before it expired: %v", probs)
+	}
+}
+
+// TestLoadDataIgnoresPages: the function loads only data, so a broken
+// page, which stops the site's build, cannot stop the function.
+func TestLoadDataIgnoresPages(t *testing.T) {
+	fsys := tree(t, map[string]string{"sv/trasig.md": "---\ntitle: [oops\n---\n"})
+	if _, err := Load(fsys); err == nil {
+		t.Fatal("Load accepted a page with broken front matter")
+	}
+	d, err := LoadData(fsys)
+	if err != nil {
+		t.Fatalf("LoadData: %v", err)
+	}
+	if d.Pages != nil || d.Directory == nil || d.Strings == nil || d.Settings == nil {
+		t.Errorf("LoadData: %+v, want the data and no pages", d)
+	}
+}
+
+// TestDataFilesHoldNoPages: the embedded data is what the function
+// carries; pages must not be in it.
+func TestDataFilesHoldNoPages(t *testing.T) {
+	for _, dir := range []string{"sv", "en", "uncrc"} {
+		if _, err := fs.Stat(DataFiles, dir); err == nil {
+			t.Errorf("DataFiles holds %s/", dir)
+		}
+	}
+	if _, err := LoadData(DataFiles); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestProblemsErrorLeavesItsReceiver(t *testing.T) {
+	ps := Problems{{File: "b.yaml", Line: 2, Msg: "two"}, {File: "a.yaml", Line: 1, Msg: "one"}}
+	if got, want := ps.Error(), "a.yaml:1: one\nb.yaml:2: two"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if ps[0].File != "b.yaml" {
+		t.Errorf("Error() reordered its receiver: %v", ps)
+	}
+}
+
+func TestRequire(t *testing.T) {
+	s, err := LoadStrings(fstest.MapFS{
+		"i18n/sv.yaml": {Data: []byte("a: A\nnotfound:\n  text: Hittades inte\n")},
+		"i18n/en.yaml": {Data: []byte("a: A\nnotfound:\n  text: Not found\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Require("a", "notfound.title", "form.x.error.max (or form.error.max)").Error()
+	want := strings.Join([]string{
+		`i18n/en.yaml:1: the interface text "form.x.error.max" (or form.error.max) is missing: the portal needs it; add it`,
+		`i18n/en.yaml:2: the interface text "notfound.title" is missing: the portal needs it; add it`,
+		`i18n/sv.yaml:1: the interface text "form.x.error.max" (or form.error.max) is missing: the portal needs it; add it`,
+		`i18n/sv.yaml:2: the interface text "notfound.title" is missing: the portal needs it; add it`,
+	}, "\n")
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestTextRuleNames: the content's validator knows the text rules under
+// the same names as the forms', and its own phone rule under a name of
+// its own (an office may publish a short number such as 1177).
+func TestTextRuleNames(t *testing.T) {
+	for _, tt := range []struct {
+		tag, s string
+		ok     bool
+	}{
+		{"nocontrol", "two\nlines", false},
+		{"nocontrolml", "two\nlines", true},
+		{"servicephone", "1177", true},
+	} {
+		if got := validate.Var(tt.s, tt.tag) == nil; got != tt.ok {
+			t.Errorf("%s(%q) = %v, want %v", tt.tag, tt.s, got, tt.ok)
+		}
 	}
 }

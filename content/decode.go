@@ -36,12 +36,12 @@ func newValidator() *validator.Validate {
 	must(v.RegisterValidation("kommunkod", func(fl validator.FieldLevel) bool {
 		return IsKommunkod(fl.Field().String())
 	}))
-	must(v.RegisterValidation("phone", func(fl validator.FieldLevel) bool {
+	must(v.RegisterValidation("servicephone", func(fl validator.FieldLevel) bool {
 		return IsPhone(fl.Field().String())
 	}))
-	must(v.RegisterValidation("nocontrol", func(fl validator.FieldLevel) bool {
-		return !HasControl(fl.Field().String(), true)
-	}))
+	for tag, fn := range TextRules {
+		must(v.RegisterValidation(tag, fn))
+	}
 	must(v.RegisterValidation("weburl", func(fl validator.FieldLevel) bool {
 		return IsWebURL(fl.Field().String())
 	}))
@@ -108,6 +108,16 @@ func PhoneURI(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// TextRules are the validator rules for text that every struct with
+// text uses, here and in the forms, so that one name is one rule:
+// nocontrol refuses control characters and line breaks (one line of
+// text), nocontrolml refuses control characters but allows line breaks
+// and tabs.
+var TextRules = map[string]validator.Func{
+	"nocontrol":   func(fl validator.FieldLevel) bool { return !HasControl(fl.Field().String(), false) },
+	"nocontrolml": func(fl validator.FieldLevel) bool { return !HasControl(fl.Field().String(), true) },
 }
 
 // HasControl reports whether s holds a control character. Newlines and
@@ -304,7 +314,7 @@ func ruleMessage(path string, fe validator.FieldError) string {
 		return fmt.Sprintf("%s is missing: give it, or at least one of %s", path, strings.ToLower(strings.ReplaceAll(fe.Param(), " ", ", ")))
 	case "email":
 		return fmt.Sprintf("%s: %q is not an e-mail address", path, val)
-	case "phone":
+	case "servicephone":
 		return fmt.Sprintf("%s: %q is not a phone number; write digits with spaces or hyphens, like 010-35 33 100", path, val)
 	case "weburl":
 		return fmt.Sprintf("%s: %q is not a web address; write it in full, starting with https://", path, val)
@@ -312,7 +322,7 @@ func ruleMessage(path string, fe validator.FieldError) string {
 		return fmt.Sprintf("%s: %q is not a kommunkod; write the four digits from kommuner.tsv, in quotes, like \"0834\"", path, val)
 	case "sitepath":
 		return fmt.Sprintf("%s: %q is not a page address; write it from the root, like /sv/familjeratt/", path, val)
-	case "nocontrol":
+	case "nocontrol", "nocontrolml":
 		return fmt.Sprintf("%s contains an invisible control character: retype it", path)
 	case "min":
 		return fmt.Sprintf("%s needs at least %s", path, fe.Param())

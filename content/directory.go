@@ -81,11 +81,11 @@ type Office struct {
 // Contact is how parents reach an office. It is published on the office's
 // page, in the footer of its pages and on the confirmation after applying.
 type Contact struct {
-	Phone           string `yaml:"phone" validate:"required_without_all=Email Website,omitempty,phone"`
+	Phone           string `yaml:"phone" validate:"required_without_all=Email Website,omitempty,servicephone"`
 	Email           string `yaml:"email" validate:"omitempty,email,max=254"`
 	Website         string `yaml:"website" validate:"omitempty,weburl"`
-	PostalAddress   string `yaml:"postal_address" validate:"omitempty,nocontrol,max=300"`
-	VisitingAddress string `yaml:"visiting_address" validate:"omitempty,nocontrol,max=300"`
+	PostalAddress   string `yaml:"postal_address" validate:"omitempty,nocontrolml,max=300"`
+	VisitingAddress string `yaml:"visiting_address" validate:"omitempty,nocontrolml,max=300"`
 	OpeningHours    *Text  `yaml:"opening_hours" validate:"omitempty"`
 }
 
@@ -93,7 +93,7 @@ type Contact struct {
 type Partner struct {
 	Name    Text   `yaml:"name" validate:"required"`
 	About   *Text  `yaml:"about" validate:"omitempty"`
-	Phone   string `yaml:"phone" validate:"omitempty,phone"`
+	Phone   string `yaml:"phone" validate:"omitempty,servicephone"`
 	Email   string `yaml:"email" validate:"omitempty,email,max=254"`
 	Website string `yaml:"website" validate:"omitempty,weburl"`
 }

@@ -35,8 +35,8 @@ type KeyLine struct {
 // FrontMatter is the YAML block at the top of a page. The keys are
 // specified for editors in package site.
 type FrontMatter struct {
-	Title       string `yaml:"title" validate:"required,nocontrol,max=120"`
-	Description string `yaml:"description" validate:"required,nocontrol,max=300"`
+	Title       string `yaml:"title" validate:"required,nocontrolml,max=120"`
+	Description string `yaml:"description" validate:"required,nocontrolml,max=300"`
 	Order       int    `yaml:"order"`
 	Draft       bool   `yaml:"draft"`
 	Translation string `yaml:"translation" validate:"omitempty,endswith=.md"`

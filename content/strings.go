@@ -15,8 +15,9 @@ import (
 // with dots ("form.submit"). Every key exists in every language, with the
 // same {placeholders}; LoadStrings refuses files where that fails.
 type Strings struct {
-	text  map[Lang]map[string]string
-	lines map[Lang]map[string]int
+	text   map[Lang]map[string]string
+	lines  map[Lang]map[string]int
+	groups map[Lang]map[string]int // the line of each group of keys, for problems about a missing key
 }
 
 // StringsDir holds one file per language.
@@ -26,13 +27,13 @@ var placeholderRE = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // LoadStrings reads and checks i18n/sv.yaml and i18n/en.yaml.
 func LoadStrings(fsys fs.FS) (*Strings, error) {
-	s := &Strings{text: make(map[Lang]map[string]string), lines: make(map[Lang]map[string]int)}
+	s := &Strings{text: make(map[Lang]map[string]string), lines: make(map[Lang]map[string]int), groups: make(map[Lang]map[string]int)}
 	var probs Problems
 	for _, lang := range Langs {
 		file := StringsDir + "/" + string(lang) + ".yaml"
-		text, lines, p := loadStringFile(fsys, file)
+		text, lines, groups, p := loadStringFile(fsys, file)
 		probs = append(probs, p...)
-		s.text[lang], s.lines[lang] = text, lines
+		s.text[lang], s.lines[lang], s.groups[lang] = text, lines, groups
 	}
 	if len(probs) > 0 {
 		return nil, probs.Err()
@@ -68,17 +69,16 @@ func placeholders(s string) []string {
 	return slices.Compact(ps)
 }
 
-func loadStringFile(fsys fs.FS, file string) (map[string]string, map[string]int, Problems) {
+func loadStringFile(fsys fs.FS, file string) (text map[string]string, lines, groups map[string]int, probs Problems) {
 	src, err := fs.ReadFile(fsys, file)
 	if err != nil {
-		return nil, nil, Problems{{File: file, Msg: "cannot read the interface texts: " + err.Error()}}
+		return nil, nil, nil, Problems{{File: file, Msg: "cannot read the interface texts: " + err.Error()}}
 	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(src, &node); err != nil {
-		return nil, nil, Problems{yamlErrorProblem(file, 0, err.Error())}
+		return nil, nil, nil, Problems{yamlErrorProblem(file, 0, err.Error())}
 	}
-	text, lines := make(map[string]string), make(map[string]int)
-	var probs Problems
+	text, lines, groups = make(map[string]string), make(map[string]int), make(map[string]int)
 	var walk func(n *yaml.Node, prefix string)
 	walk = func(n *yaml.Node, prefix string) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -86,6 +86,7 @@ func loadStringFile(fsys fs.FS, file string) (map[string]string, map[string]int,
 			key := join(prefix, k.Value)
 			switch {
 			case v.Kind == yaml.MappingNode:
+				groups[key] = k.Line
 				walk(v, key)
 			case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
 				if _, dup := lines[key]; dup {
@@ -106,10 +107,10 @@ func loadStringFile(fsys fs.FS, file string) (map[string]string, map[string]int,
 		}
 	}
 	if len(node.Content) == 0 || node.Content[0].Kind != yaml.MappingNode {
-		return nil, nil, Problems{{File: file, Msg: "the file must hold keys and texts"}}
+		return nil, nil, nil, Problems{{File: file, Msg: "the file must hold keys and texts"}}
 	}
 	walk(node.Content[0], "")
-	return text, lines, probs
+	return text, lines, groups, probs
 }
 
 // Has reports whether key exists (in every language, as loading ensures).
@@ -149,12 +150,40 @@ func (s *Strings) MustGet(lang Lang, key string, args ...any) string {
 	return v
 }
 
-// Keys returns every key, sorted.
-func (s *Strings) Keys() []string {
-	keys := make([]string, 0, len(s.text[SV]))
-	for k := range s.text[SV] {
-		keys = append(keys, k)
+// Require reports each key the texts lack, in every language's file, at
+// the line of the nearest group the key would belong to, so that a text
+// the code needs is found missing before anything is rendered. A key may
+// be followed by a note in parentheses, "form.x.error.max (or
+// form.error.max)", which the message repeats.
+func (s *Strings) Require(keys ...string) Problems {
+	var probs Problems
+	for _, k := range keys {
+		key, note, _ := strings.Cut(k, " ")
+		if s.Has(key) {
+			continue
+		}
+		for _, lang := range Langs {
+			msg := fmt.Sprintf("the interface text %q is missing: the portal needs it; add it", key)
+			if note != "" {
+				msg = fmt.Sprintf("the interface text %q %s is missing: the portal needs it; add it", key, note)
+			}
+			probs = append(probs, Problem{File: StringsDir + "/" + string(lang) + ".yaml", Line: s.groupLine(lang, key), Msg: msg})
+		}
 	}
-	slices.Sort(keys)
-	return keys
+	return probs
+}
+
+// groupLine is the line of the nearest group above key that the file
+// has, or 1.
+func (s *Strings) groupLine(lang Lang, key string) int {
+	for {
+		i := strings.LastIndexByte(key, '.')
+		if i < 0 {
+			return 1
+		}
+		key = key[:i]
+		if n, ok := s.groups[lang][key]; ok {
+			return n
+		}
+	}
 }

@@ -3,15 +3,13 @@ package site
 import (
 	"context"
 	"testing"
-
-	"familjeratt.example/portal/content"
 )
 
 // benchBuilder lays out the committed content once, so a benchmark can
 // render one of its pages over and over.
 func benchBuilder(b *testing.B) *Builder {
 	b.Helper()
-	builder := NewBuilder(Options{Content: content.Files, Out: b.TempDir()})
+	builder := NewBuilder(Options{Content: committed, Out: b.TempDir()})
 	if err := builder.prepareOut(); err != nil {
 		b.Fatal(err)
 	}
@@ -54,7 +52,7 @@ func BenchmarkBuildSite(b *testing.B) {
 	out := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {
-		res, _ := Build(context.Background(), Options{Content: content.Files, Out: out})
+		res, _ := Build(context.Background(), Options{Content: committed, Out: out})
 		if res == nil || res.Pages < 100 {
 			b.Fatal("the site did not build")
 		}

@@ -34,22 +34,17 @@ type FormChecker interface {
 }
 
 // NewValidator returns a validator whose errors name fields by their form
-// names, with the rules every form uses: nocontrol (no control characters
-// in one-line text) and nocontrolml (the same, allowing line breaks).
+// names, with the text rules every form uses: nocontrol (no control
+// characters in one-line text) and nocontrolml (the same, allowing line
+// breaks), the same rules as the content's (see [content.TextRules]).
 func NewValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("schema") })
-	must := func(err error) {
-		if err != nil {
+	for tag, fn := range content.TextRules {
+		if err := v.RegisterValidation(tag, fn); err != nil {
 			panic(err)
 		}
 	}
-	must(v.RegisterValidation("nocontrol", func(fl validator.FieldLevel) bool {
-		return !content.HasControl(fl.Field().String(), false)
-	}))
-	must(v.RegisterValidation("nocontrolml", func(fl validator.FieldLevel) bool {
-		return !content.HasControl(fl.Field().String(), true)
-	}))
 	return v
 }
 
@@ -107,18 +102,26 @@ func (d *Definition) Values(posted url.Values) (url.Values, []Error) {
 }
 
 // Decode turns a form's values (from [Definition.Values]) into a new value
-// of the form's type, with surrounding spaces trimmed from every text.
+// of the form's type, with surrounding spaces trimmed from every text. It
+// leaves values as they are.
 func (d *Definition) Decode(values url.Values) (any, []Error) {
 	var errs []Error
+	valid := make(url.Values, len(values))
 	for name, vals := range values {
+		ok := true
 		for _, v := range vals {
 			if !utf8.ValidString(v) {
-				errs = append(errs, Error{Field: name, Rule: "nocontrol"})
-				delete(values, name)
+				ok = false
 				break
 			}
 		}
+		if !ok {
+			errs = append(errs, Error{Field: name, Rule: "nocontrol"})
+			continue
+		}
+		valid[name] = vals
 	}
+	values = valid
 	ptr := reflect.New(d.typ)
 	if err := decoder.Decode(ptr.Interface(), values); err != nil {
 		var multi schema.MultiError
@@ -194,8 +197,7 @@ func (d *Definition) Validate(v *validator.Validate, form any, today time.Time) 
 	if c, ok := form.(FormChecker); ok {
 		errs = append(errs, c.CheckForm(today)...)
 	}
-	d.Sort(errs)
-	return errs
+	return d.Sort(errs)
 }
 
 // Sort orders errors as their fields appear on the page, keeping only the

@@ -40,8 +40,11 @@ type testOptional struct {
 }
 
 func (f *testForm) CheckForm(today time.Time) []Error {
-	if f.Note == "boom" {
+	switch f.Note {
+	case "boom":
 		return []Error{{Field: "note", Rule: "boom"}}
+	case "twice":
+		return []Error{{Field: "person.name", Rule: "twice"}}
 	}
 	return nil
 }
@@ -266,6 +269,54 @@ func TestDecodeAndValidate(t *testing.T) {
 	}
 	if msg := d.Message(strs, content.EN, Error{Field: "person.email", Rule: "email"}); msg != "Check Email" {
 		t.Errorf("fallback message: got %q", msg)
+	}
+}
+
+// TestValidateOneProblemPerField: a field that breaks a rule and a
+// form-level rule gets one message, as GOV.UK advises, from Validate
+// itself.
+func TestValidateOneProblemPerField(t *testing.T) {
+	d, _ := testSetup(t)
+	vals, _ := d.Values(url.Values{"person.name": {"Annabella"}, "kids.0.name": {"A"}, "choice": {"a"}, "place": {"1"}, "agree": {"yes"}, "note": {"twice"}})
+	form, _ := d.Decode(vals)
+	errs := d.Validate(NewValidator(), form, time.Now())
+	if len(errs) != 1 || errs[0] != (Error{Field: "person.name", Rule: "max", Param: "5"}) {
+		t.Errorf("got %v, want only person.name:max", errs)
+	}
+}
+
+// TestDecodeLeavesItsArgument: Decode must not change the caller's
+// values, which the journey carries on to the next page.
+func TestDecodeLeavesItsArgument(t *testing.T) {
+	d, _ := testSetup(t)
+	vals := url.Values{"person.name": {"A\xffB"}, "kids.0.name": {"A"}}
+	before := url.Values{"person.name": {"A\xffB"}, "kids.0.name": {"A"}}
+	_, errs := d.Decode(vals)
+	if len(errs) != 1 || errs[0].Rule != "nocontrol" {
+		t.Errorf("errors %v, want one nocontrol", errs)
+	}
+	if !reflect.DeepEqual(vals, before) {
+		t.Errorf("Decode changed its argument: %v, was %v", vals, before)
+	}
+}
+
+// TestTextRules: nocontrol and nocontrolml are the same rules as the
+// content's, under the same names.
+func TestTextRules(t *testing.T) {
+	v := NewValidator()
+	for _, tt := range []struct {
+		tag, s string
+		ok     bool
+	}{
+		{"nocontrol", "one line", true},
+		{"nocontrol", "two\nlines", false},
+		{"nocontrol", "tab\there", false},
+		{"nocontrolml", "two\nlines", true},
+		{"nocontrolml", "bell\a", false},
+	} {
+		if got := v.Var(tt.s, tt.tag) == nil; got != tt.ok {
+			t.Errorf("%s(%q) = %v, want %v", tt.tag, tt.s, got, tt.ok)
+		}
 	}
 }
 

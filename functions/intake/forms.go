@@ -1,3 +1,14 @@
+// Package intake holds the forms the portal receives and the rules they
+// must pass: the application for cooperation talks and the request for a
+// follow-up talk, their fields (a public contract), personnummer,
+// application references, and what staff are shown first. It is what
+// both sides need to know about a form: the site generator publishes the
+// empty forms from it (see [StaticPages]), and the function decodes,
+// checks and delivers what parents send.
+//
+// It knows nothing of HTTP, mail or Lambda: package journey walks a
+// parent through a form, and package delivery brings an accepted
+// [Submission] to its office.
 package intake
 
 import (
@@ -8,7 +19,7 @@ import (
 	"familjeratt.example/portal/site/chrome"
 )
 
-// Form is one of the intake function's forms.
+// Form is one of the portal's forms.
 type Form struct {
 	Def *form.Definition
 }
@@ -31,14 +42,30 @@ func mustForm(id, sv, en string, prototype any) *Form {
 	return &Form{Def: def}
 }
 
-func (f *Form) text(h *handler, lang content.Lang, key string, args ...any) string {
-	return h.cfg.Data.Strings.MustGet(lang, "form."+f.Def.ID+"."+key, args...)
+// Text returns one of the form's own interface texts,
+// form.<id>.<key>, in lang.
+func (f *Form) Text(strs *content.Strings, lang content.Lang, key string, args ...any) string {
+	return strs.MustGet(lang, "form."+f.Def.ID+"."+key, args...)
+}
+
+// CheckTexts reports the interface texts the form needs that strs lacks,
+// as problems in the texts' files, so that a missing text stops the build
+// or the function's start, never a page being rendered.
+func (f *Form) CheckTexts(strs *content.Strings) content.Problems {
+	return strs.Require(f.Def.Check(strs)...)
 }
 
 // normalizer is implemented by forms that tidy their answers for staff
 // once they are valid: personnummer in the 12-digit form, for example.
 type normalizer interface {
 	normalize(today time.Time)
+}
+
+// Normalize tidies valid answers for staff, in place.
+func (f *Form) Normalize(answers any, today time.Time) {
+	if n, ok := answers.(normalizer); ok {
+		n.normalize(today)
+	}
 }
 
 func (a *Application) normalize(today time.Time) {
@@ -60,6 +87,38 @@ func (f *FollowUp) normalize(time.Time) {
 	}
 }
 
+// MunicipalitySources offers every municipality in a form's select, by
+// name.
+func MunicipalitySources(d *content.Directory) form.Sources {
+	return form.Sources{"municipalities": func(content.Lang) []form.Option {
+		opts := make([]form.Option, 0, len(d.Municipalities))
+		for _, m := range d.Municipalities {
+			opts = append(opts, form.Option{Value: m.Code, Label: m.Name})
+		}
+		return opts
+	}}
+}
+
+// FormData is what the "form" layout shows: the form, the hidden fields
+// that carry the journey, and whether the form's introduction comes
+// first.
+type FormData struct {
+	View   *form.View
+	Hidden []form.Hidden // the journey's own fields: language, page
+	Intro  bool
+}
+
+// Controls are the hidden fields that carry the journey rather than
+// answers: the parent's language, the page, the reference once given.
+// Their names start with _ so they never clash with the form's contract.
+func Controls(lang content.Lang, page string, ref Reference) []form.Hidden {
+	h := []form.Hidden{{Name: "_lang", Value: string(lang)}, {Name: "_page", Value: page}}
+	if ref != "" {
+		h = append(h, form.Hidden{Name: "_reference", Value: ref.String()})
+	}
+	return h
+}
+
 // StaticPage is a form's page as the site publishes it: empty, in one
 // language. It satisfies the site generator's Form interface.
 type StaticPage struct{ form *Form }
@@ -76,41 +135,36 @@ func StaticPages() []*StaticPage {
 // Path is the page's address in lang.
 func (p *StaticPage) Path(lang content.Lang) string { return p.form.Def.Paths[lang] }
 
-// Page returns the empty form in lang.
+// CheckTexts reports the interface texts the page needs that strs lacks.
+func (p *StaticPage) CheckTexts(strs *content.Strings) content.Problems {
+	return p.form.CheckTexts(strs)
+}
+
+// Page returns the empty form in lang. The texts must have passed
+// CheckTexts.
 func (p *StaticPage) Page(data *content.Data, lang content.Lang) (string, *chrome.Page, error) {
-	if missing := p.form.Def.Check(data.Strings); len(missing) > 0 {
-		return "", nil, &missingTexts{form: p.form.Def.ID, keys: missing}
-	}
 	strs := data.Strings
-	view := p.form.Def.View(strs, lang, nil, nil, form.ViewOptions{Sources: municipalitySources(data)})
+	view := p.form.Def.View(strs, lang, nil, nil, form.ViewOptions{Sources: MunicipalitySources(data.Directory)})
 	page := &chrome.Page{
 		Lang: lang, Exit: true,
-		Title:           strs.MustGet(lang, "form."+p.form.Def.ID+".title"),
-		Description:     strs.MustGet(lang, "form."+p.form.Def.ID+".description"),
+		Title:           p.form.Text(strs, lang, "title"),
+		Description:     p.form.Text(strs, lang, "description"),
 		TranslationForm: view.FormID,
 	}
-	page.Data = formData{View: view, Hidden: controls(lang, "form", ""), Intro: true}
+	page.Data = FormData{View: view, Hidden: Controls(lang, "form", ""), Intro: true}
 	return "form", page, nil
 }
 
-type missingTexts struct {
-	form string
-	keys []string
-}
-
-func (e *missingTexts) Error() string {
-	msg := "the form " + e.form + " needs interface texts that are missing from content/i18n:"
-	for _, k := range e.keys {
-		msg += " " + k
-	}
-	return msg
-}
-
-// stockholm is the time zone of the offices: what staff read is in it.
-var stockholm = func() *time.Location {
+// Stockholm is the offices' time zone: what staff read is in it, and a
+// parent's "today" is Swedish.
+var Stockholm = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
 		return time.FixedZone("CET", 3600)
 	}
 	return loc
 }()
+
+// Today is the calendar day at now in Sweden, the day an application's
+// rules are checked against.
+func Today(now time.Time) time.Time { return now.In(Stockholm) }

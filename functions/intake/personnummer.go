@@ -198,3 +198,10 @@ func personalNumberAtoi(s string) int {
 func personalNumberMonthDays(year int, month time.Month) int {
 	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
+
+// MakePersonalNumber returns the personnummer of a made-up person born on
+// date (YYYYMMDD) with the three-digit serial, its check digit added, as
+// "YYYYMMDD-NNNC". Test applications use it.
+func MakePersonalNumber(date, serial string) string {
+	return date + "-" + serial + string(personalNumberCheckDigit(date[2:]+serial))
+}

@@ -248,3 +248,18 @@ func ExampleParsePersonalNumber() {
 	// 19121212-1212 113 <nil>
 	// true
 }
+
+func TestMakePersonalNumber(t *testing.T) {
+	tests := []struct{ date, serial, want string }{
+		{"19121212", "121", "19121212-1212"}, // Skatteverket's Tolvan Tolvansson
+		{"19811218", "987", "19811218-9876"},
+	}
+	for _, tt := range tests {
+		if got := MakePersonalNumber(tt.date, tt.serial); got != tt.want {
+			t.Errorf("MakePersonalNumber(%s, %s): got %s, want %s", tt.date, tt.serial, got, tt.want)
+		}
+		if _, err := ParsePersonalNumber(tt.want, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Errorf("%s does not parse: %v", tt.want, err)
+		}
+	}
+}

@@ -10,10 +10,10 @@ import (
 	"familjeratt.example/portal/functions/form"
 )
 
-// newValidator returns the validator for the intake forms: the engine's
+// NewValidator returns the validator for the intake forms: the engine's
 // general rules and ours. today gives the day of the application, for
 // the children's ages and for personnummer in the future.
-func newValidator(dir *content.Directory, today func() time.Time) *validator.Validate {
+func NewValidator(dir *content.Directory, today func() time.Time) *validator.Validate {
 	v := form.NewValidator()
 	pnr := func(want error) validator.Func {
 		// Each of the three rules reports one way a personnummer can be

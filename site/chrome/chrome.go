@@ -20,12 +20,15 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"github.com/tdewolff/minify/v2"
 	mcss "github.com/tdewolff/minify/v2/css"
@@ -151,15 +154,82 @@ func (c *Chrome) Render(w io.Writer, layout string, p *Page) error {
 	return t.ExecuteTemplate(w, "frame", p)
 }
 
-// RenderFragment executes one named template of a layout's set, for pieces
-// that are rendered once and reused on many pages, like navigation.
-func (c *Chrome) RenderFragment(w io.Writer, layout, name string, p *Page) error {
+// Texts returns the keys of the interface texts a layout's templates ask
+// for by name ({{.T "key"}}), the frame's included, so that a build or
+// the function can find one missing before it renders a page. Keys made
+// at run time ({{.T (printf …)}}) are not among them: the code that
+// gives them checks them.
+func (c *Chrome) Texts(layout string) ([]string, error) {
 	t, ok := c.layouts[layout]
 	if !ok {
-		return fmt.Errorf("no layout %q", layout)
+		return nil, fmt.Errorf("no layout %q (have %s)", layout, strings.Join(c.Layouts(), ", "))
 	}
-	p.chrome = c
-	return t.ExecuteTemplate(w, name, p)
+	seen := map[string]bool{}
+	for _, tt := range t.Templates() {
+		if tt.Tree != nil {
+			textKeys(tt.Tree.Root, seen)
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
+}
+
+// textKeys collects the string arguments of calls to T and TIn.
+func textKeys(n parse.Node, seen map[string]bool) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			textKeys(c, seen)
+		}
+	case *parse.ActionNode:
+		textKeys(n.Pipe, seen)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Cmds {
+			textKeys(c, seen)
+		}
+	case *parse.CommandNode:
+		for i, arg := range n.Args {
+			var ident []string // .T, .A.T, $.T, $p.T
+			switch a := arg.(type) {
+			case *parse.FieldNode:
+				ident = a.Ident
+			case *parse.VariableNode:
+				ident = a.Ident
+			}
+			if len(ident) > 0 {
+				name := ident[len(ident)-1]
+				key := i + 1 // .T "key"
+				if name == "TIn" {
+					key = i + 2 // .TIn "en" "key"
+				}
+				if (name == "T" || name == "TIn") && key < len(n.Args) {
+					if s, ok := n.Args[key].(*parse.StringNode); ok {
+						seen[s.Text] = true
+					}
+				}
+			}
+			textKeys(arg, seen)
+		}
+	case *parse.IfNode:
+		textKeys(n.Pipe, seen)
+		textKeys(n.List, seen)
+		textKeys(n.ElseList, seen)
+	case *parse.RangeNode:
+		textKeys(n.Pipe, seen)
+		textKeys(n.List, seen)
+		textKeys(n.ElseList, seen)
+	case *parse.WithNode:
+		textKeys(n.Pipe, seen)
+		textKeys(n.List, seen)
+		textKeys(n.ElseList, seen)
+	case *parse.TemplateNode:
+		textKeys(n.Pipe, seen)
+	}
 }
 
 // Link is a link in navigation or breadcrumbs.
@@ -253,7 +323,9 @@ func (p *Page) Asset(name string) (string, error) { return p.chrome.Assets.URL(n
 func (p *Page) OtherLang() content.Lang { return p.Lang.Other() }
 
 var funcs = template.FuncMap{
-	"tel":   content.PhoneURI,
+	// tel gives a tel: address, which html/template would otherwise
+	// refuse as an unknown scheme; PhoneURI writes only digits and +.
+	"tel":   func(s string) template.URL { return template.URL(content.PhoneURI(s)) },
 	"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 	"in":    func(t content.Text, lang content.Lang) string { return t.In(lang) },
 	"inp": func(t *content.Text, lang content.Lang) string {

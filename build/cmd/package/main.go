@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	// The offices' certificates are inside the package (content is
 	// embedded): say now what would be wrong with them in production.
-	data, err := content.Load(content.Files)
+	data, err := content.LoadData(content.DataFiles)
 	if err != nil {
 		return err
 	}
@@ -95,10 +95,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
-// renewWithin is how early a certificate's end is announced: content.Load
-// refuses an expired certificate, so from that day new instances of the
-// function would not start. Two months leave time for an office's IT
-// department to issue a new one and for a deployment.
+// renewWithin is how early a certificate's end is announced: from that
+// day the site's build refuses the certificate, so nothing can be
+// deployed until it is replaced, and the function goes on encrypting to
+// it (the office's old key still opens such mail). Two months leave time
+// for an office's IT department to issue a new one and for a deployment.
 const renewWithin = 60 * 24 * time.Hour
 
 // certificateWarnings names offices whose certificates are not fit for
@@ -122,8 +123,8 @@ func certificateWarnings(offices []*content.Office, now time.Time) []string {
 				}
 			}
 			if left := c.NotAfter.Sub(now); left < renewWithin {
-				out = append(out, fmt.Sprintf("office %s: the certificate for %s ends on %s; after that the function does not start: "+
-					"get the office's new certificate and deploy it before then", o.ID, who, c.NotAfter.Format(time.DateOnly)))
+				out = append(out, fmt.Sprintf("office %s: the certificate for %s ends on %s; after that the site does not build "+
+					"and nothing can be deployed: get the office's new certificate and deploy it before then", o.ID, who, c.NotAfter.Format(time.DateOnly)))
 			}
 		}
 		if len(o.Certs) == 0 && o.Intake.AcceptTLSOnly {

@@ -2,20 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"log"
-	"math/big"
 	"mime"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
@@ -31,8 +21,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"familjeratt.example/portal/content/contenttest"
+	"familjeratt.example/portal/functions/delivery"
+	"familjeratt.example/portal/functions/delivery/mailtest"
+	jt "familjeratt.example/portal/functions/journey/journeytest"
 )
 
 // These tests run the real bootstrap binary, built as for Lambda (with
@@ -41,6 +35,11 @@ import (
 // /2018-06-01/runtime). It delivers to the local inbox, and, configured
 // as in production, to a real SMTP server with STARTTLS and AUTH. Only
 // what cannot run here is missing: Lambda itself.
+//
+// The binary takes its offices from a fixture content folder
+// (INTAKE_CONTENT_DIR): one office, serving Malmö, with a certificate
+// made for the test, so that what it sends can be opened here with a key
+// no file holds.
 
 var (
 	binOnce sync.Once
@@ -58,6 +57,10 @@ func TestMain(m *testing.M) {
 }
 
 // bootstrapBinary builds the binary once for all tests and benchmarks.
+// It is built with the flags of this test run (no -trimpath, the
+// toolchain's own cgo setting), so that it links the packages go test
+// has already compiled instead of compiling the whole tree again; the
+// Lambda package's own flags are checked by build/cmd/package's tests.
 func bootstrapBinary(tb testing.TB) string {
 	tb.Helper()
 	binOnce.Do(func() {
@@ -66,8 +69,7 @@ func bootstrapBinary(tb testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "bootstrap")
-		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-o", binPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", binPath, ".")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -168,7 +170,7 @@ func (api *runtimeAPI) accepted(w http.ResponseWriter) {
 }
 
 // invoke queues an event and waits for the runtime's answer.
-func (api *runtimeAPI) invoke(tb testing.TB, fn *function, payload []byte) result {
+func (api *runtimeAPI) invoke(tb testing.TB, fn *process, payload []byte) result {
 	tb.Helper()
 	api.mu.Lock()
 	api.nextID++
@@ -196,20 +198,20 @@ func (api *runtimeAPI) invoke(tb testing.TB, fn *function, payload []byte) resul
 	return result{}
 }
 
-// function is a running bootstrap process.
-type function struct {
+// process is a running bootstrap process.
+type process struct {
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *jt.Log
 	exited chan struct{}
 	err    error // the process's exit status, once exited is closed
 }
 
-func (f *function) stderr() string { return f.out.String() }
+func (f *process) stderr() string { return f.out.String() }
 
 // startFunction starts the binary as Lambda would: in its own folder, with
 // a clean environment holding Lambda's variables and the function's
 // configuration; nothing of the developer's (an INTAKE_SMTP_ADDR, say).
-func startFunction(tb testing.TB, api *runtimeAPI, dir string, env ...string) *function {
+func startFunction(tb testing.TB, api *runtimeAPI, dir string, env ...string) *process {
 	tb.Helper()
 	cmd := exec.Command(bootstrapBinary(tb))
 	cmd.Dir = dir
@@ -222,7 +224,7 @@ func startFunction(tb testing.TB, api *runtimeAPI, dir string, env ...string) *f
 		"LAMBDA_TASK_ROOT=" + dir,
 		"TZ=UTC",
 	}, env...)
-	f := &function{cmd: cmd, out: &syncBuffer{}, exited: make(chan struct{})}
+	f := &process{cmd: cmd, out: &jt.Log{}, exited: make(chan struct{})}
 	cmd.Stdout = f.out
 	cmd.Stderr = f.out
 	if err := cmd.Start(); err != nil {
@@ -244,7 +246,7 @@ func startFunction(tb testing.TB, api *runtimeAPI, dir string, env ...string) *f
 }
 
 // stop sends SIGTERM, as Lambda does at shutdown, and expects a clean exit.
-func (f *function) stop(tb testing.TB) {
+func (f *process) stop(tb testing.TB) {
 	tb.Helper()
 	if err := f.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		tb.Fatal(err)
@@ -259,26 +261,9 @@ func (f *function) stop(tb testing.TB) {
 	}
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func readEvent(tb testing.TB, name string) []byte {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "intake", "testdata", "lambda", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "lambda", "testdata", "lambda", name))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -288,24 +273,59 @@ func readEvent(tb testing.TB, name string) []byte {
 const (
 	origin   = "https://familjeratt.example"
 	from     = "noreply@familjeratt.example"
-	malmo    = "familjeratt@malmo.example" // the deployment's inbox for malmo, replacing the placeholder
+	office   = "provkontoret"             // the fixture office, serving Malmö (1280)
+	inbox    = "familjeratt@prov.example" // the deployment's inbox for it, replacing the placeholder
+	other    = "annat-kontor"             // a second fixture office, serving Lund (1281)
 	smtpUser = "AKIAEXAMPLESMTPUSER"
 	smtpPass = "smtp-password-for-the-test"
 )
 
+// officeFile is a fixture office's file.
+func officeFile(id, name, code string) string {
+	return `name: {sv: ` + name + `, en: ` + name + `}
+municipalities: ["` + code + `"]
+contact:
+  phone: 010-000 00 00
+intake:
+  inbox: ` + id + `@familjeratt.example
+  certificates: [certs/` + id + `.pem]
+`
+}
+
+// fixture is a content folder with two fixture offices, and the key that
+// opens what is sent to the first.
+type fixture struct {
+	dir string
+	key *mailtest.Recipient
+}
+
+func newFixture(tb testing.TB) fixture {
+	tb.Helper()
+	r := mailtest.NewRecipient(tb, office+"@familjeratt.example")
+	fsys := contenttest.WithoutOffices(contenttest.Data(tb, nil))
+	contenttest.Put(fsys, map[string]string{
+		"offices/" + office + ".yaml":      officeFile(office, "Provkontoret", "1280"),
+		"offices/certs/" + office + ".pem": string(r.CertPEM),
+		"offices/" + other + ".yaml":       officeFile(other, "Annat kontor", "1281"),
+		"offices/certs/" + other + ".pem":  string(mailtest.NewRecipient(tb, other+"@familjeratt.example").CertPEM),
+	})
+	return fixture{dir: contenttest.Dir(tb, fsys), key: r}
+}
+
 // lambdaEnv is the function's configuration as build/template.yaml gives
-// it, pointing at the test's mail server.
-func lambdaEnv(m *mailServer, dir string) []string {
+// it, pointing at the test's mail server and the fixture's content.
+func lambdaEnv(tb testing.TB, m *mailtest.Server, f fixture, dir string) []string {
 	return []string{
-		"INTAKE_SMTP_ADDR=" + m.addr,
+		"INTAKE_SMTP_ADDR=" + m.Addr,
 		"INTAKE_SMTP_USERNAME=" + smtpUser,
 		"INTAKE_SMTP_PASSWORD=" + smtpPass,
-		"INTAKE_SMTP_CA_FILE=" + m.caFile,
+		"INTAKE_SMTP_CA_FILE=" + m.CA.File(tb, dir),
 		"INTAKE_FROM=" + from,
 		"INTAKE_ALLOWED_ORIGIN=" + origin,
 		// Every office needs its real address: a placeholder is refused.
-		"INTAKE_INBOXES=malmo=" + malmo + ",osthammar=familjeratt@osthammar.example,torsas=familjesupporten@torsas.example",
+		"INTAKE_INBOXES=" + office + "=" + inbox + "," + other + "=familjeratt@annat.example",
 		"INTAKE_INBOX_DIR=" + filepath.Join(dir, "var", "inbox"),
+		"INTAKE_CONTENT_DIR=" + f.dir,
 	}
 }
 
@@ -318,7 +338,7 @@ type invocationTest struct {
 }
 
 // runInvocations feeds the events in order to one running function.
-func runInvocations(t *testing.T, api *runtimeAPI, fn *function, tests []invocationTest, before func(invocationTest)) {
+func runInvocations(t *testing.T, api *runtimeAPI, fn *process, tests []invocationTest, before func(invocationTest)) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -373,8 +393,9 @@ func checkLogs(t *testing.T, logs string, outcomes ...string) {
 func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 	api := newRuntimeAPI(t)
 	dir := t.TempDir()
-	m := newMailServer(t, dir)
-	fn := startFunction(t, api, dir, lambdaEnv(m, dir)...)
+	m, reject := newMailServer(t)
+	f := newFixture(t)
+	fn := startFunction(t, api, dir, lambdaEnv(t, m, f, dir)...)
 
 	runInvocations(t, api, fn, []invocationTest{
 		{"GET", "get.json", http.StatusMethodNotAllowed, func(t *testing.T, res events.LambdaFunctionURLResponse) {
@@ -390,7 +411,7 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 			if res.Headers["Cache-Control"] != "no-store" {
 				t.Errorf("Cache-Control %q: a page with answers must not be stored", res.Headers["Cache-Control"])
 			}
-			if n := len(m.messages()); n != 0 {
+			if n := len(m.Messages()); n != 0 {
 				t.Errorf("%d messages sent for an invalid application", n)
 			}
 		}},
@@ -401,18 +422,25 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 			if len(res.Cookies) != 1 || !strings.HasPrefix(res.Cookies[0], "intake_receipt=") || !strings.Contains(res.Cookies[0], "Secure") {
 				t.Errorf("cookies %q: want the Secure receipt cookie, apart from the headers", res.Cookies)
 			}
-			msgs := m.messages()
+			msgs := m.Messages()
 			if len(msgs) != 1 {
 				t.Fatalf("%d messages delivered, want 1", len(msgs))
 			}
 			got := msgs[0]
-			if got.user != smtpUser || !got.tls {
-				t.Errorf("delivered with user %q, TLS %v: want the configured login, over STARTTLS", got.user, got.tls)
+			if got.User != smtpUser || !got.TLS {
+				t.Errorf("delivered with user %q, TLS %v: want the configured login, over STARTTLS", got.User, got.TLS)
 			}
-			if got.from != from || len(got.to) != 1 || got.to[0] != malmo {
-				t.Errorf("envelope from %q to %q: want %s to %s, the inbox INTAKE_INBOXES gives malmo (Malmö, 1280)", got.from, got.to, from, malmo)
+			if got.From != from || len(got.To) != 1 || got.To[0] != inbox {
+				t.Errorf("envelope from %q to %q: want %s to %s, the inbox INTAKE_INBOXES gives %s (Malmö, 1280)", got.From, got.To, from, inbox, office)
 			}
-			msg, err := mail.ReadMessage(bytes.NewReader(got.data))
+			opened, err := delivery.Unseal(got.Data, f.key.Cert, f.key.Key)
+			if err != nil {
+				t.Fatalf("the fixture office's key does not open the message: %v", err)
+			}
+			if parts, err := delivery.Parts(opened); err != nil || !strings.Contains(string(parts["text/plain"]), "Malmö (1280)") {
+				t.Errorf("the opened message (%v) lacks the municipality:\n%s", err, parts["text/plain"])
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(got.Data))
 			if err != nil {
 				t.Fatalf("not a mail message: %v", err)
 			}
@@ -422,11 +450,11 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 			}
 		}},
 		{"valid POST, refused by the mail server", "valid-post.json", http.StatusServiceUnavailable, func(t *testing.T, res events.LambdaFunctionURLResponse) {
-			if n := len(m.messages()); n != 1 {
+			if n := len(m.Messages()); n != 1 {
 				t.Errorf("%d messages accepted, want still 1", n)
 			}
 		}},
-	}, func(tt invocationTest) { m.reject.Store(tt.status == http.StatusServiceUnavailable) })
+	}, func(tt invocationTest) { reject.Store(tt.status == http.StatusServiceUnavailable) })
 
 	fn.stop(t)
 	if _, err := os.Stat(filepath.Join(dir, "var", "inbox")); !os.IsNotExist(err) {
@@ -441,8 +469,9 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 func TestBootstrapLocalInbox(t *testing.T) {
 	api := newRuntimeAPI(t)
 	dir := t.TempDir()
-	inbox := filepath.Join(dir, "inbox")
-	fn := startFunction(t, api, dir, "INTAKE_INBOX_DIR="+inbox, "INTAKE_FROM="+from, "INTAKE_ALLOWED_ORIGIN="+origin)
+	local := filepath.Join(dir, "inbox")
+	fn := startFunction(t, api, dir, "INTAKE_INBOX_DIR="+local, "INTAKE_FROM="+from, "INTAKE_ALLOWED_ORIGIN="+origin,
+		"INTAKE_CONTENT_DIR="+newFixture(t).dir)
 	runInvocations(t, api, fn, []invocationTest{
 		{"GET", "get.json", http.StatusMethodNotAllowed, func(*testing.T, events.LambdaFunctionURLResponse) {}},
 		{"invalid POST", "invalid-post.json", http.StatusUnprocessableEntity, func(t *testing.T, res events.LambdaFunctionURLResponse) {
@@ -451,7 +480,7 @@ func TestBootstrapLocalInbox(t *testing.T) {
 			}
 		}},
 		{"valid POST", "valid-post.json", http.StatusSeeOther, func(t *testing.T, res events.LambdaFunctionURLResponse) {
-			if _, err := os.Stat(filepath.Join(inbox, "malmo", "3VR2-KZ78.eml")); err != nil {
+			if _, err := os.Stat(filepath.Join(local, office, "3VR2-KZ78.eml")); err != nil {
 				t.Errorf("not in the local inbox: %v", err)
 			}
 		}},
@@ -464,7 +493,8 @@ func TestBootstrapLocalInbox(t *testing.T) {
 func TestBootstrapInvocationError(t *testing.T) {
 	api := newRuntimeAPI(t)
 	dir := t.TempDir()
-	fn := startFunction(t, api, dir, lambdaEnv(newMailServer(t, dir), dir)...)
+	m, _ := newMailServer(t)
+	fn := startFunction(t, api, dir, lambdaEnv(t, m, newFixture(t), dir)...)
 	r := api.invoke(t, fn, []byte(`"a string, not an object"`))
 	if r.kind != "error" {
 		t.Fatalf("posted %s, want error: %s", r.kind, r.body)
@@ -484,27 +514,31 @@ func TestBootstrapInvocationError(t *testing.T) {
 func TestBootstrapInitError(t *testing.T) {
 	tests := []struct {
 		name string
-		env  func(m *mailServer, dir string) []string
+		env  func(env []string) []string
 		want string // the variable at fault, in the error message
 	}{
-		{"an SMTP address without a port", func(m *mailServer, dir string) []string {
-			return append(lambdaEnv(m, dir), "INTAKE_SMTP_ADDR=smtp.example")
+		{"an SMTP address without a port", func(env []string) []string {
+			return append(env, "INTAKE_SMTP_ADDR=smtp.example")
 		}, "INTAKE_SMTP_ADDR"},
-		{"an inbox that is not an address", func(m *mailServer, dir string) []string {
-			return append(lambdaEnv(m, dir), "INTAKE_INBOXES=malmo=not-an-address")
+		{"an inbox that is not an address", func(env []string) []string {
+			return append(env, "INTAKE_INBOXES="+office+"=not-an-address")
 		}, "INTAKE_INBOXES"},
-		{"an office left with its placeholder inbox", func(m *mailServer, dir string) []string {
-			return append(lambdaEnv(m, dir), "INTAKE_INBOXES=malmo="+malmo)
-		}, "osthammar, torsas"},
-		{"no SMTP and no inbox folder", func(m *mailServer, dir string) []string {
+		{"an office left with its placeholder inbox", func(env []string) []string {
+			return append(env, "INTAKE_INBOXES="+office+"="+inbox)
+		}, "no real address for " + other},
+		{"no SMTP and no inbox folder", func([]string) []string {
 			return []string{"INTAKE_FROM=" + from, "INTAKE_ALLOWED_ORIGIN=" + origin}
 		}, "INTAKE_SMTP_ADDR"},
+		{"a content folder that is not there", func(env []string) []string {
+			return append(env, "INTAKE_CONTENT_DIR=/nonexistent/content")
+		}, "INTAKE_CONTENT_DIR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newRuntimeAPI(t)
 			dir := t.TempDir()
-			fn := startFunction(t, api, dir, tt.env(newMailServer(t, dir), dir)...)
+			m, _ := newMailServer(t)
+			fn := startFunction(t, api, dir, tt.env(lambdaEnv(t, m, newFixture(t), dir))...)
 			select {
 			case r := <-api.initErr:
 				if r.errorType == "" || !bytes.Contains(r.body, []byte(tt.want)) {
@@ -530,137 +564,18 @@ func TestBootstrapInitError(t *testing.T) {
 // mailServer is a real SMTP server on 127.0.0.1 that requires STARTTLS
 // (with a certificate from a CA made for the test, given to the function
 // as INTAKE_SMTP_CA_FILE) and AUTH PLAIN, and records what it accepts.
-type mailServer struct {
-	addr   string
-	caFile string
-	reject atomic.Bool // answer 554 to the end of DATA
-
-	mu       sync.Mutex
-	received []delivered
-}
-
-type delivered struct {
-	user, from string
-	to         []string
-	data       []byte
-	tls        bool
-}
-
-func (m *mailServer) messages() []delivered {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]delivered(nil), m.received...)
-}
-
-func newMailServer(tb testing.TB, dir string) *mailServer {
+// It answers 554 to the end of DATA while reject is set.
+func newMailServer(tb testing.TB) (*mailtest.Server, *atomic.Bool) {
 	tb.Helper()
-	caPEM, cert := newTestCA(tb)
-	m := &mailServer{caFile: filepath.Join(dir, "smtp-ca.pem")}
-	if err := os.WriteFile(m.caFile, caPEM, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &mailSession{m: m, conn: c}, nil }))
-	srv.Domain = "127.0.0.1"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	tb.Cleanup(func() { srv.Close() })
-	return m
-}
-
-type mailSession struct {
-	m    *mailServer
-	conn *smtp.Conn
-	cur  delivered
-}
-
-func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *mailSession) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != smtpUser || pass != smtpPass {
-			return smtp.ErrAuthFailed
-		}
-		s.cur.user = user
-		return nil
-	}), nil
-}
-
-func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
-	if s.cur.user == "" {
-		return smtp.ErrAuthRequired
-	}
-	_, s.cur.tls = s.conn.TLSConnectionState()
-	s.cur.from = from
-	return nil
-}
-
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.cur.to = append(s.cur.to, to)
-	return nil
-}
-
-func (s *mailSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if s.m.reject.Load() {
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "refused by the test"}
-	}
-	s.cur.data = data
-	s.m.mu.Lock()
-	s.m.received = append(s.m.received, s.cur)
-	s.m.mu.Unlock()
-	return nil
-}
-
-func (s *mailSession) Reset()        { s.cur = delivered{user: s.cur.user} }
-func (s *mailSession) Logout() error { return nil }
-
-// newTestCA makes a CA for one test and a server certificate it signed
-// for 127.0.0.1.
-func newTestCA(tb testing.TB) (caPEM []byte, server tls.Certificate) {
-	tb.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "bootstrap test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:   time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	reject := &atomic.Bool{}
+	m := mailtest.NewServer(tb, mailtest.Options{User: smtpUser, Pass: smtpPass,
+		OnData: func(int, *smtp.Conn, io.Reader) error {
+			if reject.Load() {
+				return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "refused by the test"}
+			}
+			return nil
+		}})
+	return m, reject
 }
 
 // BenchmarkColdStart is the time from starting the process to the first
@@ -671,7 +586,8 @@ func newTestCA(tb testing.TB) (caPEM []byte, server tls.Certificate) {
 func BenchmarkColdStart(b *testing.B) {
 	bootstrapBinary(b)
 	dir := b.TempDir()
-	env := lambdaEnv(newMailServer(b, dir), dir)
+	m, _ := newMailServer(b)
+	env := lambdaEnv(b, m, newFixture(b), dir)
 	event := readEvent(b, "invalid-post.json") // renders the whole form with its errors
 	var total time.Duration
 	n := 0

@@ -6,6 +6,10 @@
 // on 127.0.0.1:$PORT (default 8081), with the stylesheet and script its
 // pages use, so it can be tried without the site.
 //
+// It takes its offices, settings and texts from those built in, or from
+// the folder INTAKE_CONTENT_DIR names (for tests and previews); the rest
+// of its configuration is in the environment too (see package function).
+//
 // Build it for Lambda with -tags lambda.norpc (see `make package`).
 package main
 
@@ -26,10 +30,10 @@ import (
 	_ "time/tzdata" // Lambda's minimal image may lack the zone files; staff read Swedish time
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
+	awslambda "github.com/aws/aws-lambda-go/lambda"
 
-	"familjeratt.example/portal/content"
-	"familjeratt.example/portal/functions/intake"
+	"familjeratt.example/portal/functions/function"
+	"familjeratt.example/portal/functions/lambda"
 	"familjeratt.example/portal/site/chrome"
 )
 
@@ -44,13 +48,13 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	c, h, err := newHandler(getenv, logger)
+	fn, err := function.New(getenv, function.Options{Logger: logger})
 	if api := getenv("AWS_LAMBDA_RUNTIME_API"); api != "" {
 		if err != nil {
 			reportInitError(api, err)
 			return err
 		}
-		return serveLambda(ctx, h)
+		return serveLambda(ctx, fn)
 	}
 	if err != nil {
 		return err
@@ -61,8 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		port = "8081"
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", h)
-	mux.Handle("/", chrome.WithSecurityHeaders(c.Assets))
+	mux.Handle("/api/", fn)
+	mux.Handle("/", chrome.WithSecurityHeaders(fn.Chrome.Assets))
 	ln, err := net.Listen("tcp", "127.0.0.1:"+port)
 	if err != nil {
 		return err
@@ -81,26 +85,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-func newHandler(getenv func(string) string, logger *slog.Logger) (*chrome.Chrome, http.Handler, error) {
-	data, err := content.Load(content.Files)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := chrome.New(data.Strings, data.Settings)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg, err := intake.ConfigFromEnv(getenv, data, c, logger)
-	if err != nil {
-		return nil, nil, err
-	}
-	h, err := intake.NewHandler(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, h, nil
-}
-
 // serveLambda answers invocations until ctx ends (SIGTERM or SIGINT), then
 // returns, so the process exits 0. lambda.Start itself never returns: it
 // exits the process when the Runtime API fails, and Lambda then starts a
@@ -109,13 +93,13 @@ func newHandler(getenv func(string) string, logger *slog.Logger) (*chrome.Chrome
 // deadline ends it, so a delivery under way is never cut short.
 func serveLambda(ctx context.Context, h http.Handler) error {
 	var inflight sync.RWMutex
-	fn := intake.LambdaHandler(h)
+	fn := lambda.Handler(h)
 	handler := func(ctx context.Context, ev events.LambdaFunctionURLRequest) (events.LambdaFunctionURLResponse, error) {
 		inflight.RLock()
 		defer inflight.RUnlock()
 		return fn(ctx, ev)
 	}
-	go lambda.StartWithOptions(handler, lambda.WithContext(context.WithoutCancel(ctx)))
+	go awslambda.StartWithOptions(handler, awslambda.WithContext(context.WithoutCancel(ctx)))
 	<-ctx.Done()
 	inflight.Lock() // waits for the invocation in flight; none starts after it
 	return nil

@@ -28,7 +28,7 @@ import (
 	"strings"
 
 	"familjeratt.example/portal/content"
-	"familjeratt.example/portal/functions/intake"
+	"familjeratt.example/portal/functions/delivery"
 )
 
 // devMarker is in the organisation of every development certificate (see
@@ -106,7 +106,7 @@ func show(w io.Writer, file string, d *content.Directory, keysDir string) error 
 		fmt.Fprintf(w, "%s: %s\n", k, v)
 	}
 	inner := data
-	if intake.Sealed(data) {
+	if delivery.Sealed(data) {
 		id := filepath.Base(filepath.Dir(file)) // the inbox folder is named after the office
 		office, ok := d.Office(id)
 		if !ok {
@@ -117,14 +117,14 @@ func show(w io.Writer, file string, d *content.Directory, keysDir string) error 
 		if err != nil {
 			return err
 		}
-		if inner, err = intake.Unseal(data, cert, key); err != nil {
+		if inner, err = delivery.Unseal(data, cert, key); err != nil {
 			return fmt.Errorf("decrypting with %s: %w", keyFile, err)
 		}
 		fmt.Fprintf(w, "Encrypted: S/MIME, opened with %s\n", keyFile)
 	} else {
 		fmt.Fprintln(w, "NOT ENCRYPTED: this office accepts TLS-only delivery; its mail provider can read this")
 	}
-	parts, err := intake.Parts(inner)
+	parts, err := delivery.Parts(inner)
 	if err != nil {
 		return err
 	}

@@ -29,9 +29,9 @@ import (
 	"strings"
 	"time"
 
-	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/delivery"
+	"familjeratt.example/portal/functions/function"
 	"familjeratt.example/portal/functions/intake"
-	"familjeratt.example/portal/site/chrome"
 )
 
 // testNote is in the application where staff look first.
@@ -52,10 +52,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
-	data, err := content.Load(content.Files)
+	var logs bytes.Buffer
+	fn, err := function.New(getenv, function.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
 		return err
 	}
+	data := fn.Data
 	office, ok := data.Directory.Office(*officeID)
 	if !ok {
 		var ids []string
@@ -64,19 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		return fmt.Errorf("say which office with OFFICE=<id>, one of: %s", strings.Join(ids, ", "))
 	}
-	c, err := chrome.New(data.Strings, data.Settings)
-	if err != nil {
-		return err
-	}
-	var logs bytes.Buffer
-	cfg, err := intake.ConfigFromEnv(getenv, data, c, slog.New(slog.NewJSONHandler(&logs, nil)))
-	if err != nil {
-		return err
-	}
-	h, err := intake.NewHandler(cfg)
-	if err != nil {
-		return err
-	}
+	h := fn.Handler
 
 	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/forms/samarbetssamtal",
 		strings.NewReader(application(data.Directory.MunicipalitiesOf(office)[0].Code, time.Now()).Encode()))
@@ -91,15 +81,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 
-	inbox := office.Intake.Inbox
-	if addr, ok := cfg.Inboxes[office.ID]; ok {
-		inbox = addr
-	}
+	inbox := fn.Inboxes.For(office)
 	fmt.Fprintf(stdout, "Sent a test application to %s (%s).\nReference: %s\n", office.Name.SV, office.ID, ref)
-	switch t := cfg.Transport.(type) {
-	case *intake.SMTP:
+	switch t := fn.Transport.(type) {
+	case *delivery.SMTP:
 		fmt.Fprintf(stdout, "Delivered by SMTP to %s, for %s: the server answered 250.\n", t.Addr, inbox)
-	case *intake.Inbox:
+	case *delivery.Inbox:
 		fmt.Fprintf(stdout, "Written to the local inbox: %s (for %s). Read it with `make open-inbox`.\n",
 			filepath.Join(t.Dir, office.ID, ref.String()+".eml"), inbox)
 	}
@@ -128,27 +115,16 @@ func application(code string, today time.Time) url.Values {
 		"applicant.safe_contact":          {testNote},
 		"applicant.individual_first_talk": {"no"},
 		"other_parent.given_name":         {"TEST"}, "other_parent.family_name": {"Testsson-Andersson"},
-		"other_parent.personal_number": {personnummer("19800101", "980")},
+		"other_parent.personal_number": {intake.MakePersonalNumber("19800101", "980")},
 		"other_parent.agrees":          {"unknown"},
 		"children.0.given_name":        {"TEST"}, "children.0.family_name": {"Testsson"},
-		"children.0.personal_number": {personnummer(child, "981")},
+		"children.0.personal_number": {intake.MakePersonalNumber(child, "981")},
 		"municipality":               {code},
 		"topics":                     {"other"},
 		"topics_other":               {testNote},
 		"court_ordered":              {"no"}, "previous_talks": {"no"},
 		"privacy_ack": {"yes"},
 	}
-}
-
-// personnummer gives a date (YYYYMMDD) and serial their check digit.
-func personnummer(date, serial string) string {
-	digits := date[2:] + serial
-	sum := 0
-	for i, r := range digits {
-		n := int(r-'0') * (2 - i%2)
-		sum += n/10 + n%10
-	}
-	return date + "-" + serial + strconv.Itoa((10-sum%10)%10)
 }
 
 // reference reads the reference from the receipt the function set.

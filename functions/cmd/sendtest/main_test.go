@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"familjeratt.example/portal/functions/delivery"
 	"familjeratt.example/portal/functions/intake"
 )
 
@@ -33,7 +34,7 @@ func TestSendToLocalInbox(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the message is not where the output says: %v", err)
 	}
-	if !intake.Sealed(data) || bytes.Contains(data, []byte("Testsson")) {
+	if !delivery.Sealed(data) || bytes.Contains(data, []byte("Testsson")) {
 		t.Errorf("the test application is not encrypted")
 	}
 	for _, want := range []string{file, "Encrypted with S/MIME to 1 certificate(s)", "osthammar@familjeratt.example"} {
@@ -69,17 +70,5 @@ func TestSendFails(t *testing.T) {
 				t.Errorf("the error does not give the cause: %v", err)
 			}
 		})
-	}
-}
-
-func TestPersonnummer(t *testing.T) {
-	tests := []struct{ date, serial, want string }{
-		{"19121212", "121", "19121212-1212"}, // Skatteverket's Tolvan Tolvansson
-		{"19811218", "987", "19811218-9876"},
-	}
-	for _, tt := range tests {
-		if got := personnummer(tt.date, tt.serial); got != tt.want {
-			t.Errorf("personnummer(%s, %s): got %s, want %s", tt.date, tt.serial, got, tt.want)
-		}
 	}
 }

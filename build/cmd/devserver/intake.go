@@ -1,0 +1,41 @@
+package main
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"familjeratt.example/portal/functions/function"
+)
+
+// liveIntake is the intake function, rebuilt from the content on disk
+// after every rebuild of the site, so a new office or text reaches the
+// form and its routing together, as in production where both are built
+// from one commit.
+type liveIntake struct {
+	getenv   func(string) string
+	logger   *slog.Logger
+	content  fs.FS
+	chromeFS fs.FS // nil: the built-in templates
+	current  atomic.Pointer[function.Function]
+}
+
+// reload builds a new function; on failure the old one keeps serving.
+func (l *liveIntake) reload() error {
+	fn, err := function.New(l.getenv, function.Options{Content: l.content, Chrome: l.chromeFS, Logger: l.logger})
+	if err != nil {
+		return err
+	}
+	l.current.Store(fn)
+	return nil
+}
+
+func (l *liveIntake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	fn := l.current.Load()
+	if fn == nil {
+		http.Error(w, "The intake function did not start: see the dev server's output.", http.StatusServiceUnavailable)
+		return
+	}
+	fn.ServeHTTP(w, r)
+}

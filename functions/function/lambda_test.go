@@ -1,0 +1,79 @@
+package function
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	jt "familjeratt.example/portal/functions/journey/journeytest"
+	"familjeratt.example/portal/functions/lambda"
+)
+
+// TestLambdaEvents runs the Function URL events in lambda/testdata
+// through the adapter and the function, as Lambda would.
+func TestLambdaEvents(t *testing.T) {
+	inbox := t.TempDir()
+	env := map[string]string{"INTAKE_INBOX_DIR": inbox, "INTAKE_ALLOWED_ORIGIN": "https://familjeratt.example"}
+	h, err := New(func(k string) string { return env[k] }, Options{Now: func() time.Time { return jt.Now }, Random: jt.Fixed{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := lambda.Handler(h)
+	tests := []struct {
+		file   string
+		status int
+		check  func(t *testing.T, res events.LambdaFunctionURLResponse)
+	}{
+		{"get.json", http.StatusMethodNotAllowed, func(t *testing.T, res events.LambdaFunctionURLResponse) {
+			if res.Headers["Allow"] != "POST" {
+				t.Errorf("Allow: %q", res.Headers["Allow"])
+			}
+		}},
+		{"invalid-post.json", http.StatusUnprocessableEntity, func(t *testing.T, res events.LambdaFunctionURLResponse) {
+			if !strings.Contains(res.Body, `<a href="#f-applicant-family_name">Skriv ditt efternamn</a>`) {
+				t.Errorf("no error summary in the body")
+			}
+		}},
+		{"valid-post.json", http.StatusSeeOther, func(t *testing.T, res events.LambdaFunctionURLResponse) {
+			if len(res.Cookies) != 1 || !strings.Contains(res.Cookies[0], "Secure") || !strings.HasPrefix(res.Cookies[0], "intake_receipt=samarbetssamtal.3VR2KZ78.malmo.sv") {
+				t.Errorf("cookies %q: want the receipt, Secure, in the payload's cookies", res.Cookies)
+			}
+			if _, ok := res.Headers["Set-Cookie"]; ok {
+				t.Errorf("Set-Cookie must travel in cookies, not headers")
+			}
+			if _, err := os.Stat(filepath.Join(inbox, "malmo", "3VR2-KZ78.eml")); err != nil {
+				t.Errorf("not delivered: %v", err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("..", "lambda", "testdata", "lambda", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ev events.LambdaFunctionURLRequest
+			if err := json.Unmarshal(data, &ev); err != nil {
+				t.Fatal(err)
+			}
+			res, err := fn(context.Background(), ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", res.StatusCode, tt.status)
+			}
+			if res.Headers["Content-Security-Policy"] == "" {
+				t.Errorf("no security headers")
+			}
+			tt.check(t, res)
+		})
+	}
+}

@@ -1,0 +1,84 @@
+package intake
+
+import (
+	"net/url"
+	"time"
+
+	"familjeratt.example/portal/content"
+)
+
+// Submission is a form that passed every check and has an office: what
+// is delivered.
+type Submission struct {
+	Form         *Form
+	Reference    Reference
+	Received     time.Time
+	Lang         content.Lang // the language the parent used
+	Office       *content.Office
+	Municipality content.Municipality
+	Answers      any        // the decoded, validated, normalized form
+	Values       url.Values // the same answers as form values, for the readable listing
+}
+
+// Flag is something staff must see before anything else: protected
+// identity, how to reach the parent safely, an interpreter.
+type Flag struct {
+	Code string // stable, for the JSON part: "protected_identity"
+	Text string // for people, in the staff's language
+}
+
+// flagger is implemented by the forms that raise flags.
+type flagger interface {
+	flags(strs *content.Strings, lang content.Lang) []Flag
+}
+
+// Flags returns what staff must see first in a submission, in lang: a
+// note that the office serves several municipalities, then what the
+// form's answers raise.
+func (s *Submission) Flags(strs *content.Strings, lang content.Lang) []Flag {
+	var fs []Flag
+	if len(s.Office.Municipalities) > 1 {
+		fs = append(fs, Flag{Code: "shared_office", Text: strs.MustGet(lang, "staff.flag.shared_office",
+			"municipality", s.Municipality.Name)})
+	}
+	if f, ok := s.Answers.(flagger); ok {
+		fs = append(fs, f.flags(strs, lang)...)
+	}
+	return fs
+}
+
+// FlagCodes are every flag a form can raise, for the texts check.
+var FlagCodes = []string{"shared_office", "protected_identity", "safe_contact", "individual_first_talk",
+	"interpreter_applicant", "interpreter_other_parent", "court_ordered", "other_parent_declines", "other_parent_unknown"}
+
+func (a *Application) flags(strs *content.Strings, lang content.Lang) []Flag {
+	var fs []Flag
+	add := func(code string, args ...any) {
+		fs = append(fs, Flag{Code: code, Text: strs.MustGet(lang, "staff.flag."+code, args...)})
+	}
+	if a.Applicant.ProtectedIdentity == "yes" {
+		add("protected_identity")
+	}
+	if a.Applicant.SafeContact != "" {
+		add("safe_contact", "text", a.Applicant.SafeContact)
+	}
+	if a.Applicant.IndividualFirstTalk == "yes" {
+		add("individual_first_talk")
+	}
+	if a.Applicant.InterpreterLanguage != "" {
+		add("interpreter_applicant", "language", a.Applicant.InterpreterLanguage)
+	}
+	if a.OtherParent.InterpreterLanguage != "" {
+		add("interpreter_other_parent", "language", a.OtherParent.InterpreterLanguage)
+	}
+	if a.CourtOrdered == "yes" {
+		add("court_ordered", "case", a.CourtCaseNumber)
+	}
+	switch a.OtherParent.Agrees {
+	case "no":
+		add("other_parent_declines")
+	case "unknown":
+		add("other_parent_unknown")
+	}
+	return fs
+}

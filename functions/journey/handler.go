@@ -1,0 +1,510 @@
+// Package journey is the parent's way through a form over HTTP: the form
+// with its problems, the answers to check, sending, and the confirmation
+// (or the page saying that nothing was sent). It routes each application
+// to the office of the child's municipality and hands it to a
+// [Deliverer].
+//
+// One [http.Handler] does all of it, under /api/forms/. It keeps no state
+// between requests: answers travel in the parent's own form until they
+// are delivered, so nothing is stored that could leak, and nothing
+// accepted is lost before the office has it.
+package journey
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/form"
+	"familjeratt.example/portal/functions/intake"
+	"familjeratt.example/portal/site/chrome"
+)
+
+// Deliverer hands an accepted application to its office. It returns nil
+// only once the office's mail server (or the local inbox) has accepted
+// it; an error with a Kind() string method says what kind of failure it
+// was, for the log.
+type Deliverer interface {
+	Deliver(ctx context.Context, s *intake.Submission) error
+}
+
+// Config is what the handler needs.
+type Config struct {
+	Data      *content.Data
+	Chrome    *chrome.Chrome
+	Deliverer Deliverer
+	// AllowedOrigin is the site's origin, scheme://host[:port]. A POST
+	// from any other origin is refused. Empty means the request's own
+	// host, which is right when the site and function share a host.
+	AllowedOrigin string
+	Now           func() time.Time
+	Random        io.Reader
+	Logger        *slog.Logger
+}
+
+// MaxBody is the largest form post accepted: ten children and every free
+// text field full is well under it.
+const MaxBody = 64 << 10
+
+type handler struct {
+	cfg      Config
+	forms    map[string]*intake.Form
+	validate *validator.Validate
+	sources  form.Sources
+}
+
+// NewHandler returns the journey's handler. It refuses to start when a
+// text a page of the journey needs is missing.
+func NewHandler(cfg Config) (http.Handler, error) {
+	if cfg.Data == nil || cfg.Chrome == nil || cfg.Deliverer == nil {
+		return nil, errors.New("journey: Data, Chrome and Deliverer are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Random == nil {
+		cfg.Random = rand.Reader
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := CheckTexts(cfg.Data.Strings, cfg.Chrome).Err(); err != nil {
+		return nil, err
+	}
+	h := &handler{cfg: cfg, forms: map[string]*intake.Form{}}
+	for _, f := range intake.Forms() {
+		h.forms[f.Def.ID] = f
+	}
+	h.validate = intake.NewValidator(cfg.Data.Directory, h.today)
+	h.sources = intake.MunicipalitySources(cfg.Data.Directory)
+	return h.routes(), nil
+}
+
+func (h *handler) today() time.Time { return intake.Today(h.cfg.Now()) }
+
+// text is one of a form's own texts.
+func (h *handler) text(f *intake.Form, lang content.Lang, key string, args ...any) string {
+	return f.Text(h.cfg.Data.Strings, lang, key, args...)
+}
+
+// routes is every address the function answers, in one place.
+func (h *handler) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/forms/{form}", h.submit)
+	mux.HandleFunc("GET /api/forms/{form}/sent", h.sent)
+	mux.HandleFunc("/api/forms/{form}", h.methodNotAllowed)
+	mux.HandleFunc("/", h.notFound)
+	return chrome.WithSecurityHeaders(h.recover(mux))
+}
+
+// outcome is what happened to a request, for the log.
+type outcome struct {
+	form, office string
+	ref          intake.Reference
+	result       string
+	fields       []string // names of fields with problems; never their values
+}
+
+// log writes one line per request: form, reference, office, outcome and
+// time. It never receives a value the parent typed.
+func (h *handler) log(r *http.Request, start time.Time, o outcome) {
+	attrs := []any{"form", o.form, "outcome", o.result, "ms", time.Since(start).Milliseconds()}
+	if o.ref != "" {
+		attrs = append(attrs, "reference", o.ref.String())
+	}
+	if o.office != "" {
+		attrs = append(attrs, "office", o.office)
+	}
+	if len(o.fields) > 0 {
+		attrs = append(attrs, "invalid_fields", o.fields)
+	}
+	level := slog.LevelInfo
+	if o.result == "delivery_failed" || o.result == "error" {
+		level = slog.LevelError
+	}
+	h.cfg.Logger.Log(r.Context(), level, "intake", attrs...)
+}
+
+func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
+	start := h.cfg.Now()
+	f, ok := h.forms[r.PathValue("form")]
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	o := outcome{form: f.Def.ID}
+	defer func() { h.log(r, start, o) }()
+
+	if !h.sameOrigin(r) {
+		o.result = "forbidden"
+		h.message(w, content.SV, http.StatusForbidden, "forbidden", f)
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+		o.result = "unsupported_media_type"
+		h.message(w, content.SV, http.StatusUnsupportedMediaType, "media_type", f)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			o.result = "too_large"
+			h.message(w, content.SV, http.StatusRequestEntityTooLarge, "too_large", f)
+			return
+		}
+		o.result = "bad_request"
+		h.message(w, content.SV, http.StatusBadRequest, "bad_request", f)
+		return
+	}
+	post := r.PostForm
+	lang, ok := content.ParseLang(post.Get("_lang"))
+	if !ok {
+		lang = content.SV
+	}
+	if post.Get("website") != "" {
+		// A bot filled in the field people never see. It gets a page
+		// that looks like success, so it learns nothing; nothing is sent.
+		o.result = "honeypot"
+		h.render(w, http.StatusOK, "sent", h.basePage(f, lang, h.text(f, lang, "sent_title")), sentData{Reference: h.newReference()})
+		return
+	}
+	values, errs := f.Def.Values(post)
+	action := post.Get("_action")
+	st := &journey{h: h, w: w, f: f, lang: lang, values: values, o: &o, ctx: r.Context(),
+		secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"}
+
+	switch {
+	case action == "lang":
+		st.lang = lang.Other()
+		o.result = "language"
+		if post.Get("_page") == "check" {
+			st.check(post.Get("_reference"), false)
+			return
+		}
+		st.showForm(http.StatusOK, nil, form.ViewOptions{})
+	case strings.HasPrefix(action, "change:"):
+		o.result = "change"
+		st.showForm(http.StatusOK, nil, form.ViewOptions{Autofocus: strings.TrimPrefix(action, "change:")})
+	case strings.HasPrefix(action, "add:"):
+		o.result = "add_item"
+		st.addItem(strings.TrimPrefix(action, "add:"))
+	case strings.HasPrefix(action, "remove:"):
+		o.result = "remove_item"
+		st.removeItem(strings.TrimPrefix(action, "remove:"))
+	case action == "send":
+		st.send(post.Get("_reference"), errs)
+	default:
+		st.check("", true, errs...)
+	}
+}
+
+// journey is one request's way through the form.
+type journey struct {
+	h      *handler
+	w      http.ResponseWriter
+	f      *intake.Form
+	lang   content.Lang
+	values url.Values
+	o      *outcome
+	ctx    context.Context
+	secure bool // the request came over HTTPS: the receipt cookie may say Secure
+}
+
+// validate decodes and checks the values; it returns the decoded form and
+// every problem, in page order.
+func (j *journey) validate(extra []form.Error) (any, []form.Error) {
+	decoded, errs := j.f.Def.Decode(j.values)
+	errs = append(extra, errs...)
+	if decoded != nil {
+		errs = append(errs, j.f.Def.Validate(j.h.validate, decoded, j.h.today())...)
+	}
+	return decoded, j.f.Def.Sort(errs)
+}
+
+// invalid shows the form again with its problems (422).
+func (j *journey) invalid(errs []form.Error) {
+	j.o.result = "invalid"
+	for _, e := range errs {
+		j.o.fields = append(j.o.fields, e.Field)
+	}
+	j.showForm(http.StatusUnprocessableEntity, errs, form.ViewOptions{})
+}
+
+// accepted is an application that passed every check and has an office.
+type accepted struct {
+	answers      any
+	office       *content.Office
+	municipality content.Municipality
+	ref          intake.Reference
+}
+
+// accept validates and routes the answers and gives them a reference:
+// the one posted back if it is valid and fresh is false, else a new one.
+// When it reports false it has already answered the parent: the form
+// with its problems, or the page saying no office here serves the
+// municipality.
+func (j *journey) accept(ref string, fresh bool, extra []form.Error) (accepted, bool) {
+	decoded, errs := j.validate(extra)
+	if len(errs) > 0 {
+		j.invalid(errs)
+		return accepted{}, false
+	}
+	office, m, ok := j.route(decoded)
+	if !ok {
+		j.notServed(m)
+		return accepted{}, false
+	}
+	reference, err := intake.ParseReference(ref)
+	if fresh || err != nil {
+		reference = j.h.newReference()
+	}
+	j.o.ref, j.o.office = reference, office.ID
+	return accepted{answers: decoded, office: office, municipality: m, ref: reference}, true
+}
+
+// check validates, routes, and shows the answers to check.
+func (j *journey) check(ref string, fresh bool, extra ...form.Error) {
+	a, ok := j.accept(ref, fresh, extra)
+	if !ok {
+		return
+	}
+	if j.o.result == "" {
+		j.o.result = "checked"
+	}
+	j.showCheck(http.StatusOK, "check", a.ref, a.office)
+}
+
+// route finds the office for the municipality in the answers.
+func (j *journey) route(decoded any) (*content.Office, content.Municipality, bool) {
+	code := j.values.Get("municipality")
+	m, _ := j.h.cfg.Data.Directory.Municipality(code)
+	o, ok := j.h.cfg.Data.Directory.OfficeFor(code)
+	return o, m, ok
+}
+
+func (j *journey) send(ref string, extra []form.Error) {
+	a, ok := j.accept(ref, false, extra)
+	if !ok {
+		return
+	}
+	decoded, office, m, reference := a.answers, a.office, a.municipality, a.ref
+	j.f.Normalize(decoded, j.h.today())
+	sub := &intake.Submission{Form: j.f, Reference: reference, Received: j.h.cfg.Now(), Lang: j.lang,
+		Office: office, Municipality: m, Answers: decoded, Values: j.f.Def.Encode(decoded)}
+	ctx, cancel := detach(j.ctx)
+	err := j.h.cfg.Deliverer.Deliver(ctx, sub)
+	cancel()
+	if err != nil {
+		// Not sent: say so, keep every answer, and offer to try again
+		// with the same reference. The cause stays in the log's
+		// category only: an error text might hold an address.
+		j.o.result = "delivery_failed"
+		j.h.cfg.Logger.Error("delivery failed", "form", j.f.Def.ID, "reference", reference.String(),
+			"office", office.ID, "cause", failureKind(err))
+		j.showCheck(http.StatusServiceUnavailable, "failed", reference, office)
+		return
+	}
+	j.o.result = "delivered"
+	http.SetCookie(j.w, &http.Cookie{
+		Name: receiptCookie, Value: receipt{form: j.f.Def.ID, ref: reference, office: office.ID, lang: j.lang}.String(),
+		Path: "/api/forms/", MaxAge: 15 * 60, HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: j.secure,
+	})
+	j.w.Header().Set("Cache-Control", "no-store")
+	j.w.Header().Set("Location", "/api/forms/"+j.f.Def.ID+"/sent")
+	j.w.WriteHeader(http.StatusSeeOther)
+}
+
+// detach keeps a delivery going when the parent's connection drops: once
+// the office's server has begun to accept an application, finishing is
+// better than leaving it half-sent. The request's deadline (on Lambda, the
+// invocation's) still holds.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(d, deadline)
+	}
+	return context.WithCancel(d)
+}
+
+// failureKind names what kind of failure it was, for the log and alarm.
+func failureKind(err error) string {
+	var k interface{ Kind() string }
+	if errors.As(err, &k) {
+		return k.Kind()
+	}
+	return "other"
+}
+
+func (j *journey) addItem(group string) {
+	f, ok := j.f.Def.Field(group)
+	if !ok || f.Kind != form.Repeat {
+		j.showForm(http.StatusOK, nil, form.ViewOptions{})
+		return
+	}
+	n := items(j.values, group) + 1
+	j.showForm(http.StatusOK, nil, form.ViewOptions{
+		Items:     map[string]int{group: n},
+		Autofocus: group + "." + strconv.Itoa(n-1) + "." + f.Fields[0].Key,
+	})
+}
+
+// removeItem drops one item of a repeating group and moves the later
+// items up, so indexes stay 0, 1, 2….
+func (j *journey) removeItem(target string) {
+	group, idx, ok := strings.Cut(target, ".")
+	i, err := strconv.Atoi(idx)
+	if !ok || err != nil {
+		j.showForm(http.StatusOK, nil, form.ViewOptions{})
+		return
+	}
+	n := items(j.values, group)
+	out := url.Values{}
+	for k, v := range j.values {
+		rest, inGroup := strings.CutPrefix(k, group+".")
+		if !inGroup {
+			out[k] = v
+			continue
+		}
+		numStr, field, _ := strings.Cut(rest, ".")
+		num, err := strconv.Atoi(numStr)
+		switch {
+		case err != nil || num == i:
+		case num > i:
+			out[group+"."+strconv.Itoa(num-1)+"."+field] = v
+		default:
+			out[k] = v
+		}
+	}
+	j.values = out
+	j.showForm(http.StatusOK, nil, form.ViewOptions{Items: map[string]int{group: max(1, n-1)}})
+}
+
+// items counts the items of a group present in the values.
+func items(values url.Values, group string) int {
+	n := 1
+	for k := range values {
+		if rest, ok := strings.CutPrefix(k, group+"."); ok {
+			num, _, _ := strings.Cut(rest, ".")
+			if i, err := strconv.Atoi(num); err == nil && i+1 > n {
+				n = i + 1
+			}
+		}
+	}
+	return n
+}
+
+func (h *handler) newReference() intake.Reference {
+	ref, err := intake.NewReference(h.cfg.Random)
+	if err != nil {
+		panic(fmt.Sprintf("no randomness for a reference: %v", err)) // the system is broken
+	}
+	return ref
+}
+
+// sameOrigin refuses a POST from another site: with Origin, it must be
+// ours; without it, Sec-Fetch-Site must not say cross-site. A POST with
+// neither comes from an old browser or a tool, and is allowed.
+//
+// "Origin: null" is what Chromium sends for our own form under
+// Referrer-Policy: no-referrer, but also what a sandboxed frame on any
+// site sends; Sec-Fetch-Site, which pages cannot forge, tells them apart.
+func (h *handler) sameOrigin(r *http.Request) bool {
+	if origin := r.Header.Get("Origin"); origin == "null" {
+		return r.Header.Get("Sec-Fetch-Site") == "same-origin"
+	} else if origin != "" {
+		if h.cfg.AllowedOrigin != "" {
+			return strings.EqualFold(origin, h.cfg.AllowedOrigin)
+		}
+		u, err := url.Parse(origin)
+		return err == nil && strings.EqualFold(u.Host, r.Host)
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return false
+}
+
+// recover turns a panic into a plain 500 page. The log gets the stack,
+// which holds code locations, not the values being handled.
+func (h *handler) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				h.cfg.Logger.Error("panic", "path", r.URL.Path, "stack", string(debug.Stack()))
+				h.message(w, content.SV, http.StatusInternalServerError, "server_error", nil)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	f := h.forms[r.PathValue("form")]
+	if f == nil {
+		h.notFound(w, r)
+		return
+	}
+	w.Header().Set("Allow", "POST")
+	h.message(w, content.SV, http.StatusMethodNotAllowed, "method", f)
+}
+
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.message(w, content.SV, http.StatusNotFound, "not_found", nil)
+}
+
+// render writes a page. Answers from the function are never cached:
+// pages with the parent's answers must not be kept by a browser or a CDN.
+func (h *handler) render(w http.ResponseWriter, status int, layout string, p *chrome.Page, data any) {
+	p.Data = data
+	var buf bytes.Buffer
+	if err := h.cfg.Chrome.Render(&buf, layout, p); err != nil {
+		h.cfg.Logger.Error("render", "layout", layout, "error", err.Error())
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, "Något gick fel. Försök igen senare.\nSomething went wrong. Please try again later.\n")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// messageData is the data of a short page saying what went wrong.
+type messageData struct {
+	Key      string // names the texts: message.<key>.title, .text
+	FormPath string
+}
+
+// message renders a short page in both languages, for answers that come
+// before the parent's language is known.
+func (h *handler) message(w http.ResponseWriter, lang content.Lang, status int, key string, f *intake.Form) {
+	p := &chrome.Page{Lang: lang, NoIndex: true,
+		Title: h.cfg.Data.Strings.MustGet(lang, "message."+key+".title")}
+	d := messageData{Key: key}
+	if f != nil {
+		d.FormPath = f.Def.Paths[lang]
+	}
+	h.render(w, status, "message", p, d)
+}

@@ -1,0 +1,681 @@
+package journey
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/content/contenttest"
+	"familjeratt.example/portal/functions/delivery"
+	"familjeratt.example/portal/functions/delivery/mailtest"
+	"familjeratt.example/portal/functions/intake"
+	jt "familjeratt.example/portal/functions/journey/journeytest"
+	"familjeratt.example/portal/site/chrome"
+	"familjeratt.example/portal/site/chrome/chrometest"
+)
+
+// testData is the committed data plus the fixture office that serves
+// several municipalities.
+func testData(t testing.TB) *content.Data {
+	t.Helper()
+	fixture, err := os.ReadFile("testdata/offices/helsingborg.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := content.LoadData(contenttest.Data(t, map[string]string{"offices/helsingborg.yaml": string(fixture)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+var now = jt.Now
+
+type env struct {
+	h      http.Handler
+	inbox  string
+	logs   *jt.Log
+	sender *switchable
+}
+
+// switchable is a transport a test can make fail.
+type switchable struct {
+	mu   sync.Mutex
+	next delivery.Transport
+	fail error
+	sent []*delivery.Envelope
+}
+
+func (s *switchable) Send(ctx context.Context, e *delivery.Envelope) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return s.fail
+	}
+	s.sent = append(s.sent, e)
+	return s.next.Send(ctx, e)
+}
+
+var (
+	dataOnce   sync.Once
+	sharedData *content.Data
+	sharedCh   *chrome.Chrome
+)
+
+// newEnv is the journey delivering through the real mailer to a local
+// inbox in a temporary folder, through a transport the test can make
+// fail.
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	dataOnce.Do(func() {
+		sharedData = testData(t)
+		c, err := chrome.New(sharedData.Strings, sharedData.Settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedCh = c
+	})
+	e := &env{inbox: t.TempDir(), logs: &jt.Log{}}
+	e.sender = &switchable{next: &delivery.Inbox{Dir: e.inbox}}
+	mailer := &delivery.Mailer{Strings: sharedData.Strings, Sources: intake.MunicipalitySources(sharedData.Directory),
+		From: "noreply@familjeratt.example", Transport: e.sender}
+	h, err := NewHandler(Config{
+		Data: sharedData, Chrome: sharedCh, Deliverer: mailer,
+		Now: func() time.Time { return now }, Random: jt.Fixed{},
+		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h = h
+	return e
+}
+
+var (
+	devKeysOnce sync.Once
+	devKeys     []*mailtest.Recipient
+	devKeysErr  error
+)
+
+// opened returns a message as staff read it: decrypted with the demo
+// offices' development keys when it is encrypted, as it is otherwise.
+func opened(t testing.TB, msg []byte) []byte {
+	t.Helper()
+	if !delivery.Sealed(msg) {
+		return msg
+	}
+	devKeysOnce.Do(func() {
+		files, _ := filepath.Glob("../../build/dev-only-keys/*.key.pem")
+		for _, f := range files {
+			id := strings.TrimSuffix(filepath.Base(f), ".key.pem")
+			r, err := mailtest.ReadRecipient("../../content/offices/certs/"+id+".pem", f)
+			if err != nil {
+				devKeysErr = err
+				return
+			}
+			devKeys = append(devKeys, r)
+		}
+	})
+	if devKeysErr != nil || len(devKeys) == 0 {
+		t.Fatalf("the development keys: %v (%d found)", devKeysErr, len(devKeys))
+	}
+	for _, r := range devKeys {
+		if inner, err := delivery.Unseal(msg, r.Cert, r.Key); err == nil {
+			return inner
+		}
+	}
+	t.Fatal("no development key decrypts the message")
+	return nil
+}
+
+// Short names for the parent's actions, from journeytest.
+var (
+	post             = jt.Post
+	with             = jt.With
+	hidden           = jt.Hidden
+	summaryOf        = jt.Summary
+	validApplication = jt.ValidApplication
+	pnr              = intake.MakePersonalNumber
+)
+
+func TestJourney(t *testing.T) {
+	for _, lang := range []string{"sv", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			want := map[string]map[string]string{
+				"sv": {"error": "Fel: Ansök om samarbetssamtal", "msg": "Skriv ditt efternamn", "check": "Kontrollera dina svar", "send": "Skicka anmälan", "sent": "Anmälan är skickad", "promise": "Inom en vecka"},
+				"en": {"error": "Error: Apply for cooperation talks", "msg": "Enter your last name", "check": "Check your answers", "send": "Send application", "sent": "Application sent", "promise": "Within a week"},
+			}[lang]
+
+			// 1. Submit with errors: 422, the title says so, the summary
+			// links to the field, and everything typed is still there.
+			bad := with(validApplication(lang), "applicant.family_name", "", "_action", "check")
+			w := post(t, e.h, bad)
+			body := w.Body.String()
+			if w.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("invalid: status %d, want 422", w.Code)
+			}
+			for _, s := range []string{"<title>" + want["error"], `<a href="#f-applicant-family_name">` + want["msg"] + `</a>`,
+				`id="f-applicant-family_name-error"`, `value="Anna"`, `value="Storgatan 12"`, `<option value="1280" selected>`,
+				`value="custody" checked`, `value="contact" checked`, `Ring efter klockan tio</textarea>`} {
+				if !strings.Contains(body, s) {
+					t.Errorf("error page lacks %q", s)
+				}
+			}
+
+			// 2. Fix it: the answers to check, with a reference.
+			w = post(t, e.h, with(bad, "applicant.family_name", "Lindqvist"))
+			body = w.Body.String()
+			if w.Code != http.StatusOK || !strings.Contains(body, want["check"]) {
+				t.Fatalf("check: status %d, page lacks %q", w.Code, want["check"])
+			}
+			carried := hidden(body)
+			ref := carried.Get("_reference")
+			if _, err := intake.ParseReference(ref); err != nil {
+				t.Fatalf("check page reference %q: %v", ref, err)
+			}
+			for _, k := range []string{"applicant.given_name", "children.0.personal_number", "topics", "privacy_ack"} {
+				if carried.Get(k) != bad.Get(k) && k != "topics" {
+					t.Errorf("hidden %s: got %q, want %q", k, carried.Get(k), bad.Get(k))
+				}
+			}
+			if got := carried["topics"]; len(got) != 2 {
+				t.Errorf("hidden topics: got %v", got)
+			}
+
+			// 3. Change an answer: back to the form, that field focused.
+			w = post(t, e.h, with(carried, "_action", "change:applicant.phone"))
+			body = w.Body.String()
+			if w.Code != http.StatusOK || !strings.Contains(body, `name="applicant.phone" type="tel" value="070-123 45 67" autocomplete="tel" aria-describedby="f-applicant-phone-hint" autofocus>`) {
+				t.Errorf("change: status %d; the phone field is not there with its value and focus", w.Code)
+			}
+
+			// 4. Send: 303 to the confirmation, with the reference in a
+			// cookie and nothing personal in the address.
+			w = post(t, e.h, with(carried, "_action", "send"))
+			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/api/forms/samarbetssamtal/sent" {
+				t.Fatalf("send: status %d, location %q", w.Code, w.Header().Get("Location"))
+			}
+			cookie := w.Result().Cookies()
+			if len(cookie) != 1 || !cookie[0].HttpOnly || cookie[0].SameSite != http.SameSiteStrictMode {
+				t.Fatalf("receipt cookie: %+v", cookie)
+			}
+			file := filepath.Join(e.inbox, "malmo", ref+".eml")
+			info, err := os.Stat(file)
+			if err != nil {
+				t.Fatalf("the application is not in the inbox: %v", err)
+			}
+			if info.Mode().Perm() != 0o600 {
+				t.Errorf("inbox file mode %v, want 0600", info.Mode().Perm())
+			}
+
+			// 5. The confirmation page.
+			r := httptest.NewRequest(http.MethodGet, "/api/forms/samarbetssamtal/sent", nil)
+			r.AddCookie(cookie[0])
+			w2 := httptest.NewRecorder()
+			e.h.ServeHTTP(w2, r)
+			body = w2.Body.String()
+			for _, s := range []string{want["sent"], ref, want["promise"], "https://malmo.se/", `lang="` + lang + `"`} {
+				if !strings.Contains(body, s) {
+					t.Errorf("confirmation lacks %q", s)
+				}
+			}
+			if w2.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("confirmation Cache-Control %q, want no-store", w2.Header().Get("Cache-Control"))
+			}
+		})
+	}
+}
+
+func TestRules(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("x", 101)
+	tests := []struct {
+		name  string
+		kv    []string
+		field string // the field the message is at; "" means valid
+		msg   string
+	}{
+		{"10 digits", []string{"applicant.personal_number", "811218-9876"}, "", ""},
+		{"12 digits without separator", []string{"applicant.personal_number", "198112189876"}, "", ""},
+		{"spaces are ignored", []string{"applicant.personal_number", " 811218 9876 "}, "", ""},
+		{"samordningsnummer", []string{"other_parent.personal_number", pnr("19790372", "234")}, "", ""},
+		{"plus: 100 or older", []string{"other_parent.personal_number", "121212+1212"}, "", ""},
+		{"wrong format", []string{"applicant.personal_number", "8112189876x"}, "applicant.personal_number", "Skriv personnumret med 10 eller 12 siffror"},
+		{"11 digits", []string{"applicant.personal_number", "81121898765"}, "applicant.personal_number", "Skriv personnumret med 10 eller 12 siffror"},
+		{"impossible date", []string{"applicant.personal_number", "19810230-1234"}, "applicant.personal_number", "Personnumret har ett datum som inte finns"},
+		{"wrong check digit", []string{"applicant.personal_number", "19811218-9875"}, "applicant.personal_number", "Kontrollera de fyra sista siffrorna"},
+		{"child of 18", []string{"children.0.personal_number", pnr("20081123", "000")}, "children.0.personal_number", "Barn 1: Barnet måste vara under 18 år"},
+		{"child of 17", []string{"children.0.personal_number", pnr("20081124", "000")}, "", ""},
+		{"same number twice", []string{"children.1.given_name", "Mira", "children.1.family_name", "Berggren", "children.1.personal_number", pnr("20150101", "000")}, "children.1.personal_number", "Barn 2: Samma personnummer finns redan"},
+		{"phone with letters", []string{"applicant.phone", "070-CALL"}, "applicant.phone", "Skriv telefonnumret med siffror"},
+		{"international phone", []string{"applicant.phone", "+44 20 7946 0958"}, "", ""},
+		{"no way to reach", []string{"applicant.phone", "", "applicant.email", ""}, "applicant.phone", "Skriv ditt telefonnummer eller din e-postadress"},
+		{"e-mail only", []string{"applicant.phone", ""}, "", ""},
+		{"bad e-mail", []string{"applicant.email", "anna@"}, "applicant.email", "Skriv e-postadressen i rätt format"},
+		{"e-mail over 254", []string{"applicant.email", strings.Repeat("a", 60) + "@" + strings.Repeat("b", 200) + ".se"}, "applicant.email", "Skriv e-postadressen i rätt format"},
+		{"postcode", []string{"applicant.postal_code", "2113"}, "applicant.postal_code", "Skriv postnumret med fem siffror"},
+		{"no address", []string{"applicant.street", "", "applicant.postal_code", "", "applicant.city", ""}, "applicant.street", "Skriv din gatuadress"},
+		{"protected identity needs no address", []string{"applicant.protected_identity", "yes", "applicant.street", "", "applicant.postal_code", "", "applicant.city", ""}, "", ""},
+		{"court case required", []string{"court_ordered", "yes"}, "court_case_number", "Skriv målnumret från domstolens beslut"},
+		{"court case format", []string{"court_ordered", "yes", "court_case_number", "1234"}, "court_case_number", "Skriv målnumret som det står i beslutet"},
+		{"court case given", []string{"court_ordered", "yes", "court_case_number", "T 1234-25"}, "", ""},
+		{"something else needs words", []string{"topics", "other"}, "topics_other", "Skriv vad mer ni inte är överens om"},
+		{"no topic", []string{"topics", "<delete>"}, "topics", "Välj minst en sak"},
+		{"name too long", []string{"applicant.given_name", long}, "applicant.given_name", "Förnamn får vara högst 100 tecken"},
+		{"free text too long", []string{"applicant.safe_contact", strings.Repeat("x", 2001)}, "applicant.safe_contact", "får vara högst 2000 tecken"},
+		{"control character", []string{"applicant.family_name", "Lind\x00qvist"}, "applicant.family_name", "innehåller ett tecken som inte går att använda"},
+		{"line break in a one-line field", []string{"applicant.city", "Malmö\nLund"}, "applicant.city", "innehåller ett tecken som inte går att använda"},
+		{"line break in free text", []string{"applicant.safe_contact", "Ring\nefter tio"}, "", ""},
+		{"unknown municipality", []string{"municipality", "9999"}, "municipality", "Välj en kommun i listan"},
+		{"privacy not confirmed", []string{"privacy_ack", "<delete>"}, "privacy_ack", "Bekräfta att du har läst"},
+		{"eleven children", []string{"children.10.given_name", "Elva"}, "children", "Du kan skriva högst 10 barn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := post(t, e.h, with(validApplication("sv"), append([]string{"_action", "check"}, tt.kv...)...))
+			body := w.Body.String()
+			if tt.field == "" {
+				if w.Code != http.StatusOK {
+					t.Fatalf("status %d, want 200; errors: %s", w.Code, summaryOf(body))
+				}
+				return
+			}
+			if w.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", w.Code)
+			}
+			href := `href="#f-` + strings.ReplaceAll(tt.field, ".", "-")
+			if tt.field == "children" {
+				href = `href="#f-children-0-given_name`
+			}
+			if !strings.Contains(body, href+`">`) || !strings.Contains(summaryOf(body), tt.msg) {
+				t.Errorf("want %q linked to %s; summary: %s", tt.msg, tt.field, summaryOf(body))
+			}
+		})
+	}
+}
+
+func TestMessagesInEnglish(t *testing.T) {
+	e := newEnv(t)
+	w := post(t, e.h, with(validApplication("en"), "_action", "check", "applicant.personal_number", "19810230-1234", "children.0.personal_number", pnr("20001010", "123")))
+	s := summaryOf(w.Body.String())
+	for _, want := range []string{"The personal identity number has a date that does not exist", "Child 1: The child must be under 18"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("English summary lacks %q: %s", want, s)
+		}
+	}
+}
+
+func TestNotServed(t *testing.T) {
+	e := newEnv(t)
+	for _, action := range []string{"check", "send"} {
+		w := post(t, e.h, with(validApplication("sv"), "_action", action, "municipality", "0180"))
+		body := w.Body.String()
+		for _, s := range []string{"Stockholm tar inte emot anmälningar här", "Vi har inte skickat något", "Kontakta socialtjänsten i Stockholm", `value="change:municipality"`} {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s: not-served page lacks %q", action, s)
+			}
+		}
+		if hidden(body).Get("applicant.given_name") != "Anna" {
+			t.Errorf("%s: the answers are not kept on the not-served page", action)
+		}
+	}
+	if len(e.sender.sent) != 0 {
+		t.Errorf("%d messages delivered for a municipality no office serves", len(e.sender.sent))
+	}
+}
+
+func TestSharedOffice(t *testing.T) {
+	e := newEnv(t)
+	w := post(t, e.h, with(validApplication("sv"), "_action", "send", "municipality", "1277"))
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d", w.Code)
+	}
+	if len(e.sender.sent) != 1 || e.sender.sent[0].Office != "helsingborg" {
+		t.Fatalf("sent: %+v", e.sender.sent)
+	}
+	text := readableText(t, e.sender.sent[0].Data)
+	for _, s := range []string{"Familjerätten Helsingborg (test)", "Barnens kommun: Åstorp (1277)", "Barnen är folkbokförda i Åstorp. Kontoret tar emot anmälningar från flera kommuner."} {
+		if !strings.Contains(text, s) {
+			t.Errorf("message lacks %q", s)
+		}
+	}
+}
+
+func TestHoneypot(t *testing.T) {
+	e := newEnv(t)
+	w := post(t, e.h, with(validApplication("sv"), "_action", "send", "website", "http://spam.example"))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Anmälan är skickad") {
+		t.Errorf("honeypot: status %d; want a normal-looking page", w.Code)
+	}
+	if len(e.sender.sent) != 0 {
+		t.Errorf("a filled honeypot was delivered")
+	}
+	if !strings.Contains(e.logs.String(), `"outcome":"honeypot"`) {
+		t.Errorf("the log does not say honeypot")
+	}
+}
+
+func TestHardening(t *testing.T) {
+	e := newEnv(t)
+	send := with(validApplication("sv"), "_action", "send")
+	tests := []struct {
+		name   string
+		method string
+		body   string
+		mutate func(*http.Request)
+		status int
+	}{
+		{"GET", http.MethodGet, "", nil, http.StatusMethodNotAllowed},
+		{"PUT", http.MethodPut, send.Encode(), nil, http.StatusMethodNotAllowed},
+		{"JSON", http.MethodPost, `{"a":1}`, func(r *http.Request) { r.Header.Set("Content-Type", "application/json") }, http.StatusUnsupportedMediaType},
+		{"multipart", http.MethodPost, send.Encode(), func(r *http.Request) { r.Header.Set("Content-Type", "multipart/form-data; boundary=x") }, http.StatusUnsupportedMediaType},
+		{"charset parameter is fine", http.MethodPost, send.Encode(), func(r *http.Request) {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+		}, http.StatusSeeOther},
+		{"too large", http.MethodPost, send.Encode() + "&applicant.safe_contact=" + strings.Repeat("x", MaxBody), nil, http.StatusRequestEntityTooLarge},
+		{"another site's origin", http.MethodPost, send.Encode(), func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") }, http.StatusForbidden},
+		{"cross-site fetch", http.MethodPost, send.Encode(), func(r *http.Request) {
+			r.Header.Del("Origin")
+			r.Header.Set("Sec-Fetch-Site", "cross-site")
+		}, http.StatusForbidden},
+		{"neither header", http.MethodPost, send.Encode(), func(r *http.Request) { r.Header.Del("Origin") }, http.StatusSeeOther},
+		{"Origin null from our own page (Referrer-Policy: no-referrer)", http.MethodPost, send.Encode(), func(r *http.Request) {
+			r.Header.Set("Origin", "null")
+			r.Header.Set("Sec-Fetch-Site", "same-origin")
+		}, http.StatusSeeOther},
+		{"Origin null from a sandboxed frame elsewhere", http.MethodPost, send.Encode(), func(r *http.Request) {
+			r.Header.Set("Origin", "null")
+			r.Header.Set("Sec-Fetch-Site", "cross-site")
+		}, http.StatusForbidden},
+		{"Origin null without fetch metadata", http.MethodPost, send.Encode(), func(r *http.Request) { r.Header.Set("Origin", "null") }, http.StatusForbidden},
+		{"huge index", http.MethodPost, with(send, "children.99999999999.given_name", "x", "children.2147483648.family_name", "y").Encode(), nil, http.StatusUnprocessableEntity},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, "/api/forms/samarbetssamtal", strings.NewReader(tt.body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.Header.Set("Origin", "http://example.com")
+			if tt.mutate != nil {
+				tt.mutate(r)
+			}
+			w := httptest.NewRecorder()
+			e.h.ServeHTTP(w, r)
+			if w.Code != tt.status {
+				t.Errorf("status %d, want %d", w.Code, tt.status)
+			}
+			for _, h := range chrome.SecurityHeaders {
+				if w.Header().Get(h.Name) != h.Value {
+					t.Errorf("%s: got %q", h.Name, w.Header().Get(h.Name))
+				}
+			}
+		})
+	}
+
+	t.Run("unknown fields are not delivered", func(t *testing.T) {
+		e := newEnv(t)
+		post(t, e.h, with(send, "applicant.shoe_size", "44", "secret_note", "SHOULD-NOT-ARRIVE"))
+		if len(e.sender.sent) != 1 || bytes.Contains(opened(t, e.sender.sent[0].Data), []byte("SHOULD-NOT-ARRIVE")) || bytes.Contains(opened(t, e.sender.sent[0].Data), []byte("shoe_size")) {
+			t.Errorf("an unknown field was delivered")
+		}
+	})
+
+	t.Run("panic", func(t *testing.T) {
+		e := newEnv(t)
+		e.sender.next = panicking{}
+		w := post(t, e.h, send)
+		if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), "Något gick fel") {
+			t.Errorf("panic: status %d", w.Code)
+		}
+		if strings.Contains(w.Body.String(), "goroutine") || strings.Contains(w.Body.String(), "Lindqvist") {
+			t.Errorf("the 500 page shows internals or answers")
+		}
+	})
+}
+
+type panicking struct{}
+
+func (panicking) Send(context.Context, *delivery.Envelope) error { panic("transport exploded") }
+
+func TestDeliveryFailure(t *testing.T) {
+	e := newEnv(t)
+	check := post(t, e.h, with(validApplication("sv"), "_action", "check"))
+	carried := hidden(check.Body.String())
+	ref := carried.Get("_reference")
+
+	e.sender.fail = errors.New("dial tcp 10.0.0.1:587: connect: connection refused")
+	w := post(t, e.h, with(carried, "_action", "send"))
+	body := w.Body.String()
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", w.Code)
+	}
+	for _, s := range []string{"Dina svar är inte skickade", "Försök skicka igen", `value="send"`, ref} {
+		if !strings.Contains(body, s) {
+			t.Errorf("503 page lacks %q", s)
+		}
+	}
+	if strings.Contains(body, "Anmälan är skickad") || len(w.Result().Cookies()) != 0 {
+		t.Errorf("the 503 page confirms or sets a receipt")
+	}
+	again := hidden(body)
+	for k := range validApplication("sv") {
+		if strings.HasPrefix(k, "_") {
+			continue
+		}
+		if strings.Join(again[k], ",") != strings.Join(carried[k], ",") {
+			t.Errorf("answer %s not kept: got %q, want %q", k, again[k], carried[k])
+		}
+	}
+	if strings.Contains(e.logs.String(), "10.0.0.1") {
+		t.Errorf("the log holds the error text, which may hold an address")
+	}
+
+	// Retry once the server is back: same reference.
+	e.sender.fail = nil
+	w = post(t, e.h, with(again, "_action", "send"))
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("retry: status %d", w.Code)
+	}
+	if _, err := os.Stat(filepath.Join(e.inbox, "malmo", ref+".eml")); err != nil {
+		t.Errorf("the retry did not use the same reference: %v", err)
+	}
+}
+
+func TestChildren(t *testing.T) {
+	e := newEnv(t)
+	v := with(validApplication("sv"), "_action", "add:children")
+	w := post(t, e.h, v)
+	body := w.Body.String()
+	if !strings.Contains(body, `id="f-children-1-given_name" name="children.1.given_name" type="text" value="" spellcheck="false" autofocus>`) {
+		t.Fatalf("add: no focused second child")
+	}
+	v = with(validApplication("sv"), "children.1.given_name", "Mira", "children.1.family_name", "Berggren",
+		"children.1.personal_number", pnr("20180505", "111"), "children.2.given_name", "Sam", "_action", "remove:children.0")
+	body = post(t, e.h, v).Body.String()
+	if !strings.Contains(body, `name="children.0.given_name" type="text" value="Mira"`) || !strings.Contains(body, `name="children.1.given_name" type="text" value="Sam"`) || strings.Contains(body, "Lisa") {
+		t.Errorf("remove: the later children did not move up")
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	e := newEnv(t)
+	w := post(t, e.h, with(validApplication("sv"), "_action", "lang"))
+	body := w.Body.String()
+	if !strings.Contains(body, `<html lang="en"`) || !strings.Contains(body, `value="Anna"`) || !strings.Contains(body, `name="_lang" value="en"`) {
+		t.Errorf("the language switch lost the language or the answers")
+	}
+	check := post(t, e.h, with(validApplication("sv"), "_action", "check"))
+	w = post(t, e.h, with(hidden(check.Body.String()), "_action", "lang"))
+	if body := w.Body.String(); !strings.Contains(body, "Check your answers") || !strings.Contains(body, hidden(check.Body.String()).Get("_reference")) {
+		t.Errorf("switching language on the check page: %d", w.Code)
+	}
+}
+
+func TestFollowUp(t *testing.T) {
+	e := newEnv(t)
+	v := url.Values{"_lang": {"en"}, "_action": {"send"}, "applicant.given_name": {"Anna"}, "applicant.family_name": {"Lindqvist"},
+		"applicant.email": {"anna@example.org"}, "municipality": {"0834"}, "previous_reference": {"3vr2 kz78"}, "privacy_ack": {"yes"}}
+	r := httptest.NewRequest(http.MethodPost, "/api/forms/uppfoljningssamtal", strings.NewReader(v.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d: %s", w.Code, summaryOf(w.Body.String()))
+	}
+	if len(e.sender.sent) != 1 || e.sender.sent[0].Office != "torsas" {
+		t.Fatalf("sent %+v", e.sender.sent)
+	}
+	text := readableText(t, e.sender.sent[0].Data)
+	if !strings.Contains(text, "Ny förfrågan om uppföljningssamtal") || !strings.Contains(text, "3VR2-KZ78") {
+		t.Errorf("follow-up message:\n%s", text)
+	}
+	v.Set("previous_reference", "3VR2-KZ79")
+	r = httptest.NewRequest(http.MethodPost, "/api/forms/uppfoljningssamtal", strings.NewReader(v.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w = httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(summaryOf(w.Body.String()), "The reference number is not right") {
+		t.Errorf("a wrong check character: status %d", w.Code)
+	}
+}
+
+// readableText returns a message's plain-text part, decrypted and decoded.
+func readableText(t *testing.T, data []byte) string {
+	t.Helper()
+	parts, err := delivery.Parts(opened(t, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(parts["text/plain"])
+}
+
+func TestMessage(t *testing.T) {
+	e := newEnv(t)
+	post(t, e.h, with(validApplication("sv"), "_action", "send", "applicant.protected_identity", "yes",
+		"applicant.interpreter_language", "arabiska", "court_ordered", "yes", "court_case_number", "T 1234-25"))
+	if len(e.sender.sent) != 1 {
+		t.Fatal("not sent")
+	}
+	env := e.sender.sent[0]
+	data := string(env.Data)
+	head, _, _ := strings.Cut(data, "\r\n\r\n")
+	for _, s := range []string{"Subject: =?utf-8?q?Ny_anm=C3=A4lan_=E2=80=93_samarbetssamtal_=E2=80=93_", "Message-ID: <", "@familjeratt.example>",
+		"To: malmo@familjeratt.example", "From: noreply@familjeratt.example", "Date: Mon, 23 Nov 2026 12:00:00 +0100"} {
+		if !strings.Contains(head, s) {
+			t.Errorf("headers lack %q:\n%s", s, head)
+		}
+	}
+	for _, personal := range []string{"Anna", "Lindqvist", "19811218", "070-123", "anna.lindqvist"} {
+		if strings.Contains(head, personal) {
+			t.Errorf("the headers hold %q", personal)
+		}
+	}
+	text := readableText(t, env.Data)
+	flags := text[strings.Index(text, "== Viktigt =="):strings.Index(text, "== Sökanden ==")]
+	for _, s := range []string{"skyddade personuppgifter", "Säker kontakt enligt sökanden: Ring efter klockan tio", "Sökanden behöver tolk: arabiska", "Mål: T 1234-25"} {
+		if !strings.Contains(flags, s) {
+			t.Errorf("the flags lack %q:\n%s", s, flags)
+		}
+	}
+	if !strings.Contains(text, "Personnummer: 19811218-9876") || !strings.Contains(text, "Personnummer: 20150101-0001") {
+		t.Errorf("the message lacks the applicant's personnummer")
+	}
+	parts, _ := delivery.Parts(opened(t, env.Data))
+	doc := string(parts["application/json"])
+	for _, s := range []string{`"schema_version": 1`, `"form": "samarbetssamtal"`, `"protected_identity"`, `"given_name": "Lisa"`, `"personal_number": "20150101-0001"`, `"code": "1280"`} {
+		if !strings.Contains(doc, s) {
+			t.Errorf("JSON lacks %s", s)
+		}
+	}
+	if strings.Contains(doc, "website") {
+		t.Errorf("the honeypot is in the JSON")
+	}
+}
+
+// TestLogsHoldNoPersonalData runs every kind of journey and then looks
+// for each submitted value in everything that was logged.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	e := newEnv(t)
+	v := validApplication("sv")
+	post(t, e.h, with(v, "_action", "check", "applicant.family_name", ""))
+	check := post(t, e.h, with(v, "_action", "check"))
+	post(t, e.h, with(hidden(check.Body.String()), "_action", "change:applicant.email"))
+	post(t, e.h, with(v, "_action", "send"))
+	post(t, e.h, with(v, "_action", "send", "municipality", "0180"))
+	e.sender.fail = errors.New("550 anna.lindqvist@example.org rejected")
+	post(t, e.h, with(v, "_action", "send"))
+	e.sender.fail = nil
+	post(t, e.h, with(v, "_action", "send", "website", "x"))
+	post(t, e.h, with(v, "_action", "send"), func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") })
+	e.sender.next = panicking{}
+	post(t, e.h, with(v, "_action", "send"))
+
+	logs := e.logs.String()
+	if strings.Count(logs, "\n") < 9 {
+		t.Fatalf("only %d log lines: the journeys did not all run", strings.Count(logs, "\n"))
+	}
+	for k, vals := range v {
+		if strings.HasPrefix(k, "_") {
+			continue
+		}
+		for _, val := range vals {
+			if len(val) < 4 || val == "unknown" || val == "1280" { // yes/no, codes: not personal
+				continue
+			}
+			for _, form := range []string{val, strings.ReplaceAll(val, " ", ""), strings.ReplaceAll(val, "-", "")} {
+				if strings.Contains(logs, form) {
+					t.Errorf("the logs hold %s = %q", k, val)
+				}
+			}
+		}
+	}
+}
+
+func TestReceipt(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []string{"", "samarbetssamtal.3VR2KZ79.malmo.sv", "samarbetssamtal.3VR2KZ78.nowhere.sv", "uppfoljningssamtal.3VR2KZ78.malmo.sv", "a.b"} {
+		r := httptest.NewRequest(http.MethodGet, "/api/forms/samarbetssamtal/sent", nil)
+		if c != "" {
+			r.AddCookie(&http.Cookie{Name: receiptCookie, Value: c})
+		}
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "Det finns ingen kvittens att visa") {
+			t.Errorf("receipt %q: status %d", c, w.Code)
+		}
+	}
+}
+
+func TestGoldenPages(t *testing.T) {
+	e := newEnv(t)
+	v := validApplication("sv")
+	check := post(t, e.h, with(v, "_action", "check"))
+	sent := post(t, e.h, with(v, "_action", "send"))
+	r := httptest.NewRequest(http.MethodGet, "/api/forms/samarbetssamtal/sent", nil)
+	r.AddCookie(sent.Result().Cookies()[0])
+	confirmation := httptest.NewRecorder()
+	e.h.ServeHTTP(confirmation, r)
+	e.sender.fail = errors.New("down")
+	failed := post(t, e.h, with(v, "_action", "send"))
+	pages := map[string]*httptest.ResponseRecorder{
+		"form-errors.html":  post(t, e.h, with(v, "_action", "check", "applicant.personal_number", "19811218-9875", "children.0.given_name", "")),
+		"check.html":        check,
+		"confirmation.html": confirmation,
+		"not-served.html":   post(t, e.h, with(v, "_action", "check", "municipality", "0180", "_lang", "en")),
+		"failed.html":       failed,
+	}
+	for name, w := range pages {
+		chrometest.Golden(t, name, w.Body.Bytes())
+	}
+}

@@ -1,0 +1,145 @@
+// Package journeytest acts as a parent does against the intake
+// function's handler: it posts a complete application, changes answers,
+// and reads back the hidden fields a browser would post next. For tests
+// only; the function's own tests and those of the binaries that run it
+// share it.
+package journeytest
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"familjeratt.example/portal/functions/intake"
+)
+
+// Now is the day of every test application: a child born 2008-11-24 is
+// still 17.
+var Now = time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
+
+// Fixed is a source of "randomness" that gives the same reference every
+// time, so golden pages do not change.
+type Fixed struct{}
+
+func (Fixed) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(i*37 + 11)
+	}
+	return len(p), nil
+}
+
+// ValidApplication is a complete application for cooperation talks, as
+// a parent in Malmö (1280) would post it from the form in lang.
+func ValidApplication(lang string) url.Values {
+	return url.Values{
+		"_lang": {lang}, "_page": {"form"},
+		"applicant.given_name": {"Anna"}, "applicant.family_name": {"Lindqvist"},
+		"applicant.personal_number":    {"811218-9876"},
+		"applicant.protected_identity": {"no"},
+		"applicant.street":             {"Storgatan 12"}, "applicant.postal_code": {"211 34"}, "applicant.city": {"Malmö"},
+		"applicant.phone": {"070-123 45 67"}, "applicant.email": {"anna.lindqvist@example.org"},
+		"applicant.safe_contact":          {"Ring efter klockan tio"},
+		"applicant.interpreter_language":  {""},
+		"applicant.individual_first_talk": {"yes"},
+		"other_parent.given_name":         {"Erik"}, "other_parent.family_name": {"Berggren"},
+		"other_parent.personal_number": {intake.MakePersonalNumber("19790312", "234")},
+		"other_parent.agrees":          {"unknown"},
+		"children.0.given_name":        {"Lisa"}, "children.0.family_name": {"Berggren"},
+		"children.0.personal_number": {intake.MakePersonalNumber("20150101", "000")},
+		"municipality":               {"1280"},
+		"topics":                     {"custody", "contact"},
+		"court_ordered":              {"no"}, "previous_talks": {"no"},
+		"privacy_ack": {"yes"},
+	}
+}
+
+// Post posts values to the application form, from the site's origin.
+func Post(tb testing.TB, h http.Handler, values url.Values, mutate ...func(*http.Request)) *httptest.ResponseRecorder {
+	tb.Helper()
+	r := httptest.NewRequest(http.MethodPost, "/api/forms/samarbetssamtal", strings.NewReader(values.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Origin", "http://example.com")
+	for _, m := range mutate {
+		m(r)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// With returns a copy of v with the pairs in kv set; the value
+// "<delete>" deletes the name.
+func With(v url.Values, kv ...string) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "<delete>" {
+			delete(out, kv[i])
+			continue
+		}
+		out.Set(kv[i], kv[i+1])
+	}
+	return out
+}
+
+var hiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`)
+
+// Hidden reads back the hidden fields of a page, as a browser would post
+// them.
+func Hidden(body string) url.Values {
+	v := url.Values{}
+	for _, m := range hiddenRE.FindAllStringSubmatch(body, -1) {
+		v.Add(m[1], htmlUnescape(m[2]))
+	}
+	return v
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&#43;", "+", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&#10;", "\n", "&#13;", "\r").Replace(s)
+}
+
+// CheckAndSend goes to the check page, then sends from it, as a parent
+// does; it returns the answers the check page carried and the answer to
+// sending.
+func CheckAndSend(tb testing.TB, h http.Handler, values url.Values) (url.Values, *httptest.ResponseRecorder) {
+	tb.Helper()
+	check := Post(tb, h, With(values, "_action", "check"))
+	if check.Code != http.StatusOK {
+		tb.Fatalf("check: status %d", check.Code)
+	}
+	carried := Hidden(check.Body.String())
+	return carried, Post(tb, h, With(carried, "_action", "send"))
+}
+
+var summaryRE = regexp.MustCompile(`(?s)<div class="error-summary".*?</ul>`)
+
+// Summary is the text of a page's error summary.
+func Summary(body string) string {
+	return regexp.MustCompile(`<[^>]+>`).ReplaceAllString(summaryRE.FindString(body), " ")
+}
+
+// Log is a log destination that tests read while handlers write.
+type Log struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *Log) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *Log) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
