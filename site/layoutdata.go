@@ -1,0 +1,89 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/site/chrome"
+)
+
+// Layout data for the generated parts of pages.
+
+type servedRow struct{ Municipality, Office, Href string }
+
+func (b *Builder) officesData(p *page) any {
+	var rows []servedRow
+	for _, m := range b.data.Directory.Municipalities {
+		o, ok := b.data.Directory.OfficeFor(m.Code)
+		if !ok {
+			continue
+		}
+		href := p.path + o.ID + "/"
+		rows = append(rows, servedRow{Municipality: m.Name, Office: o.Name.In(p.lang), Href: href})
+	}
+	return struct{ Served []servedRow }{rows}
+}
+
+func (b *Builder) officeData(p *page) any {
+	var names []string
+	for _, m := range b.data.Directory.MunicipalitiesOf(p.office) {
+		names = append(names, m.Name)
+	}
+	and := " och "
+	if p.lang == content.EN {
+		and = " and "
+	}
+	serves := strings.Join(names, ", ")
+	if len(names) > 1 {
+		serves = strings.Join(names[:len(names)-1], ", ") + and + names[len(names)-1]
+	}
+	apply := ""
+	if len(b.opts.Forms) > 0 {
+		apply = b.opts.Forms[0].Path(p.lang)
+	}
+	return struct{ Serves, ApplyPath string }{serves, apply}
+}
+
+func (b *Builder) uncrcData(p *page) any {
+	var items []chrome.Link
+	for _, c := range p.children {
+		if c.kind == kindArticle {
+			items = append(items, chrome.Link{Text: c.title, Href: c.path})
+		}
+	}
+	return struct{ Articles []chrome.Link }{items}
+}
+
+type articleView struct {
+	N              int
+	Summary        []string
+	English        []string
+	Swedish        []string
+	SwedishPartial bool
+}
+
+func (b *Builder) articleData(p *page) any {
+	a := p.article
+	v := articleView{N: a.N, Summary: a.Paragraphs(p.lang), English: a.English, Swedish: a.Swedish, SwedishPartial: a.SwedishPartial}
+	var prev, next *chrome.Link
+	if p.parent != nil {
+		sibs := p.parent.children
+		for i, s := range sibs {
+			if s != p {
+				continue
+			}
+			if i > 0 && sibs[i-1].kind == kindArticle {
+				prev = &chrome.Link{Text: b.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i-1].article.N)), Href: sibs[i-1].path}
+			}
+			if i+1 < len(sibs) && sibs[i+1].kind == kindArticle {
+				next = &chrome.Link{Text: b.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i+1].article.N)), Href: sibs[i+1].path}
+			}
+		}
+	}
+	return struct {
+		Article    articleView
+		Sources    content.ConventionSources
+		Prev, Next *chrome.Link
+	}{v, b.conv.Sources, prev, next}
+}
