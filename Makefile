@@ -10,7 +10,7 @@ export PORT
 BROWSER_DIR := build/browsertest
 AUDIT_DIR   := build/browsertest/audit
 
-.PHONY: help run site test deps deps-apt deps-npm check-format vet test-go bench \
+.PHONY: help run site test deps deps-apt deps-npm check-format vet check-deps test-go bench \
         audit package deploy publish-site open-inbox send-test-application clean
 
 help: ## list the targets
@@ -22,7 +22,7 @@ run: ## build the site and serve it on http://127.0.0.1:$(PORT), with the intake
 site: ## build the site into public/
 	$(GO) run ./build/cmd/sitegen -content content -out public
 
-test: deps check-format vet test-go ## everything: installs what the tests need, then formatting, vet and all tests
+test: deps check-format vet check-deps test-go ## everything: installs what the tests need, then formatting, vet, the import graph and all tests
 
 deps: deps-apt deps-npm ## install what the tests need: Debian's chromium, pinned npm packages
 	$(GO) mod download
@@ -49,6 +49,9 @@ check-format: ## fail if any Go file is not gofmt-formatted
 
 vet: ## go vet
 	$(GO) vet ./...
+
+check-deps: ## fail if an import runs against the declared one-way graph (build/deps_test.go)
+	$(GO) test -count=1 -run '^(TestDependencies|TestLinks)$$' ./build
 
 test-go: ## the Go tests, browser tests included
 	$(GO) test -count=1 -timeout 30m ./...
