@@ -103,23 +103,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *chromeDir != "" {
 		dirs = append(dirs, *chromeDir)
 	}
-	go func() {
-		err := watch(ctx, dirs, 100*time.Millisecond, func(changed []string) {
-			var rel []string
-			for _, c := range changed {
-				r, err := filepath.Rel(*contentDir, c)
-				if err != nil || strings.HasPrefix(r, "..") {
-					rel = append(rel, "") // outside the content tree: a template or asset
-					continue
+	if wt, err := watch(dirs, 100*time.Millisecond); err != nil {
+		fmt.Fprintln(stderr, "not watching for changes:", err)
+	} else {
+		go func() {
+			err := wt.run(ctx, func(changed []string) {
+				var rel []string
+				for _, c := range changed {
+					r, err := filepath.Rel(*contentDir, c)
+					if err != nil || strings.HasPrefix(r, "..") {
+						rel = append(rel, "") // outside the content tree: a template or asset
+						continue
+					}
+					rel = append(rel, filepath.ToSlash(r))
 				}
-				rel = append(rel, filepath.ToSlash(r))
+				rebuild(rel)
+			}, func(err error) { fmt.Fprintln(stderr, err) })
+			if err != nil {
+				fmt.Fprintln(stderr, "no longer watching for changes:", err)
 			}
-			rebuild(rel)
-		})
-		if err != nil {
-			fmt.Fprintln(stderr, "not watching for changes:", err)
-		}
-	}()
+		}()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -133,32 +137,49 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return srv.Shutdown(shutdown)
 }
 
-// watch calls onChange with the files changed under dirs, after quiet
-// seconds of debounce. Editors save in several steps (write a temporary
-// file, rename it over the old one), which arrive as a burst of events on
-// the same name; the debounce turns the burst into one rebuild.
-func watch(ctx context.Context, dirs []string, debounce time.Duration, onChange func([]string)) error {
+// watcher reports the files changed under some folders, after a quiet
+// spell: editors save in several steps (write a temporary file, rename it
+// over the old one), which arrive as a burst of events on the same name;
+// the debounce turns the burst into one rebuild.
+type watcher struct {
+	w        *fsnotify.Watcher
+	debounce time.Duration
+}
+
+// watch starts watching dirs and every folder below them. When it
+// returns, every folder is watched: a change made after it is seen.
+func watch(dirs []string, debounce time.Duration) (*watcher, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer w.Close()
-	addTree := func(root string) error {
-		return filepath.WalkDir(root, func(name string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				return w.Add(name)
-			}
-			return nil
-		})
-	}
+	wt := &watcher{w: w, debounce: debounce}
 	for _, d := range dirs {
-		if err := addTree(d); err != nil {
-			return err
+		if err := wt.addTree(d); err != nil {
+			w.Close()
+			return nil, err
 		}
 	}
+	return wt, nil
+}
+
+func (wt *watcher) addTree(root string) error {
+	return filepath.WalkDir(root, func(name string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return wt.w.Add(name)
+		}
+		return nil
+	})
+}
+
+// run calls onChange with the changed files until ctx ends, and closes
+// the watcher. A folder created meanwhile is watched too; one that cannot
+// be is reported to problem, and the rest goes on.
+func (wt *watcher) run(ctx context.Context, onChange func([]string), problem func(error)) error {
+	defer wt.w.Close()
 	var (
 		pending = map[string]bool{}
 		timer   = time.NewTimer(time.Hour)
@@ -168,12 +189,12 @@ func watch(ctx context.Context, dirs []string, debounce time.Duration, onChange 
 		select {
 		case <-ctx.Done():
 			return nil
-		case err, ok := <-w.Errors:
+		case err, ok := <-wt.w.Errors:
 			if !ok {
 				return nil
 			}
 			return err
-		case ev, ok := <-w.Events:
+		case ev, ok := <-wt.w.Events:
 			if !ok {
 				return nil
 			}
@@ -182,11 +203,13 @@ func watch(ctx context.Context, dirs []string, debounce time.Duration, onChange 
 			}
 			if ev.Has(fsnotify.Create) {
 				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
-					addTree(ev.Name)
+					if err := wt.addTree(ev.Name); err != nil {
+						problem(fmt.Errorf("not watching %s: %w", ev.Name, err))
+					}
 				}
 			}
 			pending[ev.Name] = true
-			timer.Reset(debounce)
+			timer.Reset(wt.debounce)
 		case <-timer.C:
 			changed := make([]string, 0, len(pending))
 			for name := range pending {
