@@ -97,8 +97,8 @@ func NewHandler(cfg Config) (http.Handler, error) {
 func (h *handler) today() time.Time { return intake.Today(h.cfg.Now()) }
 
 // text is one of a form's own texts.
-func (h *handler) text(f *intake.Form, lang content.Lang, key string, args ...any) string {
-	return f.Text(h.cfg.Data.Strings, lang, key, args...)
+func (h *handler) text(f *intake.Form, lang content.Lang, key string) string {
+	return f.Text(h.cfg.Data.Strings, lang, key)
 }
 
 // routes is every address the function answers, in one place.
@@ -151,12 +151,12 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 
 	if !h.sameOrigin(r) {
 		o.result = "forbidden"
-		h.message(w, content.SV, http.StatusForbidden, "forbidden", f)
+		h.message(w, http.StatusForbidden, "forbidden", f)
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
 		o.result = "unsupported_media_type"
-		h.message(w, content.SV, http.StatusUnsupportedMediaType, "media_type", f)
+		h.message(w, http.StatusUnsupportedMediaType, "media_type", f)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
@@ -164,11 +164,11 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			o.result = "too_large"
-			h.message(w, content.SV, http.StatusRequestEntityTooLarge, "too_large", f)
+			h.message(w, http.StatusRequestEntityTooLarge, "too_large", f)
 			return
 		}
 		o.result = "bad_request"
-		h.message(w, content.SV, http.StatusBadRequest, "bad_request", f)
+		h.message(w, http.StatusBadRequest, "bad_request", f)
 		return
 	}
 	post := r.PostForm
@@ -264,7 +264,7 @@ func (j *journey) accept(ref string, fresh bool, extra []form.Error) (accepted, 
 		j.invalid(errs)
 		return accepted{}, false
 	}
-	office, m, ok := j.route(decoded)
+	office, m, ok := j.route()
 	if !ok {
 		j.notServed(m)
 		return accepted{}, false
@@ -290,7 +290,7 @@ func (j *journey) check(ref string, fresh bool, extra ...form.Error) {
 }
 
 // route finds the office for the municipality in the answers.
-func (j *journey) route(decoded any) (*content.Office, content.Municipality, bool) {
+func (j *journey) route() (*content.Office, content.Municipality, bool) {
 	code := j.values.Get("municipality")
 	m, _ := j.h.cfg.Data.Directory.Municipality(code)
 	o, ok := j.h.cfg.Data.Directory.OfficeFor(code)
@@ -451,7 +451,7 @@ func (h *handler) recover(next http.Handler) http.Handler {
 					panic(v)
 				}
 				h.cfg.Logger.Error("panic", "path", r.URL.Path, "stack", string(debug.Stack()))
-				h.message(w, content.SV, http.StatusInternalServerError, "server_error", nil)
+				h.message(w, http.StatusInternalServerError, "server_error", nil)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -465,11 +465,11 @@ func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Allow", "POST")
-	h.message(w, content.SV, http.StatusMethodNotAllowed, "method", f)
+	h.message(w, http.StatusMethodNotAllowed, "method", f)
 }
 
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.message(w, content.SV, http.StatusNotFound, "not_found", nil)
+	h.message(w, http.StatusNotFound, "not_found", nil)
 }
 
 // render writes a page. Answers from the function are never cached:
@@ -497,14 +497,14 @@ type messageData struct {
 	FormPath string
 }
 
-// message renders a short page in both languages, for answers that come
-// before the parent's language is known.
-func (h *handler) message(w http.ResponseWriter, lang content.Lang, status int, key string, f *intake.Form) {
-	p := &chrome.Page{Lang: lang, NoIndex: true,
-		Title: h.cfg.Data.Strings.MustGet(lang, "message."+key+".title")}
+// message renders a short page in Swedish and English, for answers that
+// come before the parent's language is known.
+func (h *handler) message(w http.ResponseWriter, status int, key string, f *intake.Form) {
+	p := &chrome.Page{Lang: content.SV, NoIndex: true,
+		Title: h.cfg.Data.Strings.MustGet(content.SV, "message."+key+".title")}
 	d := messageData{Key: key}
 	if f != nil {
-		d.FormPath = f.Def.Paths[lang]
+		d.FormPath = f.Def.Paths[content.SV]
 	}
 	h.render(w, status, "message", p, d)
 }

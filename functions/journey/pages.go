@@ -137,7 +137,7 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 	}
 	office, known := h.cfg.Data.Directory.Office(rc.office)
 	if err != nil || !ok || rc.form != f.Def.ID || !known {
-		h.message(w, content.SV, http.StatusNotFound, "no_receipt", f)
+		h.message(w, http.StatusNotFound, "no_receipt", f)
 		return
 	}
 	p := h.basePage(f, rc.lang, h.text(f, rc.lang, "sent_title"))
