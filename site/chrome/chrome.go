@@ -216,14 +216,12 @@ func textKeys(n parse.Node, seen map[string]bool) {
 			textKeys(arg, seen)
 		}
 	case *parse.IfNode:
-		textKeys(n.Pipe, seen)
-		textKeys(n.List, seen)
-		textKeys(n.ElseList, seen)
+		textKeys(&n.BranchNode, seen)
 	case *parse.RangeNode:
-		textKeys(n.Pipe, seen)
-		textKeys(n.List, seen)
-		textKeys(n.ElseList, seen)
+		textKeys(&n.BranchNode, seen)
 	case *parse.WithNode:
+		textKeys(&n.BranchNode, seen)
+	case *parse.BranchNode:
 		textKeys(n.Pipe, seen)
 		textKeys(n.List, seen)
 		textKeys(n.ElseList, seen)
@@ -257,8 +255,8 @@ type Page struct {
 	NoIndex     bool // keep search engines away (function answers)
 	Exit        bool // show "Exit this page"
 	Breadcrumbs []Link
-	SectionNav  template.HTML // prerendered, see [Chrome.SectionNav]
-	FooterNav   template.HTML // prerendered, see [Chrome.FooterNav]
+	SectionNav  template.HTML // prerendered once for many pages, see [Chrome.NewNavList]
+	FooterNav   template.HTML // prerendered once for each language
 	Office      *content.Office
 	Body        template.HTML
 	Data        any
@@ -356,7 +354,7 @@ type contactData struct {
 	Office *content.Office
 }
 
-// NavLists prerenders a list of links once, with and without each item
+// NavList is a list of links prerendered once, with and without each item
 // marked as the current page, so that pages can share it without
 // rendering it again; see [NavList.HTML].
 type NavList struct {

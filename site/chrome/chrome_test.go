@@ -1,0 +1,81 @@
+package chrome
+
+import (
+	"bytes"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"familjeratt.example/portal/content"
+)
+
+func testChrome(t *testing.T) *Chrome {
+	t.Helper()
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(data.Strings, data.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestTexts: every text a template asks for by name is among the texts
+// of the layouts, so a check before rendering finds it missing.
+func TestTexts(t *testing.T) {
+	c := testChrome(t)
+	found := map[string]bool{}
+	for _, l := range c.Layouts() {
+		keys, err := c.Texts(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			found[k] = true
+		}
+	}
+	literal := regexp.MustCompile(`\.T(?:In \$\w+)? "([a-z_.]+)"`)
+	err := fs.WalkDir(files, "templates", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := fs.ReadFile(files, name)
+		for _, m := range literal.FindAllSubmatch(src, -1) {
+			if !found[string(m[1])] {
+				t.Errorf("%s asks for %q, which Texts does not list", name, m[1])
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := c.Texts("page")
+	for _, want := range []string{"skip_to_content", "footer.privacy", "language.switch"} {
+		if !slices.Contains(page, want) {
+			t.Errorf("Texts(page) lacks %s, which the frame uses", want)
+		}
+	}
+	if _, err := c.Texts("nowhere"); err == nil {
+		t.Error("Texts of a layout that does not exist: no error")
+	}
+}
+
+// TestTelLink: a phone number becomes a tel: link, not html/template's
+// #ZgotmplZ for a scheme it does not know.
+func TestTelLink(t *testing.T) {
+	c := testChrome(t)
+	var out bytes.Buffer
+	p := &Page{Lang: content.SV, Title: "T", Office: &content.Office{ID: "x", Name: content.Text{SV: "Kontoret", EN: "The office"},
+		Contact: content.Contact{Phone: "010-35 33 100"}}}
+	if err := c.Render(&out, "page", p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `href="tel:0103533100"`) || strings.Contains(out.String(), "ZgotmplZ") {
+		t.Errorf("no tel: link in the footer's contact details")
+	}
+}
