@@ -348,7 +348,7 @@ func TestDistribution(t *testing.T) {
 		{"Resources.IntakeOriginRequestPolicy.Properties.OriginRequestPolicyConfig.CookiesConfig.CookieBehavior", "all"},
 		{"Resources.IntakeOriginRequestPolicy.Properties.OriginRequestPolicyConfig.QueryStringsConfig.QueryStringBehavior", "all"},
 		{"Resources.IntakeOriginRequestPolicy.Properties.OriginRequestPolicyConfig.HeadersConfig.HeaderBehavior", "whitelist"},
-		// The HTTP API: payload 2.0, the shape intake.LambdaHandler reads;
+		// The HTTP API: payload 2.0, the shape lambda.Handler reads;
 		// throttled.
 		{"Resources.IntakeFunction.Properties.Events.Api.Type", "HttpApi"},
 		{"Resources.IntakeFunction.Properties.Events.Api.Properties.ApiId", "ref:" + apiID},
