@@ -5,29 +5,30 @@ import (
 	"testing"
 )
 
-// benchBuilder lays out the committed content once, so a benchmark can
+// benchState lays out the committed content once, so a benchmark can
 // render one of its pages over and over.
-func benchBuilder(b *testing.B) *Builder {
+func benchState(b *testing.B) *state {
 	b.Helper()
-	builder := NewBuilder(Options{Content: committed, Out: b.TempDir()})
-	if err := builder.prepareOut(); err != nil {
+	opts := Options{Content: committed, Out: b.TempDir()}
+	if err := NewBuilder(opts).prepareOut(); err != nil {
 		b.Fatal(err)
 	}
-	if err := builder.load(); err != nil {
+	s, err := load(opts)
+	if err != nil {
 		b.Fatal(err)
 	}
-	return builder
+	return s
 }
 
 // BenchmarkRenderPage renders one Markdown page (the longest parent
 // page) and writes it: read, parse, check, render, template, write.
 func BenchmarkRenderPage(b *testing.B) {
-	builder := benchBuilder(b)
-	p := builder.byPath["/sv/samarbetssamtal/"]
-	r := newRenderer(builder)
+	s := benchState(b)
+	p := s.byPath["/sv/samarbetssamtal/"]
+	r := newRenderer(s)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := r.render(p); err != nil {
+		if err := r.render(p, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -36,12 +37,12 @@ func BenchmarkRenderPage(b *testing.B) {
 // BenchmarkRenderArticle renders a generated page: an article of the
 // convention, with its section navigation of 54 links.
 func BenchmarkRenderArticle(b *testing.B) {
-	builder := benchBuilder(b)
-	p := builder.byPath["/sv/barnkonventionen/artikel-12/"]
-	r := newRenderer(builder)
+	s := benchState(b)
+	p := s.byPath["/sv/barnkonventionen/artikel-12/"]
+	r := newRenderer(s)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := r.render(p); err != nil {
+		if err := r.render(p, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -68,11 +68,24 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	return NewBuilder(opts).Build(ctx)
 }
 
-// Builder builds a site and keeps what it learnt, so that after an edit
-// to one page's text it re-renders only that page.
+// Builder builds a site and keeps the state of its last full build, so
+// that after an edit to one page's text it re-renders only that page.
 type Builder struct {
 	opts Options
+	// built is the state the whole output was last built from: set only
+	// when a full build finished (every page laid out, rendered and
+	// written, the site's files written, stale files removed) and every
+	// rebuild since did too. Otherwise it is nil, and the next rebuild is
+	// a full build: a page rendered alone against data loaded before a
+	// failure could show what the content no longer says.
+	built *state
+}
 
+// state is one full build's view of the site, everything in it loaded
+// from the content tree in that build: the data, the pages as laid out,
+// and what rendering them found.
+type state struct {
+	opts    Options // what it was built from
 	data    *content.Data
 	conv    *content.Convention
 	chrome  *chrome.Chrome
@@ -99,45 +112,48 @@ func NewBuilder(opts Options) *Builder {
 
 // Build does a full build.
 func (b *Builder) Build(ctx context.Context) (*Result, error) {
+	// From here until the build has finished, the output matches no state.
+	b.built = nil
 	if err := b.prepareOut(); err != nil {
 		return nil, err
 	}
-	if err := b.load(); err != nil {
-		return nil, err
-	}
-	res := &Result{}
-	written, err := b.renderAll(ctx, b.pages)
+	s, err := load(b.opts)
 	if err != nil {
 		return nil, err
 	}
-	res.Pages, res.Rendered = len(b.pages), len(b.pages)
-	extra, err := b.writeSiteFiles()
+	written, err := s.renderAll(ctx, s.pages)
+	if err != nil {
+		return nil, err
+	}
+	extra, err := s.writeSiteFiles()
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range extra {
 		written[f] = true
 	}
-	res.Files = len(written)
 	if err := b.removeStale(written); err != nil {
 		return nil, err
 	}
-	return res, b.problems()
+	b.built = s
+	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: len(written)}, s.problems()
 }
 
 // Rebuild brings the output up to date after the files in changed (paths
-// in the content tree) were edited. An edit to a page's body re-renders
-// that page alone; anything that could change other pages (front matter,
+// in the content tree) were edited. An edit to a page's body or
+// description re-renders that page alone, if the last build finished;
+// anything that could change other pages (the rest of the front matter,
 // data, texts, templates, a new or deleted page) rebuilds everything.
 func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error) {
-	if b.data == nil || len(changed) != 1 {
+	s := b.built
+	if s == nil || len(changed) != 1 {
 		return b.Build(ctx)
 	}
-	p, ok := b.byFile[changed[0]]
-	if !ok || p.src == nil {
+	p, ok := s.byFile[changed[0]]
+	if !ok {
 		return b.Build(ctx)
 	}
-	src, err := fs.ReadFile(b.opts.Content, p.src.File)
+	src, err := fs.ReadFile(s.opts.Content, p.src.File)
 	if err != nil {
 		return b.Build(ctx)
 	}
@@ -145,11 +161,16 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 	if len(probs) > 0 || !sameMeta(np, p.src) {
 		return b.Build(ctx)
 	}
-	p.src = np
-	if _, err := b.renderAll(ctx, []*page{p}); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Result{Pages: len(b.pages), Rendered: 1, Files: 1}, b.problems()
+	b.built = nil // until the page is written
+	p.setSource(np)
+	if err := newRenderer(s).render(p, src); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.name(), err)
+	}
+	b.built = s
+	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles())}, s.problems()
 }
 
 // sameMeta reports whether a page's edit leaves every other page as it
@@ -165,50 +186,49 @@ func sameMeta(a, b *content.Page) bool {
 	return fa == fb
 }
 
-// problems gathers every problem the last build found.
-func (b *Builder) problems() error {
-	probs := append(content.Problems(nil), b.siteErr...)
-	for _, p := range b.pages {
+// problems gathers every problem the build has found.
+func (s *state) problems() error {
+	probs := append(content.Problems(nil), s.siteErr...)
+	for _, p := range s.pages {
 		probs = append(probs, p.probs...)
 	}
-	probs = append(probs, b.checkLinks()...)
-	return probs.Prefix(b.opts.ContentDir).Err()
+	probs = append(probs, s.checkLinks()...)
+	return probs.Prefix(s.opts.ContentDir).Err()
 }
 
 // load reads the content tree and lays out the site: every page, its
 // translation, its place in the navigation.
-func (b *Builder) load() error {
-	b.siteErr = nil
-	data, err := content.Load(b.opts.Content)
+func load(opts Options) (*state, error) {
+	data, err := content.Load(opts.Content)
 	if err != nil {
-		return prefixErr(err, b.opts.ContentDir)
+		return nil, prefixErr(err, opts.ContentDir)
 	}
 	if probs := data.Directory.Expired(time.Now()); len(probs) > 0 {
-		return prefixErr(probs.Err(), b.opts.ContentDir)
+		return nil, prefixErr(probs.Err(), opts.ContentDir)
 	}
-	conv, err := content.LoadConvention(b.opts.Content)
+	conv, err := content.LoadConvention(opts.Content)
 	if err != nil {
-		return prefixErr(err, b.opts.ContentDir)
+		return nil, prefixErr(err, opts.ContentDir)
 	}
-	if b.opts.BaseURL != "" {
-		data.Settings.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/")
+	if opts.BaseURL != "" {
+		data.Settings.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
 	}
 	var c *chrome.Chrome
-	if b.opts.Chrome != nil {
-		c, err = chrome.NewFS(b.opts.Chrome, data.Strings, data.Settings)
+	if opts.Chrome != nil {
+		c, err = chrome.NewFS(opts.Chrome, data.Strings, data.Settings)
 	} else {
 		c, err = chrome.New(data.Strings, data.Settings)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.data, b.conv, b.chrome = data, conv, c
-	b.md = map[content.Lang]goldmark.Markdown{}
+	s := &state{opts: opts, data: data, conv: conv, chrome: c}
+	s.md = map[content.Lang]goldmark.Markdown{}
 	for _, lang := range content.Langs {
-		b.md[lang] = newMarkdown(lang, data.Strings)
+		s.md[lang] = newMarkdown(lang, data.Strings)
 	}
-	b.layout()
-	return nil
+	s.layout()
+	return s, nil
 }
 
 func prefixErr(err error, dir string) error {
@@ -221,20 +241,20 @@ func prefixErr(err error, dir string) error {
 
 // renderAll renders pages in parallel and writes them. It returns the
 // files written, relative to the output folder.
-func (b *Builder) renderAll(ctx context.Context, pages []*page) (map[string]bool, error) {
+func (s *state) renderAll(ctx context.Context, pages []*page) (map[string]bool, error) {
 	var (
 		wg       sync.WaitGroup
 		next     = make(chan *page)
 		errMu    sync.Mutex
 		firstErr error
 	)
-	for w := 0; w < b.opts.Workers; w++ {
+	for w := 0; w < s.opts.Workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := newRenderer(b)
+			r := newRenderer(s)
 			for p := range next {
-				if err := r.render(p); err != nil {
+				if err := r.render(p, nil); err != nil {
 					errMu.Lock()
 					if firstErr == nil {
 						firstErr = fmt.Errorf("%s: %w", p.name(), err)
@@ -260,10 +280,9 @@ func (b *Builder) renderAll(ctx context.Context, pages []*page) (map[string]bool
 	}
 	written := make(map[string]bool, len(pages)+1)
 	for _, p := range pages {
-		written[outFile(p.path)] = true
-	}
-	if home := b.byPath["/"+string(content.SV)+"/"]; home != nil {
-		written["index.html"] = true
+		for _, f := range p.outFiles() {
+			written[f] = true
+		}
 	}
 	return written, nil
 }

@@ -58,52 +58,58 @@ func (p *page) name() string {
 	return p.path
 }
 
+// setSource sets all that a Markdown page takes from its file's front
+// matter, in one place, so that a page rebuilt from an edited file keeps
+// nothing of the old one.
+func (p *page) setSource(cp *content.Page) {
+	p.src, p.lang, p.path = cp, cp.Lang, cp.Path
+	p.title, p.description, p.layout = cp.Title, cp.Description, cp.LayoutName()
+	p.order, p.inNav, p.exit = cp.Order, cp.InNav(), cp.Exit
+}
+
 // notFoundPath is where the 404 page is published; CloudFront and the
 // dev server answer unknown addresses with it.
 const notFoundPath = "/404.html"
 
 // layout lays out the whole site: the pages, their translations, the
 // tree they form, and the navigation.
-func (b *Builder) layout() {
-	b.pages = nil
-	b.byPath = make(map[string]*page)
-	b.byFile = make(map[string]*page)
-	b.drafts = make(map[string]string)
-	b.files = make(map[string]bool)
+func (s *state) layout() {
+	s.byPath = make(map[string]*page)
+	s.byFile = make(map[string]*page)
+	s.drafts = make(map[string]string)
+	s.files = make(map[string]bool)
 
-	for _, cp := range b.data.Pages {
-		if cp.Draft && !b.opts.Drafts {
-			b.drafts[cp.Path] = cp.File
+	for _, cp := range s.data.Pages {
+		if cp.Draft && !s.opts.Drafts {
+			s.drafts[cp.Path] = cp.File
 			continue
 		}
-		b.add(&page{
-			kind: kindMarkdown, src: cp, lang: cp.Lang, path: cp.Path,
-			title: cp.Title, description: cp.Description, layout: cp.LayoutName(),
-			order: cp.Order, inNav: cp.InNav(), exit: cp.Exit,
-		})
+		p := &page{kind: kindMarkdown}
+		p.setSource(cp)
+		s.add(p)
 	}
-	b.pairTranslations()
-	b.addOfficePages()
-	b.addArticlePages()
-	b.addFormPages()
-	b.add(&page{kind: kindNotFound, lang: content.SV, path: notFoundPath, layout: "notfound",
-		title: b.data.Strings.MustGet(content.SV, "notfound.title"), description: b.data.Strings.MustGet(content.SV, "notfound.description")})
-	b.checkSettingsLinks()
-	b.checkReadability()
-	b.buildTree()
+	s.pairTranslations()
+	s.addOfficePages()
+	s.addArticlePages()
+	s.addFormPages()
+	s.add(&page{kind: kindNotFound, lang: content.SV, path: notFoundPath, layout: "notfound",
+		title: s.data.Strings.MustGet(content.SV, "notfound.title"), description: s.data.Strings.MustGet(content.SV, "notfound.description")})
+	s.checkSettingsLinks()
+	s.checkReadability()
+	s.buildTree()
 }
 
 // add places a page at its address; two pages may not share one.
-func (b *Builder) add(p *page) {
-	if other, ok := b.byPath[p.path]; ok {
-		b.siteErr = append(b.siteErr, content.Problem{File: p.name(), Line: lineOf(p), Msg: fmt.Sprintf(
+func (s *state) add(p *page) {
+	if other, ok := s.byPath[p.path]; ok {
+		s.siteErr = append(s.siteErr, content.Problem{File: p.name(), Line: lineOf(p), Msg: fmt.Sprintf(
 			"the address %s is taken by %s too: rename or move one of them", p.path, other.name())})
 		return
 	}
-	b.pages = append(b.pages, p)
-	b.byPath[p.path] = p
+	s.pages = append(s.pages, p)
+	s.byPath[p.path] = p
 	if p.src != nil {
-		b.byFile[p.src.File] = p
+		s.byFile[p.src.File] = p
 	}
 }
 
@@ -116,9 +122,9 @@ func lineOf(p *page) int {
 
 // pairTranslations links each Markdown page to its other-language version:
 // the file named by translation:, or else the file at the same path.
-func (b *Builder) pairTranslations() {
+func (s *state) pairTranslations() {
 	byRel := map[content.Lang]map[string]*page{content.SV: {}, content.EN: {}}
-	for _, p := range b.pages {
+	for _, p := range s.pages {
 		if p.src != nil {
 			byRel[p.lang][p.src.Rel] = p
 		}
@@ -133,11 +139,11 @@ func (b *Builder) pairTranslations() {
 			if other == nil || other == q {
 				other = q.translation
 			}
-			b.siteErr = append(b.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: fmt.Sprintf(
+			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: fmt.Sprintf(
 				"%s and %s both claim to be the translation of one page: check their translation: keys", q.src.File, other.src.File)})
 		}
 	}
-	for _, p := range b.pages {
+	for _, p := range s.pages {
 		if p.src == nil || p.src.Translation == "" {
 			continue
 		}
@@ -145,20 +151,20 @@ func (b *Builder) pairTranslations() {
 		q, ok := byRel[other][p.src.Translation]
 		if !ok {
 			msg := fmt.Sprintf("translation: %s/%s does not exist", other, p.src.Translation)
-			if file, draft := b.draftFile(other, p.src.Translation); draft {
+			if file, draft := s.draftFile(other, p.src.Translation); draft {
 				msg = fmt.Sprintf("translation: %s is a draft", file)
 			}
-			b.siteErr = append(b.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: msg})
+			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: msg})
 			continue
 		}
 		if q.src.Translation != "" && q.src.Translation != p.src.Rel {
-			b.siteErr = append(b.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: fmt.Sprintf(
+			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: fmt.Sprintf(
 				"translation: %s points here, but its own translation: points to %s/%s", q.src.File, p.lang, q.src.Translation)})
 			continue
 		}
 		claim(p, q)
 	}
-	for _, p := range b.pages {
+	for _, p := range s.pages {
 		if p.src == nil || p.translation != nil || p.src.Translation != "" {
 			continue
 		}
@@ -166,20 +172,20 @@ func (b *Builder) pairTranslations() {
 			p.translation, q.translation = q, p
 		}
 	}
-	for _, p := range b.pages {
+	for _, p := range s.pages {
 		if p.src != nil && p.translation == nil && p.src.Translation == "" {
 			other := p.lang.Other()
 			msg := fmt.Sprintf("this page has no %s version: add %s/%s, or name it with translation:", langName(other), other, p.src.Rel)
-			if file, draft := b.draftFile(other, p.src.Rel); draft {
+			if file, draft := s.draftFile(other, p.src.Rel); draft {
 				msg = fmt.Sprintf("this page's translation %s is a draft: publish both or neither", file)
 			}
-			b.siteErr = append(b.siteErr, content.Problem{File: p.src.File, Line: 1, Msg: msg})
+			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: 1, Msg: msg})
 		}
 	}
 }
 
-func (b *Builder) draftFile(lang content.Lang, rel string) (string, bool) {
-	for _, cp := range b.data.Pages {
+func (s *state) draftFile(lang content.Lang, rel string) (string, bool) {
+	for _, cp := range s.data.Pages {
 		if cp.Draft && cp.Lang == lang && cp.Rel == rel {
 			return cp.File, true
 		}
@@ -196,14 +202,14 @@ func langName(l content.Lang) string {
 
 // layoutPage finds the page in lang with the given layout; more than one
 // is a problem, since generated pages would have two homes.
-func (b *Builder) layoutPage(lang content.Lang, layout string) *page {
+func (s *state) layoutPage(lang content.Lang, layout string) *page {
 	var found *page
-	for _, p := range b.pages {
+	for _, p := range s.pages {
 		if p.src == nil || p.lang != lang || p.layout != layout {
 			continue
 		}
 		if found != nil {
-			b.siteErr = append(b.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("layout"), Msg: fmt.Sprintf(
+			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("layout"), Msg: fmt.Sprintf(
 				"only one page per language may have layout: %s; %s has it too", layout, found.src.File)})
 			continue
 		}
@@ -212,12 +218,12 @@ func (b *Builder) layoutPage(lang content.Lang, layout string) *page {
 	return found
 }
 
-func (b *Builder) addOfficePages() {
+func (s *state) addOfficePages() {
 	parents := map[content.Lang]*page{}
 	for _, lang := range content.Langs {
-		parents[lang] = b.layoutPage(lang, "offices")
+		parents[lang] = s.layoutPage(lang, "offices")
 	}
-	for _, o := range b.data.Directory.Offices {
+	for _, o := range s.data.Directory.Offices {
 		var pair [2]*page
 		for i, lang := range content.Langs {
 			parent := parents[lang]
@@ -227,9 +233,9 @@ func (b *Builder) addOfficePages() {
 			pair[i] = &page{
 				kind: kindOffice, lang: lang, path: parent.path + o.ID + "/", layout: "office",
 				title: o.Name.In(lang), office: o, inNav: true,
-				description: b.data.Strings.MustGet(lang, "office.description", "name", o.Name.In(lang)),
+				description: s.data.Strings.MustGet(lang, "office.description", "name", o.Name.In(lang)),
 			}
-			b.add(pair[i])
+			s.add(pair[i])
 		}
 		if pair[0] != nil && pair[1] != nil {
 			pair[0].translation, pair[1].translation = pair[1], pair[0]
@@ -237,12 +243,12 @@ func (b *Builder) addOfficePages() {
 	}
 }
 
-func (b *Builder) addArticlePages() {
+func (s *state) addArticlePages() {
 	parents := map[content.Lang]*page{}
 	for _, lang := range content.Langs {
-		parents[lang] = b.layoutPage(lang, "uncrc")
+		parents[lang] = s.layoutPage(lang, "uncrc")
 	}
-	for _, a := range b.conv.Articles {
+	for _, a := range s.conv.Articles {
 		var pair [2]*page
 		for i, lang := range content.Langs {
 			parent := parents[lang]
@@ -252,11 +258,11 @@ func (b *Builder) addArticlePages() {
 			n := strconv.Itoa(a.N)
 			pair[i] = &page{
 				kind: kindArticle, lang: lang, layout: "article", article: a, inNav: true, order: a.N,
-				path:        parent.path + b.data.Strings.MustGet(lang, "uncrc.slug") + "-" + n + "/",
-				title:       b.data.Strings.MustGet(lang, "uncrc.article_title", "n", n, "title", a.Title.In(lang)),
-				description: b.data.Strings.MustGet(lang, "uncrc.description", "n", n),
+				path:        parent.path + s.data.Strings.MustGet(lang, "uncrc.slug") + "-" + n + "/",
+				title:       s.data.Strings.MustGet(lang, "uncrc.article_title", "n", n, "title", a.Title.In(lang)),
+				description: s.data.Strings.MustGet(lang, "uncrc.description", "n", n),
 			}
-			b.add(pair[i])
+			s.add(pair[i])
 		}
 		if pair[0] != nil && pair[1] != nil {
 			pair[0].translation, pair[1].translation = pair[1], pair[0]
@@ -264,18 +270,18 @@ func (b *Builder) addArticlePages() {
 	}
 }
 
-func (b *Builder) addFormPages() {
-	for _, f := range b.opts.Forms {
+func (s *state) addFormPages() {
+	for _, f := range s.opts.Forms {
 		var pair [2]*page
 		for i, lang := range content.Langs {
-			layout, cp, err := f.Page(b.data, lang)
+			layout, cp, err := f.Page(s.data, lang)
 			if err != nil {
-				b.siteErr = append(b.siteErr, content.Problem{File: f.Path(lang), Msg: err.Error()})
+				s.siteErr = append(s.siteErr, content.Problem{File: f.Path(lang), Msg: err.Error()})
 				continue
 			}
 			pair[i] = &page{kind: kindForm, lang: lang, path: f.Path(lang), layout: layout, form: f,
 				title: cp.Title, description: cp.Description, exit: cp.Exit, inNav: false}
-			b.add(pair[i])
+			s.add(pair[i])
 		}
 		if pair[0] != nil && pair[1] != nil {
 			pair[0].translation, pair[1].translation = pair[1], pair[0]
@@ -284,11 +290,11 @@ func (b *Builder) addFormPages() {
 }
 
 // checkSettingsLinks makes sure every page the chrome links to exists.
-func (b *Builder) checkSettingsLinks() {
-	for key, pair := range b.data.Settings.Links.All() {
+func (s *state) checkSettingsLinks() {
+	for key, pair := range s.data.Settings.Links.All() {
 		for _, lang := range content.Langs {
-			if _, ok := b.byPath[pair.In(lang)]; !ok {
-				b.siteErr = append(b.siteErr, content.Problem{File: content.SettingsFile, Msg: fmt.Sprintf(
+			if _, ok := s.byPath[pair.In(lang)]; !ok {
+				s.siteErr = append(s.siteErr, content.Problem{File: content.SettingsFile, Msg: fmt.Sprintf(
 					"%s.%s: no page has the address %s", key, lang, pair.In(lang))})
 			}
 		}
@@ -298,19 +304,19 @@ func (b *Builder) checkSettingsLinks() {
 // checkReadability measures the Swedish texts that come from data files:
 // the summaries of the convention's articles and the offices' texts.
 // Markdown pages are measured when they are rendered.
-func (b *Builder) checkReadability() {
-	for _, a := range b.conv.Articles {
+func (s *state) checkReadability() {
+	for _, a := range s.conv.Articles {
 		var c lixCounter
 		for _, p := range a.Paragraphs(content.SV) {
 			c.Text(p, a.SummaryLine[content.SV])
 			c.EndBlock()
 		}
 		if lix := c.LIX(); lix > MaxLIX {
-			b.siteErr = append(b.siteErr, content.Problem{File: content.ArticlesFile, Line: a.SummaryLine[content.SV], Msg: fmt.Sprintf(
+			s.siteErr = append(s.siteErr, content.Problem{File: content.ArticlesFile, Line: a.SummaryLine[content.SV], Msg: fmt.Sprintf(
 				"article %d: the Swedish summary has LIX %.0f, over %d: use shorter sentences and shorter words", a.N, lix, MaxLIX)})
 		}
 	}
-	for _, o := range b.data.Directory.Offices {
+	for _, o := range s.data.Directory.Offices {
 		var c lixCounter
 		texts := append(append([]content.Text(nil), o.Promises...), o.Notes...)
 		for _, t := range texts {
@@ -324,7 +330,7 @@ func (b *Builder) checkReadability() {
 			}
 		}
 		if lix := c.LIX(); lix > MaxLIX {
-			b.siteErr = append(b.siteErr, content.Problem{File: o.File, Msg: fmt.Sprintf(
+			s.siteErr = append(s.siteErr, content.Problem{File: o.File, Msg: fmt.Sprintf(
 				"the Swedish texts have LIX %.0f, over %d: use shorter sentences and shorter words", lix, MaxLIX)})
 		}
 	}
@@ -332,25 +338,25 @@ func (b *Builder) checkReadability() {
 
 // buildTree gives each page its parent (the page at the nearest address
 // above it) and children, and prerenders the navigation.
-func (b *Builder) buildTree() {
-	for _, p := range b.pages {
+func (s *state) buildTree() {
+	for _, p := range s.pages {
 		p.parent, p.children = nil, nil
 	}
-	for _, p := range b.pages {
+	for _, p := range s.pages {
 		if p.kind == kindNotFound {
 			continue
 		}
 		for up := parentPath(p.path); up != ""; up = parentPath(up) {
-			if q, ok := b.byPath[up]; ok {
+			if q, ok := s.byPath[up]; ok {
 				p.parent = q
 				q.children = append(q.children, p)
 				break
 			}
 		}
 	}
-	b.navs = make(map[*page]*chrome.NavList)
-	b.footer = make(map[content.Lang]template.HTML)
-	for _, p := range b.pages {
+	s.navs = make(map[*page]*chrome.NavList)
+	s.footer = make(map[content.Lang]template.HTML)
+	for _, p := range s.pages {
 		if len(p.children) == 0 {
 			continue
 		}
@@ -363,11 +369,11 @@ func (b *Builder) buildTree() {
 		}
 		heading := chrome.Link{Text: p.title, Href: p.path}
 		if p.parent == nil {
-			heading.Text = b.data.Strings.MustGet(p.lang, "breadcrumbs.home")
+			heading.Text = s.data.Strings.MustGet(p.lang, "breadcrumbs.home")
 		}
-		b.navs[p] = b.chrome.NewNavList(p.lang, heading, items)
+		s.navs[p] = s.chrome.NewNavList(p.lang, heading, items)
 		if p.parent == nil {
-			b.footer[p.lang] = footerNav(b.data.Strings, p.lang, items)
+			s.footer[p.lang] = footerNav(s.data.Strings, p.lang, items)
 		}
 	}
 }
@@ -397,23 +403,23 @@ func footerNav(strs *content.Strings, lang content.Lang, items []chrome.Link) te
 
 // sectionNav returns the navigation shown beside a page: the pages below
 // it if it has any, or else its siblings.
-func (b *Builder) sectionNav(p *page) template.HTML {
+func (s *state) sectionNav(p *page) template.HTML {
 	if p.parent == nil || p.kind == kindNotFound {
 		return ""
 	}
-	if n, ok := b.navs[p]; ok {
+	if n, ok := s.navs[p]; ok {
 		return n.HTML(p.path)
 	}
-	return b.navs[p.parent].HTML(p.path)
+	return s.navs[p.parent].HTML(p.path)
 }
 
 // breadcrumbs returns the way from the start page down to p's parent.
-func (b *Builder) breadcrumbs(p *page) []chrome.Link {
+func (s *state) breadcrumbs(p *page) []chrome.Link {
 	var crumbs []chrome.Link
 	for q := p.parent; q != nil; q = q.parent {
 		text := q.title
 		if q.parent == nil {
-			text = b.data.Strings.MustGet(q.lang, "breadcrumbs.home")
+			text = s.data.Strings.MustGet(q.lang, "breadcrumbs.home")
 		}
 		crumbs = append(crumbs, chrome.Link{Text: text, Href: q.path})
 	}

@@ -12,10 +12,10 @@ import (
 
 type servedRow struct{ Municipality, Office, Href string }
 
-func (b *Builder) officesData(p *page) any {
+func (s *state) officesData(p *page) any {
 	var rows []servedRow
-	for _, m := range b.data.Directory.Municipalities {
-		o, ok := b.data.Directory.OfficeFor(m.Code)
+	for _, m := range s.data.Directory.Municipalities {
+		o, ok := s.data.Directory.OfficeFor(m.Code)
 		if !ok {
 			continue
 		}
@@ -25,9 +25,9 @@ func (b *Builder) officesData(p *page) any {
 	return struct{ Served []servedRow }{rows}
 }
 
-func (b *Builder) officeData(p *page) any {
+func (s *state) officeData(p *page) any {
 	var names []string
-	for _, m := range b.data.Directory.MunicipalitiesOf(p.office) {
+	for _, m := range s.data.Directory.MunicipalitiesOf(p.office) {
 		names = append(names, m.Name)
 	}
 	and := " och "
@@ -39,13 +39,13 @@ func (b *Builder) officeData(p *page) any {
 		serves = strings.Join(names[:len(names)-1], ", ") + and + names[len(names)-1]
 	}
 	apply := ""
-	if len(b.opts.Forms) > 0 {
-		apply = b.opts.Forms[0].Path(p.lang)
+	if len(s.opts.Forms) > 0 {
+		apply = s.opts.Forms[0].Path(p.lang)
 	}
 	return struct{ Serves, ApplyPath string }{serves, apply}
 }
 
-func (b *Builder) uncrcData(p *page) any {
+func (s *state) uncrcData(p *page) any {
 	var items []chrome.Link
 	for _, c := range p.children {
 		if c.kind == kindArticle {
@@ -63,21 +63,21 @@ type articleView struct {
 	SwedishPartial bool
 }
 
-func (b *Builder) articleData(p *page) any {
+func (s *state) articleData(p *page) any {
 	a := p.article
 	v := articleView{N: a.N, Summary: a.Paragraphs(p.lang), English: a.English, Swedish: a.Swedish, SwedishPartial: a.SwedishPartial}
 	var prev, next *chrome.Link
 	if p.parent != nil {
 		sibs := p.parent.children
-		for i, s := range sibs {
-			if s != p {
+		for i, sib := range sibs {
+			if sib != p {
 				continue
 			}
 			if i > 0 && sibs[i-1].kind == kindArticle {
-				prev = &chrome.Link{Text: b.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i-1].article.N)), Href: sibs[i-1].path}
+				prev = &chrome.Link{Text: s.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i-1].article.N)), Href: sibs[i-1].path}
 			}
 			if i+1 < len(sibs) && sibs[i+1].kind == kindArticle {
-				next = &chrome.Link{Text: b.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i+1].article.N)), Href: sibs[i+1].path}
+				next = &chrome.Link{Text: s.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i+1].article.N)), Href: sibs[i+1].path}
 			}
 		}
 	}
@@ -85,5 +85,5 @@ func (b *Builder) articleData(p *page) any {
 		Article    articleView
 		Sources    content.ConventionSources
 		Prev, Next *chrome.Link
-	}{v, b.conv.Sources, prev, next}
+	}{v, s.conv.Sources, prev, next}
 }

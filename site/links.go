@@ -70,24 +70,24 @@ func (r *pageRenderer) checkLink(p *page, n ast.Node, dest string, image bool, p
 }
 
 // checkLinks checks every recorded link against the site as built.
-func (b *Builder) checkLinks() content.Problems {
+func (s *state) checkLinks() content.Problems {
 	var probs content.Problems
-	for _, p := range b.pages {
+	for _, p := range s.pages {
 		for _, l := range p.links {
 			file, line := p.name(), l.line
-			target, ok := b.byPath[l.path]
+			target, ok := s.byPath[l.path]
 			if !ok {
 				switch {
-				case b.files[l.path]:
+				case s.files[l.path]:
 					if l.frag != "" {
 						probs = append(probs, content.Problem{File: file, Line: line, Msg: fmt.Sprintf("%s is a file, which has no #%s", l.path, l.frag)})
 					}
-				case b.drafts[l.path] != "":
+				case s.drafts[l.path] != "":
 					probs = append(probs, content.Problem{File: file, Line: line, Msg: fmt.Sprintf(
-						"the link to %s goes to a draft (%s): it is not published", l.path, b.drafts[l.path])})
+						"the link to %s goes to a draft (%s): it is not published", l.path, s.drafts[l.path])})
 				default:
 					probs = append(probs, content.Problem{File: file, Line: line, Msg: fmt.Sprintf(
-						"the link to %s goes nowhere: no page has that address%s", l.path, suggest(b, l.path))})
+						"the link to %s goes nowhere: no page has that address%s", l.path, suggest(s, l.path))})
 				}
 				continue
 			}
@@ -105,9 +105,9 @@ func (b *Builder) checkLinks() content.Problems {
 }
 
 // suggest names the page whose address is closest to a broken one.
-func suggest(b *Builder, bad string) string {
+func suggest(s *state, bad string) string {
 	best, bestD := "", 4
-	for path := range b.byPath {
+	for path := range s.byPath {
 		if d := editDistance(bad, path); d < bestD || d == bestD && path < best {
 			best, bestD = path, d
 		}

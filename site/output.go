@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/site/chrome"
 )
 
@@ -45,8 +46,8 @@ func (b *Builder) prepareOut() error {
 // already holds exactly these bytes: an unchanged page keeps its time, so
 // `aws s3 sync` uploads only what changed, and on most disks reading is
 // cheaper than writing.
-func (b *Builder) write(rel string, data []byte) error {
-	name := filepath.Join(b.opts.Out, filepath.FromSlash(rel))
+func (s *state) write(rel string, data []byte) error {
+	name := filepath.Join(s.opts.Out, filepath.FromSlash(rel))
 	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
@@ -60,6 +61,17 @@ func (b *Builder) write(rel string, data []byte) error {
 		return os.WriteFile(name, data, 0o644)
 	}
 	return nil
+}
+
+// outFiles are the files a page is written to, relative to the output
+// folder.
+func (p *page) outFiles() []string {
+	if p.path == "/"+string(content.SV)+"/" {
+		// The site's root shows the Swedish start page; its canonical
+		// link says where the page really lives.
+		return []string{outFile(p.path), "index.html"}
+	}
+	return []string{outFile(p.path)}
 }
 
 // outFile is where a page's address is written: /sv/avtal/ becomes
@@ -96,24 +108,24 @@ func (b *Builder) removeStale(written map[string]bool) error {
 
 // writeSiteFiles writes what is not a page: assets, media, the sitemap,
 // robots.txt and the headers file. It returns the files written.
-func (b *Builder) writeSiteFiles() ([]string, error) {
+func (s *state) writeSiteFiles() ([]string, error) {
 	var written []string
 	put := func(rel string, data []byte) error {
 		written = append(written, rel)
-		b.files["/"+rel] = true
-		return b.write(rel, data)
+		s.files["/"+rel] = true
+		return s.write(rel, data)
 	}
-	for _, url := range b.chrome.Assets.Files() {
-		data, _ := b.chrome.Assets.File(url)
+	for _, url := range s.chrome.Assets.Files() {
+		data, _ := s.chrome.Assets.File(url)
 		if err := put(strings.TrimPrefix(url, "/"), data); err != nil {
 			return nil, err
 		}
 	}
-	if err := fs.WalkDir(b.opts.Content, "media", func(name string, d fs.DirEntry, err error) error {
+	if err := fs.WalkDir(s.opts.Content, "media", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(b.opts.Content, name)
+		data, err := fs.ReadFile(s.opts.Content, name)
 		if err != nil {
 			return err
 		}
@@ -121,44 +133,44 @@ func (b *Builder) writeSiteFiles() ([]string, error) {
 	}); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	base := b.data.Settings.BaseURL
+	base := s.data.Settings.BaseURL
 	if err := put("robots.txt", []byte("User-agent: *\nDisallow: /api/\n\nSitemap: "+base+"/sitemap.xml\n")); err != nil {
 		return nil, err
 	}
 	if err := put("_headers", chrome.HeadersFile()); err != nil {
 		return nil, err
 	}
-	return written, put("sitemap.xml", b.sitemap())
+	return written, put("sitemap.xml", s.sitemap())
 }
 
 // sitemap lists every page with its translation, as search engines read
 // hreflang alternates.
-func (b *Builder) sitemap() []byte {
-	var s bytes.Buffer
-	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	s.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
-	paths := make([]string, 0, len(b.byPath))
-	for path, p := range b.byPath {
+func (s *state) sitemap() []byte {
+	var x bytes.Buffer
+	x.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	x.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+	paths := make([]string, 0, len(s.byPath))
+	for path, p := range s.byPath {
 		if p.kind != kindNotFound {
 			paths = append(paths, path)
 		}
 	}
 	sort.Strings(paths)
-	base := b.data.Settings.BaseURL
+	base := s.data.Settings.BaseURL
 	for _, path := range paths {
-		p := b.byPath[path]
-		s.WriteString("<url><loc>")
-		template.HTMLEscape(&s, []byte(base+path))
-		s.WriteString("</loc>")
+		p := s.byPath[path]
+		x.WriteString("<url><loc>")
+		template.HTMLEscape(&x, []byte(base+path))
+		x.WriteString("</loc>")
 		if p.translation != nil {
 			for _, q := range []*page{p, p.translation} {
-				s.WriteString(`<xhtml:link rel="alternate" hreflang="` + string(q.lang) + `" href="`)
-				template.HTMLEscape(&s, []byte(base+q.path))
-				s.WriteString(`"/>`)
+				x.WriteString(`<xhtml:link rel="alternate" hreflang="` + string(q.lang) + `" href="`)
+				template.HTMLEscape(&x, []byte(base+q.path))
+				x.WriteString(`"/>`)
 			}
 		}
-		s.WriteString("</url>\n")
+		x.WriteString("</url>\n")
 	}
-	s.WriteString("</urlset>\n")
-	return s.Bytes()
+	x.WriteString("</urlset>\n")
+	return x.Bytes()
 }

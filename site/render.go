@@ -19,7 +19,7 @@ import (
 
 // pageRenderer renders pages one at a time, reusing its buffers.
 type pageRenderer struct {
-	b         *Builder
+	s         *state
 	body, out bytes.Buffer
 	bodyW     *bufio.Writer // goldmark writes through it; one per worker saves an allocation per page
 	newlines  []int
@@ -28,22 +28,25 @@ type pageRenderer struct {
 	ids       strings.Builder
 }
 
-func newRenderer(b *Builder) *pageRenderer {
-	r := &pageRenderer{b: b, headings: newHeadingIDs(), seen: make(map[string]bool, 32)}
+func newRenderer(s *state) *pageRenderer {
+	r := &pageRenderer{s: s, headings: newHeadingIDs(), seen: make(map[string]bool, 32)}
 	r.bodyW = bufio.NewWriter(&r.body)
 	return r
 }
 
-func (r *pageRenderer) render(p *page) error {
-	b := r.b
+// render renders one page and writes it. For a Markdown page, src is its
+// file when the caller has just read it, so that the body rendered is
+// the one whose front matter was checked; nil reads the file.
+func (r *pageRenderer) render(p *page, src []byte) error {
+	s := r.s
 	p.probs, p.links = nil, nil
 	cp := &chrome.Page{
 		Lang: p.lang, Title: p.title, Description: p.description, Path: p.path,
-		Canonical:   b.data.Settings.BaseURL + p.path,
+		Canonical:   s.data.Settings.BaseURL + p.path,
 		Exit:        p.exit,
-		Breadcrumbs: b.breadcrumbs(p),
-		SectionNav:  b.sectionNav(p),
-		FooterNav:   b.footer[p.lang],
+		Breadcrumbs: s.breadcrumbs(p),
+		SectionNav:  s.sectionNav(p),
+		FooterNav:   s.footer[p.lang],
 	}
 	if p.translation != nil {
 		cp.Translation = p.translation.path
@@ -51,16 +54,16 @@ func (r *pageRenderer) render(p *page) error {
 	layout := p.layout
 	switch p.kind {
 	case kindMarkdown:
-		if err := r.markdown(p, cp); err != nil {
+		if err := r.markdown(p, cp, src); err != nil {
 			return err
 		}
 	case kindOffice:
 		cp.Office = p.office
-		cp.Data = b.officeData(p)
+		cp.Data = s.officeData(p)
 	case kindArticle:
-		cp.Data = b.articleData(p)
+		cp.Data = s.articleData(p)
 	case kindForm:
-		l, fp, err := p.form.Page(b.data, p.lang)
+		l, fp, err := p.form.Page(s.data, p.lang)
 		if err != nil {
 			return err
 		}
@@ -69,28 +72,25 @@ func (r *pageRenderer) render(p *page) error {
 		// A form is a task: nothing beside it to wander off to.
 		cp.SectionNav = ""
 	case kindNotFound:
-		cp.Canonical, cp.NoIndex, cp.FooterNav = "", true, b.footer[content.SV]
+		cp.Canonical, cp.NoIndex, cp.FooterNav = "", true, s.footer[content.SV]
 	}
 	switch layout {
 	case "offices":
-		cp.Data = b.officesData(p)
+		cp.Data = s.officesData(p)
 	case "uncrc":
-		cp.Data = b.uncrcData(p)
+		cp.Data = s.uncrcData(p)
 	}
 
 	r.out.Reset()
-	if err := b.chrome.Render(&r.out, layout, cp); err != nil {
+	if err := s.chrome.Render(&r.out, layout, cp); err != nil {
 		return err
 	}
 	html := r.out.Bytes()
 	p.ids = r.scanIDs(p, html)
-	if err := b.write(outFile(p.path), html); err != nil {
-		return err
-	}
-	if p.path == "/"+string(content.SV)+"/" {
-		// The site's root shows the Swedish start page; its canonical
-		// link says where the page really lives.
-		return b.write("index.html", html)
+	for _, f := range p.outFiles() {
+		if err := s.write(f, html); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -132,10 +132,12 @@ func (r *pageRenderer) scanIDs(p *page, html []byte) idSet {
 }
 
 // markdown renders a Markdown page's body and checks it.
-func (r *pageRenderer) markdown(p *page, cp *chrome.Page) error {
-	src, err := fs.ReadFile(r.b.opts.Content, p.src.File)
-	if err != nil {
-		return err
+func (r *pageRenderer) markdown(p *page, cp *chrome.Page, src []byte) error {
+	if src == nil {
+		var err error
+		if src, err = fs.ReadFile(r.s.opts.Content, p.src.File); err != nil {
+			return err
+		}
 	}
 	_, body, bodyLine, ok := content.SplitFrontMatter(src)
 	if !ok {
@@ -148,7 +150,7 @@ func (r *pageRenderer) markdown(p *page, cp *chrome.Page) error {
 			r.newlines = append(r.newlines, i)
 		}
 	}
-	md := r.b.md[p.lang]
+	md := r.s.md[p.lang]
 	r.headings.reset()
 	ctx := parser.NewContext(parser.WithIDs(r.headings))
 	doc := md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))

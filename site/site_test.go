@@ -340,15 +340,8 @@ func TestByteIdentical(t *testing.T) {
 }
 
 func TestRebuild(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, testContent(t, map[string]string{"sv/hur.md": richPage,
-		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou.\n",
-		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
-		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n"})); err != nil {
-		t.Fatal(err)
-	}
 	out := t.TempDir()
-	b := NewBuilder(Options{Content: os.DirFS(dir), Out: out})
+	dir, b := rebuildTree(t, Options{Out: out})
 	ctx := context.Background()
 	full, err := b.Build(ctx)
 	if err != nil {
@@ -356,11 +349,7 @@ func TestRebuild(t *testing.T) {
 	}
 	edit := func(name, old, new string) {
 		t.Helper()
-		data, _ := os.ReadFile(filepath.Join(dir, name))
-		if !bytes.Contains(data, []byte(old)) {
-			t.Fatalf("%s lacks %q", name, old)
-		}
-		os.WriteFile(filepath.Join(dir, name), bytes.Replace(data, []byte(old), []byte(new), 1), 0o644)
+		editFile(t, dir, name, old, new)
 	}
 
 	edit("sv/hur.md", "Nej.", "Nej, det är gratis.")
@@ -370,6 +359,18 @@ func TestRebuild(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(out, "sv/hur/index.html")); !bytes.Contains(got, []byte("Nej, det är gratis.")) {
 		t.Errorf("the edited text is not in the page")
+	}
+
+	// A description is shown only on its own page: one page to render,
+	// and it must show the new one.
+	edit("sv/hur.md", "description: Så går samtalen till.", "description: Så här går samtalen till, steg för steg.")
+	res, err = b.Rebuild(ctx, []string{"sv/hur.md"})
+	if err != nil || res.Rendered != 1 {
+		t.Fatalf("description edit: rendered %v pages (%v), want 1", res, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "sv/hur/index.html")); !bytes.Contains(got,
+		[]byte(`<meta name="description" content="Så här går samtalen till, steg för steg.">`)) {
+		t.Errorf("the page keeps its old description")
 	}
 
 	edit("sv/hur.md", "[avtal](/sv/avtal/#sa-gor-ni)", "[avtal](/sv/avtal/#sa-gor-vi)")
@@ -434,4 +435,87 @@ func TestUnchangedFilesKeepTheirTime(t *testing.T) {
 	if !info.ModTime().Equal(old) {
 		t.Errorf("an unchanged page was rewritten: its time went from %v to %v", old, info.ModTime())
 	}
+}
+
+// rebuildTree writes a test tree to a folder, since Rebuild reads edits
+// from the disk, and returns the folder and a builder for it.
+func rebuildTree(t *testing.T, opts Options) (dir string, b *Builder) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := os.CopyFS(dir, testContent(t, map[string]string{"sv/hur.md": richPage,
+		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou.\n",
+		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
+		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n"})); err != nil {
+		t.Fatal(err)
+	}
+	opts.Content = os.DirFS(dir)
+	if opts.Out == "" {
+		opts.Out = t.TempDir()
+	}
+	return dir, NewBuilder(opts)
+}
+
+func editFile(t *testing.T, dir, name, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil || !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("%s lacks %q (%v)", name, old, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRebuildAfterFailedBuild: once a full build has failed, the next
+// save rebuilds everything and reports what is still wrong; it never
+// renders one page against what was loaded before the failure.
+func TestRebuildAfterFailedBuild(t *testing.T) {
+	ctx := context.Background()
+	t.Run("content problem", func(t *testing.T) {
+		dir, b := rebuildTree(t, Options{})
+		if _, err := b.Build(ctx); err != nil {
+			t.Fatal(err)
+		}
+		editFile(t, dir, "offices/torsas.yaml", "municipalities:", "kommuner: [\"0834\"]\nmunicipalities:")
+		if _, err := b.Rebuild(ctx, []string{"offices/torsas.yaml"}); err == nil || !strings.Contains(err.Error(), "offices/torsas.yaml") {
+			t.Fatalf("the broken office file: got %v", err)
+		}
+		editFile(t, dir, "sv/hur.md", "Nej.", "Nej, det är gratis.")
+		res, err := b.Rebuild(ctx, []string{"sv/hur.md"})
+		if err == nil || !strings.Contains(err.Error(), "offices/torsas.yaml") {
+			t.Errorf("a body edit after a failed build: got %v, want the office file's problem again", err)
+		}
+		if res != nil && res.Rendered == 1 {
+			t.Errorf("a body edit after a failed build rendered one page against the old data")
+		}
+	})
+	t.Run("build error", func(t *testing.T) {
+		// A layout that fails while rendering: the build stops with pages
+		// unwritten and their headings unknown.
+		chromeFS := fstest.MapFS{}
+		if err := fs.WalkDir(os.DirFS("chrome"), ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !(strings.HasPrefix(name, "templates/") || strings.HasPrefix(name, "assets/")) {
+				return err
+			}
+			data, err := os.ReadFile(filepath.Join("chrome", name))
+			chromeFS[name] = &fstest.MapFile{Data: data}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		offices := chromeFS["templates/layouts/offices.html"]
+		offices.Data = bytes.Replace(offices.Data, []byte("<h1>{{.Title}}</h1>"), []byte(`<h1>{{.Title}}{{.Link "nowhere"}}</h1>`), 1)
+		dir, b := rebuildTree(t, Options{Chrome: chromeFS})
+		if _, err := b.Build(ctx); err == nil || !strings.Contains(err.Error(), `no link "nowhere"`) {
+			t.Fatalf("the failing layout: got %v", err)
+		}
+		editFile(t, dir, "sv/hur.md", "Nej.", "Nej, det är gratis.")
+		res, err := b.Rebuild(ctx, []string{"sv/hur.md"})
+		if err == nil || !strings.Contains(err.Error(), `no link "nowhere"`) {
+			t.Errorf("a body edit after a failed build: got %v, want the layout's error again", err)
+		}
+		if res != nil && res.Rendered == 1 {
+			t.Errorf("a body edit after a failed build rendered one page")
+		}
+	})
 }
