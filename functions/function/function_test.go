@@ -2,11 +2,18 @@ package function
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io/fs"
+	"math/big"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/content/contenttest"
@@ -177,4 +184,39 @@ func deleteKey(t *testing.T, src, group, key string) string {
 	}
 	t.Fatalf("no %s under %s", key, group)
 	return ""
+}
+
+// TestStartsWithAnExpiredCertificate: the site's build refuses an expired
+// certificate, but the function goes on: one office's expiry must not
+// stop every office, and its key still opens what is encrypted to it.
+func TestStartsWithAnExpiredCertificate(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "gammal@familjeratt.example"},
+		EmailAddresses: []string{"gammal@familjeratt.example"},
+		NotBefore:      time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(0, 0, -1),
+		KeyUsage: x509.KeyUsageKeyEncipherment, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := contenttest.WithoutOffices(contenttest.Data(t, nil))
+	contenttest.Put(fsys, map[string]string{
+		"offices/gammal.yaml": "name: {sv: Gamla kontoret, en: The old office}\nmunicipalities: [\"1280\"]\ncontact:\n  phone: 010-000 00 00\n" +
+			"intake:\n  inbox: gammal@familjeratt.example\n  certificates: [certs/gammal.pem]\n",
+		"offices/certs/gammal.pem": string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+	})
+	inbox := t.TempDir()
+	fn, err := New(func(k string) string { return map[string]string{"INTAKE_INBOX_DIR": inbox}[k] }, Options{Content: fsys})
+	if err != nil {
+		t.Fatalf("an expired certificate stopped the function: %v", err)
+	}
+	if w := jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send")); w.Code != 303 {
+		t.Errorf("send to the office with the expired certificate: status %d, want 303", w.Code)
+	}
+	if expired := fn.Data.Directory.Expired(time.Now()); len(expired) != 1 {
+		t.Errorf("Expired reports %v, want the one certificate (the site's build refuses it)", expired)
+	}
 }
