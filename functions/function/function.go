@@ -95,12 +95,7 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	var c *chrome.Chrome
-	if opts.Chrome != nil {
-		c, err = chrome.NewFS(opts.Chrome, data.Strings, data.Settings)
-	} else {
-		c, err = chrome.New(data.Strings, data.Settings)
-	}
+	c, err := chrome.NewFS(opts.Chrome, data.Strings, data.Settings)
 	if err != nil {
 		return nil, err
 	}

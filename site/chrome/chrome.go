@@ -57,9 +57,13 @@ func New(strs *content.Strings, settings *content.Settings) (*Chrome, error) {
 }
 
 // NewFS is New with templates and assets read from fsys, which holds
-// templates/ and assets/ like this package's own folder. The dev server
-// uses it to pick up edits without restarting.
+// templates/ and assets/ like this package's own folder; nil means the
+// built-in ones. The dev server uses it to pick up edits without
+// restarting.
 func NewFS(fsys fs.FS, strs *content.Strings, settings *content.Settings) (*Chrome, error) {
+	if fsys == nil {
+		fsys = files
+	}
 	m := minifier()
 	assets, err := loadAssets(fsys, m)
 	if err != nil {
