@@ -42,8 +42,12 @@ type Form interface {
 	Path(lang content.Lang) string
 	// Page returns the empty form's page in lang: its layout, title,
 	// description and the layout's data, from the content being built.
-	// The build adds the rest.
+	// The build adds the rest. It is called only once CheckTexts has
+	// found nothing missing.
 	Page(data *content.Data, lang content.Lang) (layout string, page *chrome.Page, err error)
+	// CheckTexts reports the interface texts the form's pages need that
+	// strs lacks. The build checks them before it lays out any page.
+	CheckTexts(strs *content.Strings) content.Problems
 }
 
 // AsForms turns a list of some form type into the generator's forms.
@@ -197,7 +201,8 @@ func (s *state) problems() error {
 }
 
 // load reads the content tree and lays out the site: every page, its
-// translation, its place in the navigation.
+// translation, its place in the navigation. It checks first that every
+// interface text the build will ask for is there.
 func load(opts Options) (*state, error) {
 	data, err := content.Load(opts.Content)
 	if err != nil {
@@ -223,11 +228,17 @@ func load(opts Options) (*state, error) {
 		return nil, err
 	}
 	s := &state{opts: opts, data: data, conv: conv, chrome: c}
+	if err := s.checkTexts(); err != nil {
+		return nil, prefixErr(err, opts.ContentDir)
+	}
 	s.md = map[content.Lang]goldmark.Markdown{}
 	for _, lang := range content.Langs {
 		s.md[lang] = newMarkdown(lang, data.Strings)
 	}
 	s.layout()
+	if err := s.checkFormLayoutTexts(); err != nil {
+		return nil, prefixErr(err, opts.ContentDir)
+	}
 	return s, nil
 }
 

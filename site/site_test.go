@@ -4,15 +4,21 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/site/chrome"
 	"familjeratt.example/portal/site/chrome/chrometest"
 )
 
@@ -518,4 +524,138 @@ func TestRebuildAfterFailedBuild(t *testing.T) {
 			t.Errorf("a body edit after a failed build rendered one page")
 		}
 	})
+}
+
+// withoutText deletes an interface text from both languages' files.
+func withoutText(t *testing.T, fsys fstest.MapFS, key string) {
+	t.Helper()
+	for _, lang := range content.Langs {
+		name := content.StringsDir + "/" + string(lang) + ".yaml"
+		lines := strings.SplitAfter(string(fsys[name].Data), "\n")
+		var path []string // the group of keys at each indentation, two spaces a level
+		found := false
+		for i, line := range lines {
+			trimmed := strings.TrimSpace(line)
+			k, _, ok := strings.Cut(trimmed, ":")
+			if !ok || strings.HasPrefix(trimmed, "#") {
+				continue
+			}
+			depth := (len(line) - len(strings.TrimLeft(line, " "))) / 2
+			path = append(path[:min(depth, len(path))], k)
+			if strings.Join(path, ".") == key {
+				start := i
+				if next := i + 1; depth > 0 && strings.HasSuffix(strings.TrimSpace(lines[i-1]), ":") &&
+					(next == len(lines) || !strings.HasPrefix(lines[next], strings.Repeat("  ", depth))) {
+					start-- // the key was its group's only one: an empty group is a problem of its own
+				}
+				lines = append(lines[:start], lines[i+1:]...)
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("%s has no %s", name, key)
+		}
+		fsys[name] = &fstest.MapFile{Data: []byte(strings.Join(lines, ""))}
+	}
+}
+
+// testForm is an application form as the generator sees one.
+type testForm struct{}
+
+func (testForm) Path(lang content.Lang) string {
+	return map[content.Lang]string{content.SV: "/sv/ansok/", content.EN: "/en/apply-now/"}[lang]
+}
+
+func (testForm) CheckTexts(strs *content.Strings) content.Problems {
+	return strs.Require("form.samarbetssamtal.title")
+}
+
+func (testForm) Page(data *content.Data, lang content.Lang) (string, *chrome.Page, error) {
+	title := data.Strings.MustGet(lang, "form.samarbetssamtal.title")
+	return "page", &chrome.Page{Title: title, Description: title, Body: "<p>Form.</p>"}, nil
+}
+
+// TestMissingTexts: a text the generator or a layout needs, deleted from
+// both languages, is a problem in the texts' files before anything is
+// rendered, never a panic while rendering.
+func TestMissingTexts(t *testing.T) {
+	for _, key := range []string{
+		"notfound.title", "notfound.description", "office.description", "uncrc.slug", "uncrc.article_title",
+		"uncrc.description", "uncrc.article_short", "breadcrumbs.home", "footer.sections_heading",
+		"nav.section_title", "markdown.footnote_back", // the code's
+		"footer.privacy", "offices.served_heading", "uncrc.summary_heading", "notfound.home", // only templates'
+		"form.samarbetssamtal.title", // a form's
+	} {
+		t.Run(key, func(t *testing.T) {
+			fsys := testContent(t, nil)
+			withoutText(t, fsys, key)
+			out := t.TempDir()
+			_, err := Build(context.Background(), Options{Content: fsys, ContentDir: "content", Out: out, Forms: []Form{testForm{}}})
+			var probs content.Problems
+			if !errors.As(err, &probs) {
+				t.Fatalf("got %v, want problems", err)
+			}
+			for _, lang := range content.Langs {
+				want := regexp.MustCompile(`(?m)^content/i18n/` + string(lang) + `\.yaml:[0-9]+: the interface text "` + regexp.QuoteMeta(key) + `" is missing`)
+				if !want.MatchString(probs.Error()) {
+					t.Errorf("want a problem matching %s; got:\n%s", want, probs.Error())
+				}
+			}
+			if _, err := os.Stat(filepath.Join(out, "sv", "index.html")); err == nil {
+				t.Errorf("pages were rendered with a text missing")
+			}
+		})
+	}
+}
+
+// TestCodeTexts: every text the generator's code (and the chrome's, which
+// it calls) asks for by name is in codeTexts, so a build checks it before
+// anything is rendered.
+func TestCodeTexts(t *testing.T) {
+	listed := map[string]bool{}
+	for _, k := range codeTexts {
+		listed[k] = true
+	}
+	used := map[string]bool{}
+	for _, pattern := range []string{"*.go", "chrome/*.go"} {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "MustGet" || len(call.Args) < 2 {
+					return true
+				}
+				lit, ok := call.Args[1].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					t.Errorf("%s: MustGet with a key made at run time: the build cannot check it beforehand", name)
+					return true
+				}
+				key, _ := strconv.Unquote(lit.Value)
+				used[key] = true
+				if !listed[key] {
+					t.Errorf("%s asks for the text %q, which codeTexts lacks", name, key)
+				}
+				return true
+			})
+		}
+	}
+	for k := range listed {
+		if !used[k] {
+			t.Errorf("codeTexts lists %q, which no code asks for", k)
+		}
+	}
 }
