@@ -43,6 +43,13 @@ func (p PathPair) In(lang Lang) string {
 	return p.SV
 }
 
+// OfficePath is the address of an office's page in lang, below the page
+// links.offices names. The site publishes the page there; anything that
+// links to an office's page asks this method too, so the two agree.
+func (s *Settings) OfficePath(lang Lang, officeID string) string {
+	return s.Links.Offices.In(lang) + officeID + "/"
+}
+
 // All returns every path the settings link to, with the key that names it,
 // so a build can check that each exists.
 func (l Links) All() map[string]PathPair {

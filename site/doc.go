@@ -56,7 +56,8 @@
 //	             if both, they must point at each other.
 //	layout       How the page is laid out: "page" (the default), "home" (the start page),
 //	             "offices" (lists the offices and municipalities below the text, and each
-//	             office gets its own page below this page's address), "uncrc" (lists the 54
+//	             office gets its own page below this page's address; only the page that
+//	             site.yaml's links.offices names may have it, and it must), "uncrc" (lists the 54
 //	             articles of the convention below the text, and each article gets its own
 //	             page below this page's address).
 //	exit         true shows the "Exit this page" button, for pages a parent at risk may
@@ -103,7 +104,8 @@
 //
 // Besides the Markdown pages, the build makes:
 //
-//   - a page for each office, below the page whose layout is "offices";
+//   - a page for each office, below the page whose layout is "offices", which is
+//     the page site.yaml's links.offices names;
 //   - a page for each article of the convention, below the page whose layout is "uncrc";
 //   - the application forms, at the addresses their definitions give (/sv/anmalan/ and /en/apply/);
 //   - /404.html in both languages, /sitemap.xml with each page's translation, /robots.txt,

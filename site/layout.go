@@ -218,20 +218,45 @@ func (s *state) layoutPage(lang content.Lang, layout string) *page {
 	return found
 }
 
+// officesPage finds the page in lang that the offices' pages go below:
+// the one site.yaml's links.offices names, which must have layout:
+// offices. The intake function links to an office's page through the
+// same setting (content.Settings.OfficePath), so a layout: offices
+// anywhere else would put the pages where its links do not go.
+func (s *state) officesPage(lang content.Lang) *page {
+	want := s.data.Settings.Links.Offices.In(lang)
+	var found *page
+	for _, p := range s.pages {
+		switch {
+		case p.src == nil || p.lang != lang:
+		case p.path == want && p.layout != "offices":
+			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("layout"), Msg: fmt.Sprintf(
+				"%s's links.offices names this page, so it needs layout: offices: the offices' pages go below it, where the application links to them",
+				content.SettingsFile)})
+		case p.path == want:
+			found = p
+		case p.layout == "offices":
+			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("layout"), Msg: fmt.Sprintf(
+				"layout: offices belongs on %s, the page %s's links.offices names: remove it here, or change links.offices",
+				want, content.SettingsFile)})
+		}
+	}
+	return found
+}
+
 func (s *state) addOfficePages() {
 	parents := map[content.Lang]*page{}
 	for _, lang := range content.Langs {
-		parents[lang] = s.layoutPage(lang, "offices")
+		parents[lang] = s.officesPage(lang)
 	}
 	for _, o := range s.data.Directory.Offices {
 		var pair [2]*page
 		for i, lang := range content.Langs {
-			parent := parents[lang]
-			if parent == nil {
+			if parents[lang] == nil {
 				continue
 			}
 			pair[i] = &page{
-				kind: kindOffice, lang: lang, path: parent.path + o.ID + "/", layout: "office",
+				kind: kindOffice, lang: lang, path: s.data.Settings.OfficePath(lang, o.ID), layout: "office",
 				title: o.Name.In(lang), office: o, inNav: true,
 				description: s.data.Strings.MustGet(lang, "office.description", "name", o.Name.In(lang)),
 			}

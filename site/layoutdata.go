@@ -19,8 +19,7 @@ func (s *state) officesData(p *page) any {
 		if !ok {
 			continue
 		}
-		href := p.path + o.ID + "/"
-		rows = append(rows, servedRow{Municipality: m.Name, Office: o.Name.In(p.lang), Href: href})
+		rows = append(rows, servedRow{Municipality: m.Name, Office: o.Name.In(p.lang), Href: s.data.Settings.OfficePath(p.lang, o.ID)})
 	}
 	return struct{ Served []servedRow }{rows}
 }

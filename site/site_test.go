@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -657,5 +658,66 @@ func TestCodeTexts(t *testing.T) {
 		if !used[k] {
 			t.Errorf("codeTexts lists %q, which no code asks for", k)
 		}
+	}
+}
+
+// TestOfficePages: the offices' pages are where the settings say
+// (content.Settings.OfficePath, which the intake function links to too),
+// and a site whose links.offices page does not lay out the offices is a
+// problem.
+func TestOfficePages(t *testing.T) {
+	fsys := testContent(t, nil)
+	out, err := build(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := content.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range data.Directory.Offices {
+		for _, lang := range content.Langs {
+			p := data.Settings.OfficePath(lang, o.ID)
+			html, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(outFile(p))))
+			if err != nil || !bytes.Contains(html, []byte("<h1>"+template.HTMLEscapeString(o.Name.In(lang))+"</h1>")) {
+				t.Errorf("%s's %s page is not at %s (%v)", o.ID, lang, p, err)
+			}
+		}
+	}
+
+	noLayout := "---\ntitle: Hitta din familjerätt\ndescription: Kontor.\n---\nHär är kontoren.\n"
+	for _, tt := range []struct {
+		name  string
+		pages map[string]string
+		want  []string
+	}{
+		{"the links.offices page lacks the layout", map[string]string{"sv/familjeratt/index.md": noLayout},
+			[]string{"content/sv/familjeratt/index.md:1: site.yaml's links.offices names this page, so it needs layout: offices"}},
+		{"another page has the layout", map[string]string{"sv/familjeratt/index.md": noLayout,
+			"sv/vald/index.md": "---\ntitle: Våld\ndescription: Hjälp.\nlayout: offices\nexit: true\n---\nRing 112.\n"},
+			[]string{
+				"content/sv/familjeratt/index.md:1: site.yaml's links.offices names this page, so it needs layout: offices",
+				"content/sv/vald/index.md:4: layout: offices belongs on /sv/familjeratt/, the page site.yaml's links.offices names",
+			}},
+		{"no page has the links.offices address", map[string]string{"sv/familjeratt/index.md": "",
+			"sv/kontor/index.md":             "---\ntitle: Hitta din familjerätt\ndescription: Kontor.\nlayout: offices\n---\nHär är kontoren.\n",
+			"en/family-law-offices/index.md": strings.Replace(basePages["en/family-law-offices/index.md"], "familjeratt/index.md", "kontor/index.md", 1)},
+			[]string{
+				"content/site.yaml: links.offices.sv: no page has the address /sv/familjeratt/",
+				"content/sv/kontor/index.md:4: layout: offices belongs on /sv/familjeratt/, the page site.yaml's links.offices names",
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := build(t, testContent(t, tt.pages))
+			var probs content.Problems
+			if !errors.As(err, &probs) {
+				t.Fatalf("got %v, want problems", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains("\n"+probs.Error(), "\n"+w) {
+					t.Errorf("want a problem starting %q; got:\n%s", w, probs.Error())
+				}
+			}
+		})
 	}
 }
