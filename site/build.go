@@ -218,12 +218,7 @@ func load(opts Options) (*state, error) {
 	if opts.BaseURL != "" {
 		data.Settings.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
 	}
-	var c *chrome.Chrome
-	if opts.Chrome != nil {
-		c, err = chrome.NewFS(opts.Chrome, data.Strings, data.Settings)
-	} else {
-		c, err = chrome.New(data.Strings, data.Settings)
-	}
+	c, err := chrome.NewFS(opts.Chrome, data.Strings, data.Settings)
 	if err != nil {
 		return nil, err
 	}

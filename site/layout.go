@@ -429,7 +429,7 @@ func footerNav(strs *content.Strings, lang content.Lang, items []chrome.Link) te
 // sectionNav returns the navigation shown beside a page: the pages below
 // it if it has any, or else its siblings.
 func (s *state) sectionNav(p *page) template.HTML {
-	if p.parent == nil || p.kind == kindNotFound {
+	if p.parent == nil {
 		return ""
 	}
 	if n, ok := s.navs[p]; ok {

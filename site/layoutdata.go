@@ -44,7 +44,7 @@ func (s *state) officeData(p *page) any {
 	return struct{ Serves, ApplyPath string }{serves, apply}
 }
 
-func (s *state) uncrcData(p *page) any {
+func uncrcData(p *page) any {
 	var items []chrome.Link
 	for _, c := range p.children {
 		if c.kind == kindArticle {
@@ -55,7 +55,6 @@ func (s *state) uncrcData(p *page) any {
 }
 
 type articleView struct {
-	N              int
 	Summary        []string
 	English        []string
 	Swedish        []string
@@ -64,7 +63,7 @@ type articleView struct {
 
 func (s *state) articleData(p *page) any {
 	a := p.article
-	v := articleView{N: a.N, Summary: a.Paragraphs(p.lang), English: a.English, Swedish: a.Swedish, SwedishPartial: a.SwedishPartial}
+	v := articleView{Summary: a.Paragraphs(p.lang), English: a.English, Swedish: a.Swedish, SwedishPartial: a.SwedishPartial}
 	var prev, next *chrome.Link
 	if p.parent != nil {
 		sibs := p.parent.children

@@ -72,13 +72,13 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 		// A form is a task: nothing beside it to wander off to.
 		cp.SectionNav = ""
 	case kindNotFound:
-		cp.Canonical, cp.NoIndex, cp.FooterNav = "", true, s.footer[content.SV]
+		cp.Canonical, cp.NoIndex = "", true
 	}
 	switch layout {
 	case "offices":
 		cp.Data = s.officesData(p)
 	case "uncrc":
-		cp.Data = s.uncrcData(p)
+		cp.Data = uncrcData(p)
 	}
 
 	r.out.Reset()
@@ -176,10 +176,10 @@ func (r *pageRenderer) markdown(p *page, cp *chrome.Page, src []byte) error {
 
 var blockBreaks = func() *strings.Replacer {
 	var pairs []string
-	for _, tag := range []string{"p", "li", "ul", "ol", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "blockquote", "div", "dl", "dt", "dd"} {
+	for _, tag := range []string{"p", "li", "ul", "ol", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "blockquote", "div"} {
 		pairs = append(pairs, "</"+tag+">\n", "</"+tag+">")
 	}
-	for _, tag := range []string{"ul", "ol", "li", "table", "thead", "tbody", "tr", "blockquote", "hr", "dl"} {
+	for _, tag := range []string{"ul", "ol", "li", "table", "thead", "tbody", "tr", "blockquote", "hr"} {
 		pairs = append(pairs, "<"+tag+">\n", "<"+tag+">")
 	}
 	return strings.NewReplacer(pairs...)
