@@ -108,7 +108,7 @@ func (s *state) checkLinks() content.Problems {
 func suggest(s *state, bad string) string {
 	best, bestD := "", 4
 	for path := range s.byPath {
-		if d := editDistance(bad, path); d < bestD || d == bestD && path < best {
+		if d := content.EditDistance(bad, path); d < bestD || d == bestD && path < best {
 			best, bestD = path, d
 		}
 	}
@@ -121,7 +121,7 @@ func suggest(s *state, bad string) string {
 func suggestID(p *page, bad string) string {
 	best, bestD := "", 4
 	for _, id := range p.ids.all() {
-		if d := editDistance(bad, id); d < bestD || d == bestD && id < best {
+		if d := content.EditDistance(bad, id); d < bestD || d == bestD && id < best {
 			best, bestD = id, d
 		}
 	}
@@ -129,27 +129,4 @@ func suggestID(p *page, bad string) string {
 		return ""
 	}
 	return "; did you mean #" + best + "?"
-}
-
-func editDistance(a, b string) int {
-	if a == b {
-		return 0
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

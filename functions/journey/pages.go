@@ -145,6 +145,6 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 	p.Office = office
 	h.render(w, http.StatusOK, "sent", p, sentData{
 		Name: f.Def.ID, Reference: rc.ref, Office: office,
-		OfficePath: h.cfg.Data.Settings.Links.Offices.In(rc.lang) + office.ID + "/",
+		OfficePath: h.cfg.Data.Settings.OfficePath(rc.lang, office.ID),
 	})
 }
