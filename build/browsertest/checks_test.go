@@ -146,6 +146,11 @@ const focusJS = `(() => {
 		return false;
 	};
 	f.report = () => f.problems.concat(expected.filter(e => !f.seen.includes(e)).map(e => "Tab never reached " + describe(e)));
+	// Each Tab's step runs as its key comes up: by then the key's press
+	// has moved the focus and scrolled to it, and the test need not ask
+	// after every press.
+	f.done = false;
+	document.addEventListener("keyup", ev => { if (ev.key === "Tab" && !f.done) f.done = f.step(); }, true);
 	window.__focus = f;
 	if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
 	return expected.length;
@@ -161,7 +166,9 @@ func (tb *tab) checkFocus() {
 	n := eval[int](tb, focusJS)
 	for i := 0; i < n+10; i++ {
 		tb.do(press(keyTab, 0))
-		if eval[bool](tb, `window.__focus.step()`) {
+		// A press after the round is done changes nothing: ask now and
+		// then, not after every press.
+		if i%8 == 7 && eval[bool](tb, `window.__focus.done`) {
 			break
 		}
 	}
