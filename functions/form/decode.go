@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,12 +94,27 @@ func (d *Definition) Values(posted url.Values) (url.Values, []Error) {
 			continue // a repeat's field without an index, or a malformed name
 		}
 		if f.Kind == Checkboxes {
-			out[name] = vals
+			out[name] = distinct(vals, len(f.Options))
 		} else {
 			out[name] = vals[:1]
 		}
 	}
 	return out, errs
+}
+
+// distinct keeps the first of each value, and at most max of them: a
+// box is ticked or not, however often a post repeats it.
+func distinct(vals []string, max int) []string {
+	var out []string
+	for _, v := range vals {
+		if len(out) == max {
+			break
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Decode turns a form's values (from [Definition.Values]) into a new value

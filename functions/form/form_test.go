@@ -218,6 +218,16 @@ func TestValues(t *testing.T) {
 	if len(errs) != 1 || errs[0] != (Error{Field: "kids", Rule: "max", Param: "3"}) {
 		t.Errorf("errors: got %v", errs)
 	}
+
+	// A box is ticked once however often it is posted, and no more values
+	// are kept than the field has options (x and y).
+	repeated := url.Values{"tags": {"x", "x", "y", "x", "z", "w"}}
+	for range 4000 {
+		repeated["tags"] = append(repeated["tags"], "x")
+	}
+	if got, _ := d.Values(repeated); !reflect.DeepEqual(got["tags"], []string{"x", "y"}) {
+		t.Errorf("repeated checkbox values: got %d values %.40v, want [x y]", len(got["tags"]), got["tags"])
+	}
 }
 
 func TestDecodeAndValidate(t *testing.T) {
