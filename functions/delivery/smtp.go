@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -27,18 +28,44 @@ type SMTP struct {
 	// roots. A private relay or a test gives its own CA.
 	RootCAs *x509.CertPool
 
-	ConnectTimeout time.Duration // to open the connection; 0 means 5 s
-	SendTimeout    time.Duration // for the whole Send, a retry included; 0 means 20 s
+	ConnectTimeout time.Duration // to open the connection; 0 means 3 s
+	GreetTimeout   time.Duration // for the server to greet and finish STARTTLS; 0 means 3 s
+	SendTimeout    time.Duration // for the whole Send, a retry included; 0 means 15 s
 	RetryDelay     time.Duration // before the one retry after a 4xx answer; 0 means 1 s
+	// CoolDown is how long, after the server could not be reached or
+	// hung, every Send fails at once instead of trying: a hung relay must
+	// not hold an instance (and a parent) per send. 0 means 60 s.
+	CoolDown time.Duration
+
+	mu       sync.Mutex
+	downTill time.Time // the server failed: fail at once until then
 }
 
 // The defaults: short enough that the parent gets an answer, and that a
-// Lambda invocation ends well inside its own timeout.
+// Lambda invocation ends well inside its own timeout. A server that
+// answers at all greets within a second; one that does not within three
+// is not going to take the message in time.
 const (
-	defaultConnectTimeout = 5 * time.Second
-	defaultSendTimeout    = 20 * time.Second
+	defaultConnectTimeout = 3 * time.Second
+	defaultGreetTimeout   = 3 * time.Second
+	defaultSendTimeout    = 15 * time.Second
 	defaultRetryDelay     = time.Second
+	defaultCoolDown       = 60 * time.Second
 )
+
+// Loopback reports whether the server is on this machine: a test server,
+// never a real mailbox.
+func (s *SMTP) Loopback() bool {
+	host, _, err := net.SplitHostPort(s.Addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 // DeliveryError is why the mail server did not take a message. Its Kind
 // is all the log gets: the text may hold addresses.
@@ -53,17 +80,25 @@ func (e *DeliveryError) Unwrap() error { return e.err }
 // Kind is one of "connect" (no session: refused, unreachable, lost
 // before TLS), "timeout", "tls" (the handshake or the server's
 // certificate failed), "starttls_missing", "auth", "temporary" (a 4xx
-// answer, after the retry), "rejected" (a 5xx answer) and "data" (the
-// connection broke during the transaction).
+// answer, after the retry), "rejected" (a 5xx answer), "data" (the
+// connection broke during the transaction) and "relay_down" (not tried:
+// the server failed to answer moments ago).
 func (e *DeliveryError) Kind() string { return e.kind }
 
 // Send delivers env. It returns nil only once the server has answered
 // 250 to the end of DATA; after a 4xx answer it tries once more, after
 // RetryDelay, if the deadline allows.
+//
+// When the server could not be reached, or hung, every Send for the next
+// CoolDown fails at once with kind "relay_down", and then one tries again.
 func (s *SMTP) Send(ctx context.Context, env *Envelope) error {
+	if s.down() {
+		return &DeliveryError{"relay_down", errors.New("the server failed moments ago; not trying again yet")}
+	}
 	ctx, cancel := context.WithTimeout(ctx, or(s.SendTimeout, defaultSendTimeout))
 	defer cancel()
 	err := s.attempt(ctx, env)
+	s.record(err)
 	if de := (*DeliveryError)(nil); !errors.As(err, &de) || de.kind != "temporary" {
 		return err
 	}
@@ -75,6 +110,28 @@ func (s *SMTP) Send(ctx context.Context, env *Envelope) error {
 	case <-t.C:
 	}
 	return s.attempt(ctx, env)
+}
+
+// down reports whether the server failed moments ago.
+func (s *SMTP) down() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Now().Before(s.downTill)
+}
+
+// record notes a failure that says the server cannot take mail now: it
+// could not be reached, or did not answer in time. A server that answers,
+// even to refuse, is up.
+func (s *SMTP) record(err error) {
+	var de *DeliveryError
+	down := errors.As(err, &de) && (de.kind == "connect" || de.kind == "timeout")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if down {
+		s.downTill = time.Now().Add(or(s.CoolDown, defaultCoolDown))
+	} else {
+		s.downTill = time.Time{}
+	}
 }
 
 func or(d, def time.Duration) time.Duration {
@@ -101,7 +158,11 @@ func (s *SMTP) attempt(ctx context.Context, env *Envelope) error {
 	// connection when the context ends bounds the whole of it.
 	defer context.AfterFunc(ctx, func() { conn.Close() })()
 
-	c, err := smtp.NewClientStartTLS(conn, &tls.Config{ServerName: host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12})
+	// A server that accepts connections but never greets (a hung relay)
+	// is given seconds, not the whole send: until STARTTLS is done no
+	// deadline the library sets may pass that.
+	capped := &cappedConn{Conn: conn, limit: time.Now().Add(or(s.GreetTimeout, defaultGreetTimeout))}
+	c, err := smtp.NewClientStartTLS(capped, &tls.Config{ServerName: host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12})
 	if err != nil {
 		// The library has no error value to compare for a server without
 		// STARTTLS, only this text; TestSMTPFaults notices if it changes.
@@ -112,6 +173,7 @@ func (s *SMTP) attempt(ctx context.Context, env *Envelope) error {
 		return classify(ctx, "connect", err)
 	}
 	defer c.Close()
+	capped.lift()
 	if deadline, ok := ctx.Deadline(); ok {
 		c.CommandTimeout, c.SubmissionTimeout = time.Until(deadline), time.Until(deadline)
 	}
@@ -150,6 +212,34 @@ func (s *SMTP) attempt(ctx context.Context, env *Envelope) error {
 	c.Quit() // the message is accepted; a failed goodbye changes nothing
 	return nil
 }
+
+// cappedConn is a connection whose deadlines never pass its limit, until
+// the limit is lifted.
+type cappedConn struct {
+	net.Conn
+	mu    sync.Mutex
+	limit time.Time
+}
+
+func (c *cappedConn) cap(t time.Time) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.limit.IsZero() && (t.IsZero() || t.After(c.limit)) {
+		return c.limit
+	}
+	return t
+}
+
+func (c *cappedConn) lift() {
+	c.mu.Lock()
+	c.limit = time.Time{}
+	c.mu.Unlock()
+	c.Conn.SetDeadline(time.Time{})
+}
+
+func (c *cappedConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.cap(t)) }
+func (c *cappedConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.cap(t)) }
+func (c *cappedConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.cap(t)) }
 
 // auth logs in with PLAIN, which SES and most relays offer, or with
 // LOGIN, which Exchange offers instead.

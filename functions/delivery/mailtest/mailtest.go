@@ -303,6 +303,18 @@ type Recipient struct {
 // holds.
 func NewRecipient(tb testing.TB, addr string) *Recipient {
 	tb.Helper()
+	return newCert(tb, addr, x509.KeyUsageKeyEncipherment)
+}
+
+// NewSigner makes an S/MIME signing certificate for addr, like
+// NewRecipient's: what the portal signs its messages with.
+func NewSigner(tb testing.TB, addr string) *Recipient {
+	tb.Helper()
+	return newCert(tb, addr, x509.KeyUsageDigitalSignature)
+}
+
+func newCert(tb testing.TB, addr string, usage x509.KeyUsage) *Recipient {
+	tb.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		tb.Fatal(err)
@@ -311,7 +323,7 @@ func NewRecipient(tb testing.TB, addr string) *Recipient {
 	tmpl := &x509.Certificate{
 		SerialNumber: serial, Subject: pkix.Name{CommonName: addr}, EmailAddresses: []string{addr},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageKeyEncipherment, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+		KeyUsage: usage, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
@@ -383,4 +395,37 @@ func WriteFile(tb testing.TB, name string, data []byte) string {
 		tb.Fatal(err)
 	}
 	return p
+}
+
+// NewHungServer listens on 127.0.0.1 and accepts every connection, but
+// never says a word: a mail server that has hung. It returns its address;
+// the connections are closed when the test ends.
+func NewHungServer(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	tb.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
 }
