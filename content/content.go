@@ -10,6 +10,7 @@
 package content
 
 import (
+	"crypto/x509"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -18,12 +19,12 @@ import (
 )
 
 // DataFiles are the content tree's data, as committed: the settings, the
-// municipalities, the offices and their certificates, and the interface
-// texts. They are built into the intake function, so it carries the same
+// municipalities, the offices and their certificates, the interface
+// texts, and the portal's signing certificate. They are built into the intake function, so it carries the same
 // offices the site publishes; the pages are not, so that no page can stop
 // the function from starting.
 //
-//go:embed site.yaml kommuner.tsv i18n offices
+//go:embed site.yaml kommuner.tsv i18n offices signing.pem
 var DataFiles embed.FS
 
 // Lang is a language the portal is published in.
@@ -142,7 +143,8 @@ type Data struct {
 	Settings  *Settings
 	Directory *Directory
 	Strings   *Strings
-	Pages     []*Page // nil when loaded by [LoadData]
+	Signing   *x509.Certificate // the portal's own, that signs messages to offices
+	Pages     []*Page           // nil when loaded by [LoadData]
 }
 
 // Load reads and checks a whole content tree. It returns every problem it
@@ -176,7 +178,9 @@ func loadData(fsys fs.FS) (*Data, Problems) {
 	probs = appendErr(probs, err)
 	strs, err := LoadStrings(fsys)
 	probs = appendErr(probs, err)
-	return &Data{Settings: settings, Directory: dir, Strings: strs}, probs
+	signing, err := LoadSigning(fsys)
+	probs = appendErr(probs, err)
+	return &Data{Settings: settings, Directory: dir, Strings: strs, Signing: signing}, probs
 }
 
 // appendErr adds err's problems to ps; an error that is not Problems

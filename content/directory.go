@@ -372,7 +372,7 @@ func loadCertificates(fsys fs.FS, o *Office) Problems {
 				Msg: fmt.Sprintf("certificate file %s not found in %s/", c, OfficesDir)})
 			continue
 		}
-		certs, cprobs := parseCertificates(file, src)
+		certs, cprobs := parseCertificates(file, src, unusable)
 		probs = append(probs, cprobs...)
 		for _, cert := range certs {
 			o.Certs = append(o.Certs, cert)
@@ -383,8 +383,8 @@ func loadCertificates(fsys fs.FS, o *Office) Problems {
 }
 
 // parseCertificates reads every CERTIFICATE block of a PEM file and
-// checks that mail can be encrypted to it.
-func parseCertificates(file string, src []byte) ([]*x509.Certificate, Problems) {
+// checks each with unusable, which says why it cannot serve, or "".
+func parseCertificates(file string, src []byte, unusable func(*x509.Certificate) string) ([]*x509.Certificate, Problems) {
 	var (
 		certs []*x509.Certificate
 		probs Problems
@@ -460,6 +460,21 @@ func (d *Directory) Expired(now time.Time) Problems {
 		}
 	}
 	return probs
+}
+
+// DevelopmentMarker is in the organisation of every development
+// certificate (build/cmd/devcerts): its private key is public.
+const DevelopmentMarker = "DEVELOPMENT ONLY"
+
+// IsDevelopment reports whether cert is a development certificate, whose
+// private key anyone can read in the repository.
+func IsDevelopment(cert *x509.Certificate) bool {
+	for _, org := range cert.Subject.Organization {
+		if strings.Contains(org, DevelopmentMarker) {
+			return true
+		}
+	}
+	return false
 }
 
 // unusable says why mail cannot be encrypted to cert, or "" if it can.

@@ -4,8 +4,9 @@
 // the office's certificates, and hands it to a transport: SMTP with
 // STARTTLS required, or the local inbox.
 //
-// A [Mailer] does all three; its Deliver returns nil only once the
-// office's mail server (or the local inbox) has accepted the message.
+// A [Mailer] does all of it, signing each message with the portal's own
+// key first; its Deliver returns nil only once the office's mail server
+// (or the local inbox) has accepted the message.
 package delivery
 
 import (
@@ -13,6 +14,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"mime"
@@ -49,12 +51,13 @@ type Transport interface {
 	Send(ctx context.Context, env *Envelope) error
 }
 
-// Mailer composes, encrypts and sends submissions.
+// Mailer composes, signs, encrypts and sends submissions.
 type Mailer struct {
 	Strings   *content.Strings
 	Sources   form.Sources // the labels of select options, for the readable listing
 	From      string       // the sender of messages to offices
 	Inboxes   Inboxes      // the deployment's real addresses
+	Signer    *Signer      // the portal's key, which signs every message
 	Transport Transport
 }
 
@@ -72,7 +75,8 @@ func (m *Mailer) Deliver(ctx context.Context, s *intake.Submission) error {
 const staffLang = content.SV
 
 // Compose builds the message for a submission: a readable part, as text
-// and HTML with the flags first, and a JSON part with every answer. The
+// and HTML with the flags first, and a JSON part with every answer,
+// signed with the portal's key and then encrypted to the office. The
 // subject is neutral: no name or number is ever outside the body.
 func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	strs := m.Strings
@@ -141,7 +145,14 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	if err != nil {
 		return nil, err
 	}
-	inner, err := seal(s.Office, contentType, body)
+	if m.Signer == nil {
+		return nil, &sealError{errors.New("no signing key: every message is signed")}
+	}
+	signed, err := m.Signer.sign(entity(contentType, body))
+	if err != nil {
+		return nil, err
+	}
+	inner, err := seal(s.Office, signed)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +183,13 @@ func MessageID(ref intake.Reference, form, from string) string {
 		domain = strings.Trim(d, "> ")
 	}
 	return fmt.Sprintf("<%s.%s@%s>", string(ref), form, domain)
+}
+
+// entity is a MIME entity: its Content-Type, a blank line, its body.
+func entity(contentType string, body []byte) []byte {
+	e := make([]byte, 0, len(body)+len(contentType)+20)
+	e = append(e, "Content-Type: "+contentType+"\r\n\r\n"...)
+	return append(e, body...)
 }
 
 func writeHeader(b *bytes.Buffer, name, value string) {

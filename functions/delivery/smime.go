@@ -40,36 +40,25 @@ const smimeHeader = "Content-Type: application/pkcs7-mime; smime-type=enveloped-
 	"Content-Transfer-Encoding: base64\r\n" +
 	"Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\r\n"
 
-// seal makes the message's body and its content headers. For an office
-// with certificates, the whole inner entity (its Content-Type, the
-// readable parts and the JSON) is encrypted as S/MIME EnvelopedData to
-// every certificate, so only the office's staff can read it, not the
-// mail providers on the way. An office that accepts TLS-only delivery
-// gets the entity as it is; any other office gets nothing: an office
-// built without the content package's checks must not leak by default.
-func seal(o *content.Office, contentType string, body []byte) ([]byte, error) {
-	inner := make([]byte, 0, len(body)+128)
-	inner = append(inner, "Content-Type: "+contentType+"\r\n\r\n"...)
-	inner = append(inner, body...)
+// seal encrypts a MIME entity (its Content-Type and body; here, the
+// signed entity) for an office. For an office with certificates, the
+// whole entity is encrypted as S/MIME EnvelopedData to every
+// certificate, so only the office's staff can read it, not the mail
+// providers on the way. An office that accepts TLS-only delivery gets
+// the entity as it is; any other office gets nothing: an office built
+// without the content package's checks must not leak by default.
+func seal(o *content.Office, entity []byte) ([]byte, error) {
 	if len(o.Certs) == 0 {
 		if o.Intake.AcceptTLSOnly {
-			return inner, nil
+			return entity, nil
 		}
 		return nil, &sealError{fmt.Errorf("office %s has no certificate and does not accept TLS-only delivery", o.ID)}
 	}
-	der, err := pkcs7.Encrypt(inner, o.Certs)
+	der, err := pkcs7.Encrypt(entity, o.Certs)
 	if err != nil {
 		return nil, &sealError{err}
 	}
-	enc := base64.StdEncoding.EncodeToString(der)
-	out := bytes.NewBuffer(make([]byte, 0, len(smimeHeader)+len(enc)+len(enc)/76*2+2))
-	out.WriteString(smimeHeader)
-	for len(enc) > 76 {
-		out.WriteString(enc[:76] + "\r\n")
-		enc = enc[76:]
-	}
-	out.WriteString(enc + "\r\n")
-	return out.Bytes(), nil
+	return base64Entity(smimeHeader, der), nil
 }
 
 // ErrNotSealed is Unseal's answer for a message that is not encrypted.
@@ -82,29 +71,38 @@ func Sealed(msg []byte) bool {
 	return err == nil && sealed(m.Header)
 }
 
-func sealed(h mail.Header) bool {
+func sealed(h mail.Header) bool { return isSMIME(h, "enveloped-data") }
+
+// isSMIME reports whether a header says its body is S/MIME of the type.
+func isSMIME(h mail.Header, smimeType string) bool {
 	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
 	return err == nil && (mt == "application/pkcs7-mime" || mt == "application/x-pkcs7-mime") &&
-		params["smime-type"] == "enveloped-data"
+		params["smime-type"] == smimeType
+}
+
+// readSMIME reads a MIME entity of the S/MIME type (whose body is base64
+// DER), or answers notIt.
+func readSMIME(entity []byte, smimeType string, notIt error) (*pkcs7.PKCS7, error) {
+	m, err := mail.ReadMessage(bytes.NewReader(entity))
+	if err != nil {
+		return nil, err
+	}
+	if !isSMIME(m.Header, smimeType) {
+		return nil, notIt
+	}
+	der, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, m.Body))
+	if err != nil {
+		return nil, fmt.Errorf("the %s body: %w", smimeType, err)
+	}
+	return pkcs7.Parse(der)
 }
 
 // Unseal decrypts a whole message sealed for an office with the private
 // key of one of its certificates, cert, and returns the inner entity:
-// "Content-Type: …", a blank line and the body, which [Parts] reads. It
-// is how the tests and `make open-inbox` read what staff will read.
+// the signed entity, which [Verify] checks and opens. It is how the
+// tests and `make open-inbox` read what staff will read.
 func Unseal(msg []byte, cert *x509.Certificate, key crypto.PrivateKey) ([]byte, error) {
-	m, err := mail.ReadMessage(bytes.NewReader(msg))
-	if err != nil {
-		return nil, err
-	}
-	if !sealed(m.Header) {
-		return nil, ErrNotSealed
-	}
-	der, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, m.Body))
-	if err != nil {
-		return nil, fmt.Errorf("the encrypted body: %w", err)
-	}
-	p7, err := pkcs7.Parse(der)
+	p7, err := readSMIME(msg, "enveloped-data", ErrNotSealed)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func TestSeal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := seal(&tt.office, contentType, body)
+			got, err := seal(&tt.office, entity(contentType, body))
 			if tt.kind != "" {
 				var k interface{ Kind() string }
 				if !errors.As(err, &k) || k.Kind() != tt.kind {
@@ -106,5 +106,37 @@ func TestSeal(t *testing.T) {
 				t.Errorf("a certificate that is not a recipient decrypts the message")
 			}
 		})
+	}
+}
+
+// TestSign: what sign makes, Verify opens, for the portal's certificate
+// only; a changed byte fails.
+func TestSign(t *testing.T) {
+	r := mailtest.NewSigner(t, "noreply@familjeratt.example")
+	s, err := NewSigner(r.Cert, r.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := entity("text/plain; charset=utf-8", []byte("Anna Lindqvist\r\n"))
+	signed, err := s.sign(inner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(signed), signedHeader) {
+		t.Errorf("the signed entity does not start with its header: %.120q", signed)
+	}
+	got, err := Verify(signed, r.Cert)
+	if err != nil || !bytes.Equal(got, inner) {
+		t.Fatalf("Verify: %q, %v; want the entity back", got, err)
+	}
+	if _, err := Verify(signed, mailtest.NewSigner(t, "noreply@familjeratt.example").Cert); err == nil {
+		t.Error("Verify accepts the signature of another certificate")
+	}
+	if _, err := Verify(inner, r.Cert); !errors.Is(err, ErrNotSigned) {
+		t.Errorf("an unsigned entity: %v, want ErrNotSigned", err)
+	}
+	other := mailtest.NewRecipient(t, "x@familjeratt.example")
+	if _, err := NewSigner(r.Cert, other.KeyPEM); err == nil {
+		t.Error("NewSigner pairs a certificate with another's key")
 	}
 }

@@ -2,9 +2,11 @@
 // private keys, for development only. The certificates go with the office
 // data (content/offices/certs/<id>.pem); the keys go to build/dev-only-keys/,
 // where anyone can read them, so that `make open-inbox` can decrypt what
-// `make run` delivers.
+// `make run` delivers. With -signing it makes the portal's development
+// signing certificate instead (content/signing.pem, and its key
+// build/dev-only-keys/signing.key.pem), which signs what `make run` sends.
 //
-//	go run ./build/cmd/devcerts [-root .] [-force] [office ...]
+//	go run ./build/cmd/devcerts [-root .] [-force] [-signing] [office ...]
 //
 // It was run once and its output committed; run it again only to replace
 // the demo keys (with -force). It refuses an office whose inbox is not a
@@ -30,11 +32,18 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"familjeratt.example/portal/content"
 )
 
 // DevMarker is in the organisation of every certificate made here;
-// `make open-inbox` looks for it before it uses a key.
-const DevMarker = "DEVELOPMENT ONLY"
+// `make open-inbox` looks for it before it uses a key, and the function
+// refuses such a certificate where real inboxes are configured.
+const DevMarker = content.DevelopmentMarker
+
+// signingAddress is the demo sender, INTAKE_FROM's default: mail clients
+// compare the signer's address with From.
+const signingAddress = "noreply@familjeratt.example"
 
 // demoOffices are the offices in the repository with placeholder inboxes.
 var demoOffices = []string{"malmo", "osthammar", "torsas"}
@@ -54,8 +63,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fl := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	root := fl.String("root", ".", "the repository's root")
 	force := fl.Bool("force", false, "replace existing certificates and keys")
+	signing := fl.Bool("signing", false, "make the portal's development signing certificate, not offices'")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *signing {
+		return write(stdout, *force, filepath.Join(*root, "content", content.SigningFile),
+			filepath.Join(*root, "build", "dev-only-keys", "signing.key.pem"), signingAddress,
+			x509.KeyUsageDigitalSignature, "the portal's development signing certificate")
 	}
 	ids := fl.Args()
 	if len(ids) == 0 {
@@ -71,30 +86,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		certFile := filepath.Join(*root, "content", "offices", "certs", id+".pem")
 		keyFile := filepath.Join(*root, "build", "dev-only-keys", id+".key.pem")
-		if !*force {
-			for _, f := range []string{certFile, keyFile} {
-				if _, err := os.Stat(f); err == nil {
-					return fmt.Errorf("%s exists; use -force to replace the demo certificates and keys", f)
-				}
-			}
-		}
-		certPEM, keyPEM, err := generate(inbox, time.Now())
-		if err != nil {
+		if err := write(stdout, *force, certFile, keyFile, inbox, x509.KeyUsageKeyEncipherment|x509.KeyUsageDigitalSignature,
+			id+"; its yaml needs: certificates: [certs/"+id+".pem]"); err != nil {
 			return err
 		}
-		for _, f := range []struct {
-			name string
-			data []byte
-		}{{certFile, certPEM}, {keyFile, keyPEM}} {
-			if err := os.MkdirAll(filepath.Dir(f.name), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(f.name, f.data, 0o644); err != nil {
-				return err
+	}
+	return nil
+}
+
+// write makes a certificate for addr and writes it and its key.
+func write(stdout io.Writer, force bool, certFile, keyFile, addr string, usage x509.KeyUsage, what string) error {
+	if !force {
+		for _, f := range []string{certFile, keyFile} {
+			if _, err := os.Stat(f); err == nil {
+				return fmt.Errorf("%s exists; use -force to replace the demo certificates and keys", f)
 			}
 		}
-		fmt.Fprintf(stdout, "%s: %s and %s (%s); its yaml needs: certificates: [certs/%s.pem]\n", id, certFile, keyFile, inbox, id)
 	}
+	certPEM, keyPEM, err := generate(addr, usage, time.Now())
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{certFile, certPEM}, {keyFile, keyPEM}} {
+		if err := os.MkdirAll(filepath.Dir(f.name), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(f.name, f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%s and %s (%s): %s\n", certFile, keyFile, addr, what)
 	return nil
 }
 
@@ -120,8 +144,8 @@ func placeholderInbox(file string) (string, error) {
 }
 
 // generate makes a self-signed S/MIME certificate for inbox: RSA 2048,
-// for key encipherment and e-mail protection, as Outlook expects.
-func generate(inbox string, now time.Time) (certPEM, keyPEM []byte, err error) {
+// for e-mail protection and the key usage given, as Outlook expects.
+func generate(inbox string, usage x509.KeyUsage, now time.Time) (certPEM, keyPEM []byte, err error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, nil, err
@@ -135,12 +159,12 @@ func generate(inbox string, now time.Time) (certPEM, keyPEM []byte, err error) {
 		SerialNumber: serial,
 		Subject: pkix.Name{
 			CommonName:   inbox,
-			Organization: []string{DevMarker + ": demo office of familjeratt.example, key is public"},
+			Organization: []string{DevMarker + ": demo of familjeratt.example, key is public"},
 		},
 		EmailAddresses:        []string{inbox},
 		NotBefore:             notBefore,
 		NotAfter:              notBefore.Add(validity),
-		KeyUsage:              x509.KeyUsageKeyEncipherment | x509.KeyUsageDigitalSignature,
+		KeyUsage:              usage,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
 		BasicConstraintsValid: true,
 	}

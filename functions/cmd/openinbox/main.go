@@ -55,7 +55,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	keysDir := filepath.Join(*root, "build", "dev-only-keys")
 	fmt.Fprintf(stdout, "WARNING: opening with the DEVELOPMENT keys in %s. Anyone can read them; they are never used in production.\n\n", keysDir)
 
-	d, err := content.LoadDirectory(os.DirFS(filepath.Join(*root, "content")))
+	contentFS := os.DirFS(filepath.Join(*root, "content"))
+	d, err := content.LoadDirectory(contentFS)
+	if err != nil {
+		return err
+	}
+	signing, err := content.LoadSigning(contentFS)
 	if err != nil {
 		return err
 	}
@@ -74,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		fmt.Fprintf(stdout, "==== %s\n", file)
-		if err := show(stdout, file, d, keysDir); err != nil {
+		if err := show(stdout, file, d, signing, keysDir); err != nil {
 			fmt.Fprintf(stdout, "NOT OPENED: %v\n", err)
 			failed++
 		}
@@ -86,9 +91,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
-// show prints one message: its outer headers, how it travelled, and its
-// readable text.
-func show(w io.Writer, file string, d *content.Directory, keysDir string) error {
+// show prints one message: its outer headers, how it travelled, who
+// signed it, and its readable text. A message the portal's certificate
+// did not sign is not shown: staff must not trust it either.
+func show(w io.Writer, file string, d *content.Directory, signing *x509.Certificate, keysDir string) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -124,7 +130,12 @@ func show(w io.Writer, file string, d *content.Directory, keysDir string) error 
 	} else {
 		fmt.Fprintln(w, "NOT ENCRYPTED: this office accepts TLS-only delivery; its mail provider can read this")
 	}
-	parts, err := delivery.Parts(inner)
+	signed, err := delivery.Verify(inner, signing)
+	if err != nil {
+		return fmt.Errorf("the signature: %w", err)
+	}
+	fmt.Fprintf(w, "Signed: by the portal's certificate %s, verified\n", signing.Subject.CommonName)
+	parts, err := delivery.Parts(signed)
 	if err != nil {
 		return err
 	}
