@@ -38,7 +38,8 @@ var imports = map[string][]string{
 	"content/contenttest":           {"content"},
 	"site/chrome/chrometest":        {},
 	"functions/delivery/mailtest":   {},
-	"functions/journey/journeytest": {"functions/intake"},
+	"functions/journey/journeytest": {"content", "functions/delivery", "functions/delivery/mailtest", "functions/intake"},
+	"functions/lambda/lambdatest":   {},
 }
 
 // testImports are what a package's tests may import besides: the test
@@ -49,8 +50,8 @@ var testImports = map[string][]string{
 	"functions/intake":        {"functions/journey/journeytest"},
 	"functions/delivery":      {"functions/delivery/mailtest"},
 	"functions/journey":       {"content/contenttest", "functions/delivery", "functions/delivery/mailtest", "functions/journey/journeytest", "site/chrome/chrometest"},
-	"functions/function":      {"content/contenttest", "functions/delivery/mailtest", "functions/journey/journeytest", "functions/lambda"},
-	"functions/cmd/bootstrap": {"content/contenttest", "functions/delivery", "functions/delivery/mailtest", "functions/journey/journeytest"},
+	"functions/function":      {"content/contenttest", "functions/delivery/mailtest", "functions/journey/journeytest", "functions/lambda", "functions/lambda/lambdatest"},
+	"functions/cmd/bootstrap": {"content", "content/contenttest", "functions/delivery", "functions/delivery/mailtest", "functions/journey/journeytest"},
 	"functions/cmd/sendtest":  {"functions/delivery", "functions/intake"},
 	"functions/cmd/openinbox": {},
 }

@@ -143,7 +143,13 @@ func serve(ln net.Listener, url string, o Options) (*Portal, error) {
 // intakeHandler is the function as the dev server runs it, on the
 // repository's content and chrome, configured by o.Env.
 func intakeHandler(o Options) (http.Handler, error) {
-	return function.New(func(k string) string { return o.Env[k] }, function.Options{
+	getenv := func(k string) string {
+		if v, ok := o.Env[k]; ok || k != "INTAKE_SIGNING_KEY_FILE" {
+			return v
+		}
+		return filepath.Join(o.Root, function.DevSigningKey) // as make run, from the repository's root
+	}
+	return function.New(getenv, function.Options{
 		Content: os.DirFS(filepath.Join(o.Root, "content")),
 		Chrome:  os.DirFS(filepath.Join(o.Root, "site", "chrome")),
 		Logger:  o.Logger,

@@ -32,8 +32,8 @@ func Data(tb testing.TB, files map[string]string) fstest.MapFS {
 	return m
 }
 
-// Put puts files into m: an empty text deletes a file.
-func Put(m fstest.MapFS, files map[string]string) {
+// Put puts files into m, and returns it: an empty text deletes a file.
+func Put(m fstest.MapFS, files map[string]string) fstest.MapFS {
 	for name, text := range files {
 		if text == "" {
 			delete(m, name)
@@ -41,6 +41,7 @@ func Put(m fstest.MapFS, files map[string]string) {
 		}
 		m[name] = &fstest.MapFile{Data: []byte(text)}
 	}
+	return m
 }
 
 // WithoutOffices deletes every office and certificate from m, so a test

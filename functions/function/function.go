@@ -7,6 +7,7 @@
 package function
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -39,15 +40,18 @@ type Var struct {
 // Env lists every environment variable the function reads. The
 // deployment template is checked against it.
 var Env = map[string]Var{
-	"INTAKE_INBOX_DIR":      {Meaning: "the local inbox folder, used when INTAKE_SMTP_ADDR is empty (default var/inbox); the template sets one Lambda cannot write, so a missing SMTP address fails loudly", Deployed: true},
-	"INTAKE_CONTENT_DIR":    {Meaning: "a content folder to take the offices, settings and texts from instead of those built in: for tests and previews; refused when the folder is missing", Deployed: false},
-	"INTAKE_FROM":           {Meaning: "the sender address of messages to offices (default noreply@familjeratt.example)", Deployed: true},
-	"INTAKE_INBOXES":        {Meaning: "real inbox addresses by office id, overriding the placeholders: malmo=familjeratt@malmo.se,torsas=…", Deployed: true},
-	"INTAKE_ALLOWED_ORIGIN": {Meaning: "the site's origin, e.g. https://familjeratt.example; POSTs from elsewhere are refused", Deployed: true},
-	"INTAKE_SMTP_ADDR":      {Meaning: "the mail server, host:port, e.g. email-smtp.eu-north-1.amazonaws.com:587; when set, delivery goes by SMTP with STARTTLS, otherwise to the local inbox", Deployed: true},
-	"INTAKE_SMTP_USERNAME":  {Meaning: "the SMTP username (for SES, the SMTP credentials' username); empty means no AUTH", Deployed: true},
-	"INTAKE_SMTP_PASSWORD":  {Meaning: "the SMTP password: a secret, which the template takes from the secret store, never as plain text", Deployed: true},
-	"INTAKE_SMTP_CA_FILE":   {Meaning: "optional: a PEM file of the CAs that verify the mail server, instead of the system's (a private relay)", Deployed: true},
+	"INTAKE_INBOX_DIR":        {Meaning: "the local inbox folder, used when INTAKE_SMTP_ADDR is empty, never on Lambda (default var/inbox)", Deployed: false},
+	"INTAKE_CONTENT_DIR":      {Meaning: "a content folder to take the offices, settings and texts from instead of those built in: for tests and previews; refused when the folder is missing", Deployed: false},
+	"INTAKE_FROM":             {Meaning: "the sender address of messages to offices (default noreply@familjeratt.example)", Deployed: true},
+	"INTAKE_INBOXES":          {Meaning: "real inbox addresses by office id, overriding the placeholders: malmo=familjeratt@malmo.se,torsas=…", Deployed: true},
+	"INTAKE_ALLOWED_ORIGIN":   {Meaning: "the site's origin, e.g. https://familjeratt.example; POSTs from elsewhere are refused", Deployed: true},
+	"INTAKE_SMTP_ADDR":        {Meaning: "the mail server, host:port, e.g. email-smtp.eu-north-1.amazonaws.com:587; when set, delivery goes by SMTP with STARTTLS, otherwise to the local inbox", Deployed: true},
+	"INTAKE_SMTP_USERNAME":    {Meaning: "the SMTP username (for SES, the SMTP credentials' username); empty means no AUTH", Deployed: true},
+	"INTAKE_SMTP_PASSWORD":    {Meaning: "the SMTP password: a secret, which the template takes from the secret store, never as plain text", Deployed: true},
+	"INTAKE_SMTP_CA_FILE":     {Meaning: "optional: a PEM file of the CAs that verify the mail server, instead of the system's (a private relay)", Deployed: true},
+	"INTAKE_SIGNING_KEY":      {Meaning: "the private key (PEM) of the portal's signing certificate, content/signing.pem: a secret, from the secret store", Deployed: true},
+	"INTAKE_SIGNING_KEY_FILE": {Meaning: "a file holding that key, for running elsewhere (default off Lambda: " + DevSigningKey + ")", Deployed: false},
+	"INTAKE_RECEIPT_KEY":      {Meaning: "at least 32 random characters that sign the receipt cookie: a secret, from the secret store (made afresh off Lambda)", Deployed: true},
 }
 
 // Options are what the environment does not say: where the content and
@@ -70,16 +74,25 @@ type Function struct {
 	Chrome       *chrome.Chrome
 	Transport    delivery.Transport
 	Inboxes      delivery.Inboxes
+	// Live are the offices this deployment delivers to; the others'
+	// municipalities get the page saying no office here takes them.
+	Live []*content.Office
 }
 
 // DefaultFrom is the sender when INTAKE_FROM is not set.
 const DefaultFrom = "noreply@familjeratt.example"
 
+// DevSigningKey is the development signing key the function uses off
+// Lambda when INTAKE_SIGNING_KEY_FILE is not set: it signs what `make
+// run` sends, and its certificate is content/signing.pem as committed.
+const DevSigningKey = "build/dev-only-keys/signing.key.pem"
+
 // New builds the function from the environment. The transport is SMTP
 // when INTAKE_SMTP_ADDR is set, otherwise the local inbox. It refuses to
-// start, with a message naming the variable or file to fix, when the
-// configuration could lose an application or tell a parent "sent" for
-// one no office will read.
+// start, with one line naming the variable or file to fix, where a
+// parent could be harmed: where an application could be told "sent"
+// that no office will read, or reach a real office encrypted to a key
+// anyone can read.
 func New(getenv func(string) string, opts Options) (*Function, error) {
 	fsys := opts.Content
 	if dir := getenv("INTAKE_CONTENT_DIR"); dir != "" {
@@ -103,6 +116,11 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 		return nil, err
 	}
 
+	onLambda := OnLambda(getenv)
+	origin := strings.TrimSuffix(getenv("INTAKE_ALLOWED_ORIGIN"), "/")
+	if onLambda && origin == "" {
+		return nil, errors.New("INTAKE_ALLOWED_ORIGIN is not set: on Lambda it must be the site's origin, like https://familjeratt.kommun.se, or every form post is refused")
+	}
 	from := getenv("INTAKE_FROM")
 	if from == "" {
 		from = DefaultFrom
@@ -110,7 +128,148 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 	if !intake.ValidEmail(from) {
 		return nil, fmt.Errorf("INTAKE_FROM: %q is not an e-mail address", from)
 	}
+	transport, real, err := transportFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
 	inboxes, err := delivery.ParseInboxes(getenv("INTAKE_INBOXES"))
+	if err != nil {
+		return nil, fmt.Errorf("INTAKE_INBOXES: %w", err)
+	}
+	live := data.Directory.Offices
+	if real {
+		if live, err = CheckDeployment(data, getenv("INTAKE_INBOXES")); err != nil {
+			return nil, err
+		}
+	} else if unknown := inboxes.Unknown(data.Directory); len(unknown) > 0 {
+		slices.Sort(unknown)
+		return nil, fmt.Errorf("INTAKE_INBOXES: no office has the id %s", strings.Join(unknown, ", "))
+	}
+	signer, err := signerFromEnv(getenv, data.Signing, from, real)
+	if err != nil {
+		return nil, err
+	}
+	receiptKey, err := receiptKeyFromEnv(getenv, onLambda)
+	if err != nil {
+		return nil, err
+	}
+	mailer := &delivery.Mailer{Strings: data.Strings, Sources: intake.MunicipalitySources(data.Directory),
+		From: from, Inboxes: inboxes, Signer: signer, Transport: transport}
+	h, err := journey.NewHandler(journey.Config{Data: data, Chrome: c, Deliverer: mailer, Live: live,
+		ReceiptKey: receiptKey, Logger: opts.Logger, Now: opts.Now, Random: opts.Random, AllowedOrigin: origin})
+	if err != nil {
+		return nil, err
+	}
+	return &Function{Handler: h, Data: data, Chrome: c, Transport: transport, Inboxes: inboxes, Live: live}, nil
+}
+
+// OnLambda reports whether the function runs on AWS Lambda.
+func OnLambda(getenv func(string) string) bool { return getenv("AWS_LAMBDA_RUNTIME_API") != "" }
+
+// transportFromEnv makes the transport, and says whether what it
+// delivers reaches real mailboxes: on Lambda, or through a relay that is
+// not on this machine. Only a local inbox or a relay on 127.0.0.1 (a test
+// server) may take the repository's placeholder addresses.
+func transportFromEnv(getenv func(string) string) (t delivery.Transport, real bool, err error) {
+	onLambda := OnLambda(getenv)
+	if getenv("INTAKE_SMTP_ADDR") != "" {
+		t, err := smtpFromEnv(getenv)
+		if err != nil {
+			return nil, false, err
+		}
+		return t, onLambda || !t.Loopback(), nil
+	}
+	if onLambda {
+		// On Lambda a local inbox is a folder on the instance: the parent
+		// would read "sent" for an application no office ever gets.
+		return nil, false, errors.New("INTAKE_SMTP_ADDR is not set: on Lambda, applications must go by SMTP")
+	}
+	dir := getenv("INTAKE_INBOX_DIR")
+	if dir == "" {
+		dir = "var/inbox"
+	}
+	return &delivery.Inbox{Dir: dir}, false, nil
+}
+
+// liveOffices are the offices a deployment delivers to, where mail is
+// real: those the deployment gives a real inbox. Each must have a
+// certificate that is not a development one, or have decided, in so many
+// words, to accept TLS-only delivery.
+func liveOffices(d *content.Directory, inboxes delivery.Inboxes) ([]*content.Office, error) {
+	var live []*content.Office
+	for _, o := range d.Offices {
+		if delivery.IsPlaceholder(inboxes.For(o)) {
+			continue // not live here: its municipalities get the not-served page
+		}
+		for _, c := range o.Certs {
+			if content.IsDevelopment(c) {
+				return nil, fmt.Errorf("%s: office %s has a real inbox in INTAKE_INBOXES, but its certificate is a development one, "+
+					"whose private key is public (build/dev-only-keys): give the office's real certificate, or leave it out of INTAKE_INBOXES", o.File, o.ID)
+			}
+		}
+		if len(o.Certs) == 0 && !o.Intake.AcceptTLSOnly {
+			return nil, fmt.Errorf("%s: office %s has a real inbox in INTAKE_INBOXES but no certificate: give its certificate (README: staff guide)", o.File, o.ID)
+		}
+		live = append(live, o)
+	}
+	if len(live) == 0 {
+		return nil, fmt.Errorf("INTAKE_INBOXES gives no office a real address, so no application could be delivered: "+
+			"list each office and its inbox, like malmo=familjeratt@malmo.se (the addresses under %s are placeholders)", delivery.PlaceholderDomain)
+	}
+	return live, nil
+}
+
+// signerFromEnv reads the portal's signing key: INTAKE_SIGNING_KEY (the
+// PEM itself, from the secret store on Lambda), or the file
+// INTAKE_SIGNING_KEY_FILE names, or off Lambda the development key. Where
+// mail is real, the development key, which anyone can read, is refused.
+func signerFromEnv(getenv func(string) string, cert *x509.Certificate, from string, real bool) (*delivery.Signer, error) {
+	keyPEM := []byte(getenv("INTAKE_SIGNING_KEY"))
+	source := "INTAKE_SIGNING_KEY"
+	if len(keyPEM) == 0 {
+		file := getenv("INTAKE_SIGNING_KEY_FILE")
+		source = "INTAKE_SIGNING_KEY_FILE"
+		if file == "" && !OnLambda(getenv) {
+			file, source = DevSigningKey, DevSigningKey+" (INTAKE_SIGNING_KEY_FILE is not set)"
+		}
+		if file == "" {
+			return nil, errors.New("INTAKE_SIGNING_KEY is not set: every message is signed with the portal's key; give it from the secret store")
+		}
+		var err error
+		if keyPEM, err = os.ReadFile(file); err != nil {
+			return nil, fmt.Errorf("%s: %w", source, err)
+		}
+	}
+	if err := checkSigning(cert, real); err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(cert.EmailAddresses, func(a string) bool { return strings.EqualFold(a, from) }) {
+		return nil, fmt.Errorf("INTAKE_FROM: %s is not the address of the signing certificate (%s): mail clients warn when they differ",
+			from, strings.Join(cert.EmailAddresses, ", "))
+	}
+	s, err := delivery.NewSigner(cert, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	return s, nil
+}
+
+// checkSigning refuses, where mail is real, the development signing
+// certificate, whose key anyone can read.
+func checkSigning(cert *x509.Certificate, real bool) error {
+	if real && content.IsDevelopment(cert) {
+		return fmt.Errorf("%s is the development signing certificate, whose key is public: real mail must be signed with the portal's own "+
+			"(README: signing)", content.SigningFile)
+	}
+	return nil
+}
+
+// CheckDeployment applies the rules for real mail to the content and a
+// deployment's INTAKE_INBOXES, as New does on Lambda: which offices would
+// be live, or why the function would refuse to start. `make package` and
+// `make deploy` run it, so a deployment fails before it is made.
+func CheckDeployment(data *content.Data, inboxesVar string) ([]*content.Office, error) {
+	inboxes, err := delivery.ParseInboxes(inboxesVar)
 	if err != nil {
 		return nil, fmt.Errorf("INTAKE_INBOXES: %w", err)
 	}
@@ -118,52 +277,32 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 		slices.Sort(unknown)
 		return nil, fmt.Errorf("INTAKE_INBOXES: no office has the id %s", strings.Join(unknown, ", "))
 	}
-	transport, err := transportFromEnv(getenv, data.Directory, inboxes)
+	live, err := liveOffices(data.Directory, inboxes)
 	if err != nil {
 		return nil, err
 	}
-	mailer := &delivery.Mailer{Strings: data.Strings, Sources: intake.MunicipalitySources(data.Directory),
-		From: from, Inboxes: inboxes, Transport: transport}
-	h, err := journey.NewHandler(journey.Config{Data: data, Chrome: c, Deliverer: mailer,
-		Logger: opts.Logger, Now: opts.Now, Random: opts.Random,
-		AllowedOrigin: strings.TrimSuffix(getenv("INTAKE_ALLOWED_ORIGIN"), "/")})
-	if err != nil {
-		return nil, err
-	}
-	return &Function{Handler: h, Data: data, Chrome: c, Transport: transport, Inboxes: inboxes}, nil
+	return live, checkSigning(data.Signing, true)
 }
 
-// OnLambda reports whether the function runs on AWS Lambda.
-func OnLambda(getenv func(string) string) bool { return getenv("AWS_LAMBDA_RUNTIME_API") != "" }
-
-func transportFromEnv(getenv func(string) string, dir *content.Directory, inboxes delivery.Inboxes) (delivery.Transport, error) {
-	onLambda := OnLambda(getenv)
-	if getenv("INTAKE_SMTP_ADDR") != "" {
-		t, err := smtpFromEnv(getenv)
-		if err != nil {
-			return nil, err
-		}
-		if onLambda {
-			// A placeholder address would be accepted by the relay and
-			// bounce later, while the parent reads "sent".
-			if missing := inboxes.Placeholders(dir.Offices); len(missing) > 0 {
-				return nil, fmt.Errorf("INTAKE_INBOXES has no real address for %s: their files hold placeholders under %s",
-					strings.Join(missing, ", "), delivery.PlaceholderDomain)
-			}
-		}
-		return t, nil
+// receiptKeyFromEnv reads the key that signs the receipt cookie. On
+// Lambda it comes from the secret store and must be long enough; off
+// Lambda a missing key is made afresh, so receipts last as long as the
+// process.
+func receiptKeyFromEnv(getenv func(string) string, onLambda bool) ([]byte, error) {
+	key := []byte(getenv("INTAKE_RECEIPT_KEY"))
+	switch {
+	case len(key) >= 32:
+		return key, nil
+	case len(key) > 0:
+		return nil, errors.New("INTAKE_RECEIPT_KEY is too short: give at least 32 random characters")
+	case onLambda:
+		return nil, errors.New("INTAKE_RECEIPT_KEY is not set: on Lambda the receipt cookie is signed with the deployment's secret key")
 	}
-	inboxDir := getenv("INTAKE_INBOX_DIR")
-	if onLambda && inboxDir == "" {
-		// On Lambda a local inbox is a temporary folder: the parent would
-		// see "sent" for an application no office ever gets. Only an
-		// explicit folder (a test of the binary) is accepted.
-		return nil, errors.New("INTAKE_SMTP_ADDR is not set: on Lambda, applications must go by SMTP")
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
 	}
-	if inboxDir == "" {
-		inboxDir = "var/inbox"
-	}
-	return &delivery.Inbox{Dir: inboxDir}, nil
+	return key, nil
 }
 
 // smtpFromEnv reads the INTAKE_SMTP_ variables. No message names the

@@ -10,9 +10,13 @@ import (
 	"errors"
 	"io/fs"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"familjeratt.example/portal/content"
@@ -22,53 +26,139 @@ import (
 	jt "familjeratt.example/portal/functions/journey/journeytest"
 )
 
+// devKey is the development signing key, for runs off Lambda from this
+// folder (the default path is the repository root's).
+const devKey = "../../" + DevSigningKey
+
+// dev is an environment for the committed content off Lambda, with the
+// pairs in kv set.
+func dev(kv ...string) func(string) string {
+	env := map[string]string{"INTAKE_SIGNING_KEY_FILE": devKey}
+	for i := 0; i+1 < len(kv); i += 2 {
+		env[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return env[k] }
+}
+
+// fixture is content as a real deployment has it: offices with their own
+// certificates (made for the test) and the portal's own signing
+// certificate, whose key is in signingKey.
+type fixture struct {
+	fsys       fstest.MapFS
+	signingKey string
+	offices    map[string]*mailtest.Recipient // by id
+}
+
+func newFixture(t testing.TB, ids ...string) fixture {
+	t.Helper()
+	signer := mailtest.NewSigner(t, DefaultFrom)
+	f := fixture{fsys: contenttest.WithoutOffices(contenttest.Data(t, nil)), signingKey: string(signer.KeyPEM),
+		offices: map[string]*mailtest.Recipient{}}
+	files := map[string]string{content.SigningFile: string(signer.CertPEM)}
+	codes := []string{"1280", "1281", "0180"}
+	for i, id := range ids {
+		r := mailtest.NewRecipient(t, id+"@familjeratt.example")
+		f.offices[id] = r
+		files["offices/"+id+".yaml"] = "name: {sv: Kontor " + id + ", en: Office " + id + "}\nmunicipalities: [\"" + codes[i] + "\"]\n" +
+			"contact:\n  phone: 010-000 00 00\nintake:\n  inbox: " + id + "@familjeratt.example\n  certificates: [certs/" + id + ".pem]\n"
+		files["offices/certs/"+id+".pem"] = string(r.CertPEM)
+	}
+	contenttest.Put(f.fsys, files)
+	return f
+}
+
+// lambda is the environment on Lambda, as the template gives it, for the
+// fixture, with the pairs in kv set ("" deletes).
+func (f fixture) lambda(kv ...string) func(string) string {
+	env := map[string]string{
+		"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+		"INTAKE_SMTP_ADDR":       "email-smtp.eu-north-1.amazonaws.com:587",
+		"INTAKE_ALLOWED_ORIGIN":  "https://familjeratt.kommun.example",
+		"INTAKE_SIGNING_KEY":     f.signingKey,
+		"INTAKE_RECEIPT_KEY":     strings.Repeat("k", 32),
+		"INTAKE_INBOXES":         "a=familjeratt@a.example,b=familjeratt@b.example",
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			delete(env, kv[i])
+			continue
+		}
+		env[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return env[k] }
+}
+
 // TestNew: what the environment makes of the function, and when it
-// refuses to start.
+// refuses to start: each refusal one line naming what to fix.
 func TestNew(t *testing.T) {
 	caFile := mailtest.WriteFile(t, "ca.pem", mailtest.NewCA(t).PEM)
 	notPEM := mailtest.WriteFile(t, "ca.txt", []byte("not a certificate"))
-	data, err := content.LoadData(content.DataFiles)
+	f := newFixture(t, "a", "b")
+	otherSigner := mailtest.NewSigner(t, "someone@else.example")
+	devTree := contenttest.Data(t, nil) // the committed offices and signing certificate: development ones
+	data, err := content.LoadData(devTree)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []string
+	var devInboxes []string
 	for _, o := range data.Directory.Offices {
-		all = append(all, o.ID+"="+o.ID+"@kommun.example")
+		devInboxes = append(devInboxes, o.ID+"="+o.ID+"@kommun.example")
 	}
 	tests := []struct {
-		name string
-		env  map[string]string
-		want string // the transport, or the start of the error
+		name    string
+		content fstest.MapFS
+		getenv  func(string) string
+		want    string // the transport and the live offices, or the start of the error
 	}{
-		{"local inbox", map[string]string{"INTAKE_INBOX_DIR": "/tmp/x"}, "inbox /tmp/x"},
-		{"SES", map[string]string{"INTAKE_SMTP_ADDR": "email-smtp.eu-north-1.amazonaws.com:587", "INTAKE_SMTP_USERNAME": "AKIA", "INTAKE_SMTP_PASSWORD": "pw"}, "SMTP email-smtp.eu-north-1.amazonaws.com:587 AKIA system roots"},
-		{"relay with its CA, no login", map[string]string{"INTAKE_SMTP_ADDR": "relay.kommun.se:25", "INTAKE_SMTP_CA_FILE": caFile}, "SMTP relay.kommun.se:25  own CA"},
-		{"no port", map[string]string{"INTAKE_SMTP_ADDR": "relay.kommun.se"}, `INTAKE_SMTP_ADDR: "relay.kommun.se" is not host:port`},
-		{"port not a number", map[string]string{"INTAKE_SMTP_ADDR": "relay.kommun.se:smtp"}, `INTAKE_SMTP_ADDR: "relay.kommun.se:smtp" is not host:port`},
-		{"username without password", map[string]string{"INTAKE_SMTP_ADDR": "a.se:587", "INTAKE_SMTP_USERNAME": "u"}, "INTAKE_SMTP_USERNAME and INTAKE_SMTP_PASSWORD: give both"},
-		{"password without username", map[string]string{"INTAKE_SMTP_ADDR": "a.se:587", "INTAKE_SMTP_PASSWORD": "hunter2"}, "INTAKE_SMTP_USERNAME and INTAKE_SMTP_PASSWORD: give both"},
-		{"CA file missing", map[string]string{"INTAKE_SMTP_ADDR": "a.se:587", "INTAKE_SMTP_CA_FILE": "/nonexistent/ca.pem"}, "INTAKE_SMTP_CA_FILE: open /nonexistent/ca.pem"},
-		{"CA file not PEM", map[string]string{"INTAKE_SMTP_ADDR": "a.se:587", "INTAKE_SMTP_CA_FILE": notPEM}, "INTAKE_SMTP_CA_FILE: " + notPEM + " holds no PEM certificate"},
-		{"sender not an address", map[string]string{"INTAKE_FROM": "noreply"}, `INTAKE_FROM: "noreply" is not an e-mail address`},
-		{"inboxes malformed", map[string]string{"INTAKE_INBOXES": "malmo"}, `INTAKE_INBOXES: "malmo" is not office=address`},
-		{"inbox for an office that does not exist", map[string]string{"INTAKE_INBOXES": "atlantis=a@b.se"}, "INTAKE_INBOXES: no office has the id atlantis"},
-		{"on Lambda without SMTP", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}, "INTAKE_SMTP_ADDR is not set: on Lambda"},
-		{"on Lambda with an explicit inbox folder (a test of the binary)", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "INTAKE_INBOX_DIR": "/tmp/x"}, "inbox /tmp/x"},
-		{"on Lambda, an office left with its placeholder", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "INTAKE_SMTP_ADDR": "a.se:587",
-			"INTAKE_INBOXES": strings.Join(all[1:], ",")}, "INTAKE_INBOXES has no real address for " + data.Directory.Offices[0].ID + ":"},
-		{"on Lambda, every office addressed", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "INTAKE_SMTP_ADDR": "a.se:587",
-			"INTAKE_INBOXES": strings.Join(all, ",")}, "SMTP a.se:587"},
-		{"content folder missing", map[string]string{"INTAKE_CONTENT_DIR": "/nonexistent/content"}, `INTAKE_CONTENT_DIR: "/nonexistent/content" is not a folder`},
+		{"local inbox", nil, dev("INTAKE_INBOX_DIR", "/tmp/x"), "inbox /tmp/x, all offices"},
+		{"relay on 127.0.0.1, placeholders are fine", nil, dev("INTAKE_SMTP_ADDR", "127.0.0.1:2525"), "SMTP 127.0.0.1:2525  system roots, all offices"},
+		{"relay elsewhere, no real inbox", nil, dev("INTAKE_SMTP_ADDR", "relay.kommun.se:587"), "INTAKE_INBOXES gives no office a real address"},
+		{"relay elsewhere, a real inbox for a development certificate", nil,
+			dev("INTAKE_SMTP_ADDR", "relay.kommun.se:587", "INTAKE_INBOXES", devInboxes[0]), "offices/" + data.Directory.Offices[0].ID + ".yaml: office " + data.Directory.Offices[0].ID + " has a real inbox"},
+		{"SES", f.fsys, f.lambda("INTAKE_SMTP_USERNAME", "AKIA", "INTAKE_SMTP_PASSWORD", "pw"), "SMTP email-smtp.eu-north-1.amazonaws.com:587 AKIA system roots, a b"},
+		{"relay with its CA, no login", f.fsys, f.lambda("INTAKE_SMTP_ADDR", "relay.kommun.se:25", "INTAKE_SMTP_CA_FILE", caFile), "SMTP relay.kommun.se:25  own CA, a b"},
+		{"an office left out of INTAKE_INBOXES is not live", f.fsys, f.lambda("INTAKE_INBOXES", "b=familjeratt@b.example"), "SMTP email-smtp.eu-north-1.amazonaws.com:587  system roots, b"},
+		{"no port", nil, dev("INTAKE_SMTP_ADDR", "relay.kommun.se"), `INTAKE_SMTP_ADDR: "relay.kommun.se" is not host:port`},
+		{"port not a number", nil, dev("INTAKE_SMTP_ADDR", "relay.kommun.se:smtp"), `INTAKE_SMTP_ADDR: "relay.kommun.se:smtp" is not host:port`},
+		{"username without password", nil, dev("INTAKE_SMTP_ADDR", "a.se:587", "INTAKE_SMTP_USERNAME", "u"), "INTAKE_SMTP_USERNAME and INTAKE_SMTP_PASSWORD: give both"},
+		{"password without username", nil, dev("INTAKE_SMTP_ADDR", "a.se:587", "INTAKE_SMTP_PASSWORD", "hunter2"), "INTAKE_SMTP_USERNAME and INTAKE_SMTP_PASSWORD: give both"},
+		{"CA file missing", nil, dev("INTAKE_SMTP_ADDR", "a.se:587", "INTAKE_SMTP_CA_FILE", "/nonexistent/ca.pem"), "INTAKE_SMTP_CA_FILE: open /nonexistent/ca.pem"},
+		{"CA file not PEM", nil, dev("INTAKE_SMTP_ADDR", "a.se:587", "INTAKE_SMTP_CA_FILE", notPEM), "INTAKE_SMTP_CA_FILE: " + notPEM + " holds no PEM certificate"},
+		{"sender not an address", nil, dev("INTAKE_FROM", "noreply"), `INTAKE_FROM: "noreply" is not an e-mail address`},
+		{"sender not the signing certificate's", nil, dev("INTAKE_FROM", "noreply@kommun.example"), "INTAKE_FROM: noreply@kommun.example is not the address of the signing certificate"},
+		{"inboxes malformed", nil, dev("INTAKE_INBOXES", "malmo"), `INTAKE_INBOXES: "malmo" is not office=address`},
+		{"inbox for an office that does not exist", nil, dev("INTAKE_INBOXES", "atlantis=a@b.se"), "INTAKE_INBOXES: no office has the id atlantis"},
+		{"signing key file missing", nil, dev("INTAKE_SIGNING_KEY_FILE", "/nonexistent/key.pem"), "INTAKE_SIGNING_KEY_FILE: open /nonexistent/key.pem"},
+		{"signing key not the certificate's", f.fsys, f.lambda("INTAKE_SIGNING_KEY", string(otherSigner.KeyPEM)), "INTAKE_SIGNING_KEY: the private key does not belong to the signing certificate"},
+		{"receipt key too short", nil, dev("INTAKE_RECEIPT_KEY", "short"), "INTAKE_RECEIPT_KEY is too short"},
+		{"on Lambda without SMTP", f.fsys, f.lambda("INTAKE_SMTP_ADDR", ""), "INTAKE_SMTP_ADDR is not set: on Lambda"},
+		{"on Lambda without SMTP, whatever INTAKE_INBOX_DIR says", f.fsys, f.lambda("INTAKE_SMTP_ADDR", "", "INTAKE_INBOX_DIR", t.TempDir()), "INTAKE_SMTP_ADDR is not set: on Lambda"},
+		{"on Lambda without the site's origin", f.fsys, f.lambda("INTAKE_ALLOWED_ORIGIN", ""), "INTAKE_ALLOWED_ORIGIN is not set"},
+		{"on Lambda without a signing key", f.fsys, f.lambda("INTAKE_SIGNING_KEY", ""), "INTAKE_SIGNING_KEY is not set"},
+		{"on Lambda without a receipt key", f.fsys, f.lambda("INTAKE_RECEIPT_KEY", ""), "INTAKE_RECEIPT_KEY is not set"},
+		{"on Lambda, no office with a real inbox", f.fsys, f.lambda("INTAKE_INBOXES", ""), "INTAKE_INBOXES gives no office a real address"},
+		{"on Lambda, the development signing certificate", contenttest.Put(cloned(f.fsys), map[string]string{content.SigningFile: devSigningPEM(t)}),
+			f.lambda("INTAKE_SIGNING_KEY", mustRead(t, devKey)), "signing.pem is the development signing certificate"},
+		{"on Lambda, a real inbox for a development certificate", devTree, f.lambda("INTAKE_INBOXES", devInboxes[0]),
+			"offices/" + data.Directory.Offices[0].ID + ".yaml: office " + data.Directory.Offices[0].ID + " has a real inbox in INTAKE_INBOXES, but its certificate is a development one"},
+		{"content folder missing", nil, dev("INTAKE_CONTENT_DIR", "/nonexistent/content"), `INTAKE_CONTENT_DIR: "/nonexistent/content" is not a folder`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			read := map[string]bool{}
-			fn, err := New(func(k string) string { read[k] = true; return tt.env[k] }, Options{})
+			opts := Options{}
+			if tt.content != nil {
+				opts.Content = tt.content
+			}
+			fn, err := New(func(k string) string { read[k] = true; return tt.getenv(k) }, opts)
 			var got string
 			if err != nil {
 				got = err.Error()
-				if strings.Contains(got, "hunter2") {
-					t.Errorf("the error names the password")
+				if strings.Contains(got, "hunter2") || strings.Contains(got, "PRIVATE KEY") {
+					t.Errorf("the error names a secret")
+				}
+				if strings.Contains(got, "\n") {
+					t.Errorf("the refusal is more than one line: %q", got)
 				}
 			} else {
 				switch tr := fn.Transport.(type) {
@@ -81,9 +171,18 @@ func TestNew(t *testing.T) {
 					}
 					got = strings.Join([]string{tr.String(), tr.Username, roots}, " ")
 				}
+				if len(fn.Live) == len(fn.Data.Directory.Offices) && tt.content == nil {
+					got += ", all offices"
+				} else {
+					var ids []string
+					for _, o := range fn.Live {
+						ids = append(ids, o.ID)
+					}
+					got += ", " + strings.Join(ids, " ")
+				}
 			}
 			if !strings.HasPrefix(got, tt.want) {
-				t.Errorf("got %q, want %q", got, tt.want)
+				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
 			for k := range read {
 				if _, ok := Env[k]; !ok && k != "AWS_LAMBDA_RUNTIME_API" { // set by Lambda, not by the template
@@ -94,10 +193,96 @@ func TestNew(t *testing.T) {
 	}
 }
 
+func cloned(m fstest.MapFS) fstest.MapFS {
+	out := fstest.MapFS{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func mustRead(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// devSigningPEM is the committed development signing certificate.
+func devSigningPEM(t testing.TB) string {
+	t.Helper()
+	b, err := fs.ReadFile(content.DataFiles, content.SigningFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestNotLiveIsNotServed: a municipality whose office the deployment
+// gives no real inbox gets the honest page saying no office here takes
+// its applications, and nothing is sent.
+func TestNotLiveIsNotServed(t *testing.T) {
+	f := newFixture(t, "a", "b")
+	m := mailtest.NewServer(t, mailtest.Options{})
+	fn, err := New(f.lambda("INTAKE_INBOXES", "b=familjeratt@b.example", "INTAKE_SMTP_ADDR", m.Addr,
+		"INTAKE_SMTP_CA_FILE", m.CA.File(t, t.TempDir())), Options{Content: f.fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := func(r *http.Request) { r.Header.Set("Origin", "https://familjeratt.kommun.example") }
+	w := jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send", "municipality", "1280"), origin)
+	if !strings.Contains(w.Body.String(), "tar inte emot anmälningar här") || len(m.Messages()) != 0 {
+		t.Errorf("Malmö, whose office is not live: status %d, %d sent; want the not-served page", w.Code, len(m.Messages()))
+	}
+	w = jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send", "municipality", "1281"), origin)
+	if w.Code != http.StatusSeeOther || len(m.Messages()) != 1 || m.Messages()[0].To[0] != "familjeratt@b.example" {
+		t.Errorf("Lund, whose office is live: status %d, sent %d", w.Code, len(m.Messages()))
+	}
+}
+
+// TestForgedReceipt: a receipt cookie the function did not sign shows no
+// confirmation, whatever it says.
+func TestForgedReceipt(t *testing.T) {
+	inbox := t.TempDir()
+	fn, err := New(dev("INTAKE_INBOX_DIR", inbox), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send"))
+	cookies := sent.Result().Cookies()
+	if sent.Code != http.StatusSeeOther || len(cookies) != 1 {
+		t.Fatalf("send: status %d, %d cookies", sent.Code, len(cookies))
+	}
+	real := cookies[0].Value
+	parts := strings.Split(real, ".")
+	for _, forged := range []string{
+		strings.Join(parts[:4], "."),                               // no signature
+		"samarbetssamtal.3VR2KZ78.malmo.sv." + parts[4],            // another reference, the real one's signature
+		strings.Join(parts[:4], ".") + ".AAAAAAAAAAAAAAAAAAAAAAAA", // a made-up signature
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/api/forms/samarbetssamtal/sent", nil)
+		r.AddCookie(&http.Cookie{Name: cookies[0].Name, Value: forged})
+		w := httptest.NewRecorder()
+		fn.ServeHTTP(w, r)
+		if w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "Anmälan är skickad") {
+			t.Errorf("forged receipt %q: status %d; it must show no confirmation", forged, w.Code)
+		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/api/forms/samarbetssamtal/sent", nil)
+	r.AddCookie(cookies[0])
+	w := httptest.NewRecorder()
+	fn.ServeHTTP(w, r)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Anmälan är skickad") {
+		t.Errorf("the real receipt: status %d", w.Code)
+	}
+}
+
 // TestSMTPWithCAFile: INTAKE_SMTP_CA_FILE is what verifies the server.
 func TestSMTPWithCAFile(t *testing.T) {
 	m := mailtest.NewServer(t, mailtest.Options{})
-	env := map[string]string{"INTAKE_SMTP_ADDR": m.Addr, "INTAKE_SMTP_CA_FILE": m.CA.File(t, t.TempDir())}
+	env := map[string]string{"INTAKE_SMTP_ADDR": m.Addr, "INTAKE_SMTP_CA_FILE": m.CA.File(t, t.TempDir()), "INTAKE_SIGNING_KEY_FILE": devKey}
 	fn, err := New(func(k string) string { return env[k] }, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +309,7 @@ func TestContentDir(t *testing.T) {
 		"sv/trasig.md": "---\ntitle: [\n---\n",
 	}))
 	inbox := t.TempDir()
-	env := map[string]string{"INTAKE_CONTENT_DIR": dir, "INTAKE_INBOX_DIR": inbox}
+	env := map[string]string{"INTAKE_CONTENT_DIR": dir, "INTAKE_INBOX_DIR": inbox, "INTAKE_SIGNING_KEY_FILE": devKey}
 	fn, err := New(func(k string) string { return env[k] }, Options{})
 	if err != nil {
 		t.Fatalf("a broken page stopped the function: %v", err)
@@ -158,7 +343,7 @@ func TestRefusesMissingTexts(t *testing.T) {
 				}
 				files[name] = deleteKey(t, string(src), tt.group, tt.key)
 			}
-			_, err := New(func(string) string { return "" }, Options{Content: contenttest.Data(t, files)})
+			_, err := New(dev(), Options{Content: contenttest.Data(t, files)})
 			key := strings.TrimSuffix(tt.group, ":") + "." + strings.TrimSuffix(strings.TrimSpace(tt.key), ":")
 			if err == nil || !strings.Contains(err.Error(), tt.where) || !strings.Contains(err.Error(), `"`+key+`" is missing`) {
 				t.Errorf("got %v, want %s…%q is missing", err, tt.where, key)
@@ -209,7 +394,7 @@ func TestStartsWithAnExpiredCertificate(t *testing.T) {
 		"offices/certs/gammal.pem": string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 	})
 	inbox := t.TempDir()
-	fn, err := New(func(k string) string { return map[string]string{"INTAKE_INBOX_DIR": inbox}[k] }, Options{Content: fsys})
+	fn, err := New(dev("INTAKE_INBOX_DIR", inbox), Options{Content: fsys})
 	if err != nil {
 		t.Fatalf("an expired certificate stopped the function: %v", err)
 	}

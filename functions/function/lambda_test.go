@@ -20,8 +20,8 @@ import (
 // through the adapter and the function, as Lambda would.
 func TestLambdaEvents(t *testing.T) {
 	inbox := t.TempDir()
-	env := map[string]string{"INTAKE_INBOX_DIR": inbox, "INTAKE_ALLOWED_ORIGIN": "https://familjeratt.example"}
-	h, err := New(func(k string) string { return env[k] }, Options{Now: func() time.Time { return jt.Now }, Random: jt.Fixed{}})
+	h, err := New(dev("INTAKE_INBOX_DIR", inbox, "INTAKE_ALLOWED_ORIGIN", "https://familjeratt.example"),
+		Options{Now: func() time.Time { return jt.Now }, Random: jt.Fixed{}})
 	if err != nil {
 		t.Fatal(err)
 	}

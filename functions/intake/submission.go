@@ -18,7 +18,13 @@ type Submission struct {
 	Municipality content.Municipality
 	Answers      any        // the decoded, validated, normalized form
 	Values       url.Values // the same answers as form values, for the readable listing
+	// Honeypot says the field people never see was filled: a bot, or a
+	// browser's autofill. Staff are told; the parent is never fooled.
+	Honeypot bool
 }
+
+// HoneypotField is the name of the field people never see.
+const HoneypotField = "website"
 
 // Flag is something staff must see before anything else: protected
 // identity, how to reach the parent safely, an interpreter.
@@ -44,12 +50,15 @@ func (s *Submission) Flags(strs *content.Strings, lang content.Lang) []Flag {
 	if f, ok := s.Answers.(flagger); ok {
 		fs = append(fs, f.flags(strs, lang)...)
 	}
+	if s.Honeypot {
+		fs = append(fs, Flag{Code: "honeypot", Text: strs.MustGet(lang, "staff.flag.honeypot")})
+	}
 	return fs
 }
 
 // FlagCodes are every flag a form can raise, for the texts check.
 var FlagCodes = []string{"shared_office", "protected_identity", "safe_contact", "individual_first_talk",
-	"interpreter_applicant", "interpreter_other_parent", "court_ordered", "other_parent_declines", "other_parent_unknown"}
+	"interpreter_applicant", "interpreter_other_parent", "court_ordered", "other_parent_declines", "other_parent_unknown", "honeypot"}
 
 func (a *Application) flags(strs *content.Strings, lang content.Lang) []Flag {
 	var fs []Flag

@@ -51,9 +51,16 @@ type Config struct {
 	// from any other origin is refused. Empty means the request's own
 	// host, which is right when the site and function share a host.
 	AllowedOrigin string
-	Now           func() time.Time
-	Random        io.Reader
-	Logger        *slog.Logger
+	// Live are the offices this deployment delivers to; nil means all.
+	// Another office's municipalities get the page saying no office here
+	// takes them, as a municipality without an office does.
+	Live []*content.Office
+	// ReceiptKey signs the receipt cookie, so a forged one shows no
+	// confirmation; nil means a key made afresh.
+	ReceiptKey []byte
+	Now        func() time.Time
+	Random     io.Reader
+	Logger     *slog.Logger
 }
 
 // MaxBody is the largest form post accepted: ten children and every free
@@ -65,6 +72,7 @@ type handler struct {
 	forms    map[string]*intake.Form
 	validate *validator.Validate
 	sources  form.Sources
+	live     map[string]bool // nil: every office
 }
 
 // NewHandler returns the journey's handler. It refuses to start when a
@@ -82,10 +90,22 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if len(cfg.ReceiptKey) == 0 {
+		cfg.ReceiptKey = make([]byte, 32)
+		if _, err := io.ReadFull(cfg.Random, cfg.ReceiptKey); err != nil {
+			return nil, fmt.Errorf("journey: a receipt key: %w", err)
+		}
+	}
 	if err := CheckTexts(cfg.Data.Strings, cfg.Chrome).Err(); err != nil {
 		return nil, err
 	}
 	h := &handler{cfg: cfg, forms: map[string]*intake.Form{}}
+	if cfg.Live != nil {
+		h.live = map[string]bool{}
+		for _, o := range cfg.Live {
+			h.live[o.ID] = true
+		}
+	}
 	for _, f := range intake.Forms() {
 		h.forms[f.Def.ID] = f
 	}
@@ -175,13 +195,6 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	lang, ok := content.ParseLang(post.Get("_lang"))
 	if !ok {
 		lang = content.SV
-	}
-	if post.Get("website") != "" {
-		// A bot filled in the field people never see. It gets a page
-		// that looks like success, so it learns nothing; nothing is sent.
-		o.result = "honeypot"
-		h.render(w, http.StatusOK, "sent", h.basePage(f, lang, h.text(f, lang, "sent_title")), sentData{Reference: h.newReference()})
-		return
 	}
 	values, errs := f.Def.Values(post)
 	action := post.Get("_action")
@@ -289,11 +302,15 @@ func (j *journey) check(ref string, fresh bool, extra ...form.Error) {
 	j.showCheck(http.StatusOK, "check", a.ref, a.office)
 }
 
-// route finds the office for the municipality in the answers.
+// route finds the office for the municipality in the answers, if this
+// deployment delivers to it.
 func (j *journey) route() (*content.Office, content.Municipality, bool) {
 	code := j.values.Get("municipality")
 	m, _ := j.h.cfg.Data.Directory.Municipality(code)
 	o, ok := j.h.cfg.Data.Directory.OfficeFor(code)
+	if ok && j.h.live != nil && !j.h.live[o.ID] {
+		return nil, m, false
+	}
 	return o, m, ok
 }
 
@@ -305,7 +322,8 @@ func (j *journey) send(ref string, extra []form.Error) {
 	decoded, office, m, reference := a.answers, a.office, a.municipality, a.ref
 	j.f.Normalize(decoded, j.h.today())
 	sub := &intake.Submission{Form: j.f, Reference: reference, Received: j.h.cfg.Now(), Lang: j.lang,
-		Office: office, Municipality: m, Answers: decoded, Values: j.f.Def.Encode(decoded)}
+		Office: office, Municipality: m, Answers: decoded, Values: j.f.Def.Encode(decoded),
+		Honeypot: j.values.Get(intake.HoneypotField) != ""}
 	ctx, cancel := detach(j.ctx)
 	err := j.h.cfg.Deliverer.Deliver(ctx, sub)
 	cancel()
@@ -320,8 +338,14 @@ func (j *journey) send(ref string, extra []form.Error) {
 		return
 	}
 	j.o.result = "delivered"
+	if sub.Honeypot {
+		// Possibly a bot, possibly a parent's autofill: it is delivered
+		// with a note for staff, and counted, never answered with a
+		// pretend confirmation.
+		j.h.cfg.Logger.Warn("honeypot", "form", j.f.Def.ID, "reference", reference.String(), "office", office.ID)
+	}
 	http.SetCookie(j.w, &http.Cookie{
-		Name: receiptCookie, Value: receipt{form: j.f.Def.ID, ref: reference, office: office.ID, lang: j.lang}.String(),
+		Name: receiptCookie, Value: receipt{form: j.f.Def.ID, ref: reference, office: office.ID, lang: j.lang}.sign(j.h.cfg.ReceiptKey),
 		Path: "/api/forms/", MaxAge: 15 * 60, HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: j.secure,
 	})

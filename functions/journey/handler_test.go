@@ -88,8 +88,9 @@ func newEnv(t testing.TB) *env {
 	})
 	e := &env{inbox: t.TempDir(), logs: &jt.Log{}}
 	e.sender = &switchable{next: &delivery.Inbox{Dir: e.inbox}}
+	_, signer := dev(t)
 	mailer := &delivery.Mailer{Strings: sharedData.Strings, Sources: intake.MunicipalitySources(sharedData.Directory),
-		From: "noreply@familjeratt.example", Transport: e.sender}
+		From: "noreply@familjeratt.example", Signer: signer, Transport: e.sender}
 	h, err := NewHandler(Config{
 		Data: sharedData, Chrome: sharedCh, Deliverer: mailer,
 		Now: func() time.Time { return now }, Random: jt.Fixed{},
@@ -103,40 +104,26 @@ func newEnv(t testing.TB) *env {
 }
 
 var (
-	devKeysOnce sync.Once
-	devKeys     []*mailtest.Recipient
-	devKeysErr  error
+	devOnce   sync.Once
+	devKeys   []*mailtest.Recipient
+	devSigner *delivery.Signer
 )
 
+// dev is the repository's development keys: the demo offices' and the
+// portal's signing key.
+func dev(t testing.TB) ([]*mailtest.Recipient, *delivery.Signer) {
+	devOnce.Do(func() {
+		devKeys, devSigner = jt.DevKeys(t, "../.."), jt.DevSigner(t, "../..")
+	})
+	return devKeys, devSigner
+}
+
 // opened returns a message as staff read it: decrypted with the demo
-// offices' development keys when it is encrypted, as it is otherwise.
+// offices' development keys, its signature checked.
 func opened(t testing.TB, msg []byte) []byte {
 	t.Helper()
-	if !delivery.Sealed(msg) {
-		return msg
-	}
-	devKeysOnce.Do(func() {
-		files, _ := filepath.Glob("../../build/dev-only-keys/*.key.pem")
-		for _, f := range files {
-			id := strings.TrimSuffix(filepath.Base(f), ".key.pem")
-			r, err := mailtest.ReadRecipient("../../content/offices/certs/"+id+".pem", f)
-			if err != nil {
-				devKeysErr = err
-				return
-			}
-			devKeys = append(devKeys, r)
-		}
-	})
-	if devKeysErr != nil || len(devKeys) == 0 {
-		t.Fatalf("the development keys: %v (%d found)", devKeysErr, len(devKeys))
-	}
-	for _, r := range devKeys {
-		if inner, err := delivery.Unseal(msg, r.Cert, r.Key); err == nil {
-			return inner
-		}
-	}
-	t.Fatal("no development key decrypts the message")
-	return nil
+	keys, signer := dev(t)
+	return jt.Open(t, msg, signer.Cert, keys...)
 }
 
 // Short names for the parent's actions, from journeytest.
@@ -353,17 +340,42 @@ func TestSharedOffice(t *testing.T) {
 	}
 }
 
+// TestHoneypot: a filled hidden field (a bot, or a parent's autofill)
+// never gives a pretend confirmation. The journey goes on as for anyone:
+// the answers to check, then delivery with a note for staff, and a
+// warning in the log that the alarm counts.
 func TestHoneypot(t *testing.T) {
 	e := newEnv(t)
-	w := post(t, e.h, with(validApplication("sv"), "_action", "send", "website", "http://spam.example"))
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Anmälan är skickad") {
-		t.Errorf("honeypot: status %d; want a normal-looking page", w.Code)
+	filled := with(validApplication("sv"), "website", "http://spam.example")
+	w := post(t, e.h, with(filled, "_action", "send"))
+	if strings.Contains(w.Body.String(), "Anmälan är skickad") {
+		t.Fatalf("the first post with the hidden field filled shows the confirmation")
 	}
-	if len(e.sender.sent) != 0 {
-		t.Errorf("a filled honeypot was delivered")
+	if w.Code != http.StatusSeeOther || len(e.sender.sent) != 1 {
+		t.Fatalf("status %d, %d sent: a filled honeypot must be delivered like any application", w.Code, len(e.sender.sent))
 	}
-	if !strings.Contains(e.logs.String(), `"outcome":"honeypot"`) {
-		t.Errorf("the log does not say honeypot")
+	text := readableText(t, e.sender.sent[0].Data)
+	flags := text[strings.Index(text, "== Viktigt =="):strings.Index(text, "== Sökanden ==")]
+	if !strings.Contains(flags, "Ett dolt fält") {
+		t.Errorf("staff are not told that the hidden field was filled:\n%s", flags)
+	}
+	if strings.Contains(text, "spam.example") {
+		t.Errorf("the hidden field's value reaches staff")
+	}
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"level":"WARN","msg":"honeypot"`) || !strings.Contains(logs, `"outcome":"delivered"`) {
+		t.Errorf("the log lacks the WARN line or the delivery:\n%s", logs)
+	}
+
+	// Through the check page, as a parent goes: the field rides along.
+	e = newEnv(t)
+	check := post(t, e.h, with(filled, "_action", "check"))
+	if check.Code != http.StatusOK || !strings.Contains(check.Body.String(), "Kontrollera dina svar") {
+		t.Fatalf("check with the hidden field filled: status %d", check.Code)
+	}
+	post(t, e.h, with(hidden(check.Body.String()), "_action", "send"))
+	if len(e.sender.sent) != 1 || !strings.Contains(readableText(t, e.sender.sent[0].Data), "Ett dolt fält") {
+		t.Errorf("the note for staff is lost on the way through the check page")
 	}
 }
 

@@ -1,6 +1,9 @@
 package journey
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"strings"
 
@@ -105,12 +108,31 @@ type receipt struct {
 	lang   content.Lang
 }
 
-func (r receipt) String() string {
-	return r.form + "." + string(r.ref) + "." + r.office + "." + string(r.lang)
+// sign gives the cookie's value: the receipt and its HMAC, so that only
+// the function can have made it.
+func (r receipt) sign(key []byte) string {
+	v := r.form + "." + string(r.ref) + "." + r.office + "." + string(r.lang)
+	return v + "." + receiptMAC(key, v)
 }
 
-func parseReceipt(s string) (receipt, bool) {
-	parts := strings.Split(s, ".")
+func receiptMAC(key []byte, v string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(v))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// parseReceipt reads a cookie's value and refuses one the function did
+// not sign: a forged receipt must not show a confirmation.
+func parseReceipt(s string, key []byte) (receipt, bool) {
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 {
+		return receipt{}, false
+	}
+	v, mac := s[:i], s[i+1:]
+	if !hmac.Equal([]byte(mac), []byte(receiptMAC(key, v))) {
+		return receipt{}, false
+	}
+	parts := strings.Split(v, ".")
 	if len(parts) != 4 {
 		return receipt{}, false
 	}
@@ -133,7 +155,7 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(receiptCookie)
 	var rc receipt
 	if err == nil {
-		rc, ok = parseReceipt(c.Value)
+		rc, ok = parseReceipt(c.Value, h.cfg.ReceiptKey)
 	}
 	office, known := h.cfg.Data.Directory.Office(rc.office)
 	if err != nil || !ok || rc.form != f.Def.ID || !known {

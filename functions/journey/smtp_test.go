@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -45,8 +47,9 @@ func smtpEnv(t *testing.T, tr delivery.Transport) (*env, *mailtest.Recipient) {
 	malmo.Certs = []*x509.Certificate{r.Cert}
 	e := &env{logs: &jt.Log{}}
 	e.sender = &switchable{next: tr}
+	_, signer := dev(t)
 	mailer := &delivery.Mailer{Strings: data.Strings, Sources: intake.MunicipalitySources(data.Directory),
-		From: "noreply@familjeratt.example", Transport: e.sender}
+		From: "noreply@familjeratt.example", Signer: signer, Transport: e.sender}
 	h, err := NewHandler(Config{Data: data, Chrome: sharedCh, Deliverer: mailer,
 		Now: func() time.Time { return now }, Random: jt.Fixed{}, Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
 	if err != nil {
@@ -128,7 +131,12 @@ func TestSMTPDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts, err := delivery.Parts(inner)
+	_, signer := dev(t)
+	signed, err := delivery.Verify(inner, signer.Cert)
+	if err != nil {
+		t.Fatalf("the signature: %v", err)
+	}
+	parts, err := delivery.Parts(signed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +185,13 @@ func TestSMTPDelivery(t *testing.T) {
 	}
 	if info := mailtest.OpenSSL(t, nil, "cms", "-cmsout", "-print", "-in", file); !bytes.Contains(info, []byte("aes-256-cbc")) {
 		t.Errorf("openssl does not see AES-256-CBC:\n%s", info)
+	}
+	// openssl verifies the signature, with the portal's certificate as the
+	// one trusted, and gives the entity that was signed.
+	portalCert := mailtest.WriteFile(t, "portal.pem", pemOf(signer.Cert))
+	verified := mailtest.OpenSSL(t, out, "cms", "-verify", "-CAfile", portalCert, "-purpose", "any")
+	if !bytes.Equal(bytes.ReplaceAll(verified, []byte("\r\n"), []byte("\n")), bytes.ReplaceAll(signed, []byte("\r\n"), []byte("\n"))) {
+		t.Errorf("openssl verifies to something else:\n%.400s", verified)
 	}
 
 	// Nothing the parent wrote is in what the server received.
@@ -411,14 +426,67 @@ func TestLocalInboxOpenSSL(t *testing.T) {
 	}
 	out := mailtest.OpenSSL(t, nil, "cms", "-decrypt", "-in", file,
 		"-inkey", "../../build/dev-only-keys/malmo.key.pem", "-recip", "../../content/offices/certs/malmo.pem")
-	if !bytes.Equal(out, opened(t, raw)) {
-		t.Errorf("openssl and Unseal disagree:\n%s", out)
+	verified := mailtest.OpenSSL(t, out, "cms", "-verify", "-CAfile", "../../content/signing.pem", "-purpose", "any")
+	if crlf := bytes.ReplaceAll(verified, []byte("\r\n"), []byte("\n")); !bytes.Equal(crlf, bytes.ReplaceAll(opened(t, raw), []byte("\r\n"), []byte("\n"))) {
+		t.Errorf("openssl and Unseal with Verify disagree:\n%s", verified)
 	}
-	parts, err := delivery.Parts(out)
+	parts, err := delivery.Parts(opened(t, raw))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if text := string(parts["text/plain"]); !strings.Contains(text, "Efternamn: Lindqvist") || !strings.Contains(text, "Personnummer: 19811218-9876") {
 		t.Errorf("the decrypted text lacks the applicant:\n%s", text)
+	}
+}
+
+func pemOf(c *x509.Certificate) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+// TestTamperedMessageFailsToVerify: a message changed after it was
+// signed does not verify, with openssl or with Verify, and one signed
+// with another key is not the portal's.
+func TestTamperedMessageFailsToVerify(t *testing.T) {
+	e := newEnv(t)
+	if w := post(t, e.h, with(validApplication("sv"), "_action", "send")); w.Code != http.StatusSeeOther {
+		t.Fatalf("send: status %d", w.Code)
+	}
+	keys, signer := dev(t)
+	env := e.sender.sent[0]
+	var inner []byte
+	for _, k := range keys {
+		if got, err := delivery.Unseal(env.Data, k.Cert, k.Key); err == nil {
+			inner = got
+		}
+	}
+	if inner == nil {
+		t.Fatal("not decrypted")
+	}
+	if _, err := delivery.Verify(inner, signer.Cert); err != nil {
+		t.Fatalf("the untouched message: %v", err)
+	}
+	// Change one character of the signed text, inside the base64.
+	head, body, _ := bytes.Cut(inner, []byte("\r\n\r\n"))
+	der, err := base64.StdEncoding.DecodeString(string(bytes.ReplaceAll(body, []byte("\r\n"), nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(der, []byte("Lindqvist"))
+	if i < 0 {
+		t.Fatal("the signed data does not hold the application in the clear (it is inside the encryption)")
+	}
+	der[i] = 'X'
+	tampered := append(append(head, "\r\n\r\n"...), base64.StdEncoding.EncodeToString(der)...)
+	if _, err := delivery.Verify(tampered, signer.Cert); err == nil {
+		t.Error("Verify accepts a changed message")
+	}
+	cmd := exec.Command("openssl", "cms", "-verify", "-CAfile", "../../content/signing.pem", "-purpose", "any")
+	cmd.Stdin = bytes.NewReader(tampered)
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Errorf("openssl verifies a changed message:\n%s", out)
+	}
+	other := mailtest.NewSigner(t, "noreply@familjeratt.example")
+	if _, err := delivery.Verify(inner, other.Cert); err == nil {
+		t.Error("Verify says the portal signed a message its certificate did not")
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
@@ -23,6 +25,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/emersion/go-smtp"
 
+	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/content/contenttest"
 	"familjeratt.example/portal/functions/delivery"
 	"familjeratt.example/portal/functions/delivery/mailtest"
@@ -278,6 +281,8 @@ const (
 	other    = "annat-kontor"             // a second fixture office, serving Lund (1281)
 	smtpUser = "AKIAEXAMPLESMTPUSER"
 	smtpPass = "smtp-password-for-the-test"
+	// receiptKey stands for the deployment's secret that signs receipts.
+	receiptKey = "receipt-key-for-the-test-0123456789"
 )
 
 // officeFile is a fixture office's file.
@@ -292,24 +297,32 @@ intake:
 `
 }
 
-// fixture is a content folder with two fixture offices, and the key that
-// opens what is sent to the first.
+// fixture is a content folder as a real deployment has it: two offices
+// with certificates of their own, and the portal's own signing
+// certificate; with the key that opens what is sent to the first, and
+// the portal's signing key.
 type fixture struct {
-	dir string
-	key *mailtest.Recipient
+	dir    string
+	key    *mailtest.Recipient
+	signer *mailtest.Recipient
 }
 
-func newFixture(tb testing.TB) fixture {
+func newFixture(tb testing.TB, files ...string) fixture {
 	tb.Helper()
 	r := mailtest.NewRecipient(tb, office+"@familjeratt.example")
+	signer := mailtest.NewSigner(tb, from)
 	fsys := contenttest.WithoutOffices(contenttest.Data(tb, nil))
 	contenttest.Put(fsys, map[string]string{
 		"offices/" + office + ".yaml":      officeFile(office, "Provkontoret", "1280"),
 		"offices/certs/" + office + ".pem": string(r.CertPEM),
 		"offices/" + other + ".yaml":       officeFile(other, "Annat kontor", "1281"),
 		"offices/certs/" + other + ".pem":  string(mailtest.NewRecipient(tb, other+"@familjeratt.example").CertPEM),
+		content.SigningFile:                string(signer.CertPEM),
 	})
-	return fixture{dir: contenttest.Dir(tb, fsys), key: r}
+	for i := 0; i+1 < len(files); i += 2 {
+		contenttest.Put(fsys, map[string]string{files[i]: files[i+1]})
+	}
+	return fixture{dir: contenttest.Dir(tb, fsys), key: r, signer: signer}
 }
 
 // lambdaEnv is the function's configuration as build/template.yaml gives
@@ -322,10 +335,11 @@ func lambdaEnv(tb testing.TB, m *mailtest.Server, f fixture, dir string) []strin
 		"INTAKE_SMTP_CA_FILE=" + m.CA.File(tb, dir),
 		"INTAKE_FROM=" + from,
 		"INTAKE_ALLOWED_ORIGIN=" + origin,
-		// Every office needs its real address: a placeholder is refused.
+		// The offices this deployment delivers to, by their real addresses.
 		"INTAKE_INBOXES=" + office + "=" + inbox + "," + other + "=familjeratt@annat.example",
-		"INTAKE_INBOX_DIR=" + filepath.Join(dir, "var", "inbox"),
 		"INTAKE_CONTENT_DIR=" + f.dir,
+		"INTAKE_SIGNING_KEY=" + string(f.signer.KeyPEM),
+		"INTAKE_RECEIPT_KEY=" + receiptKey,
 	}
 }
 
@@ -433,10 +447,7 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 			if got.From != from || len(got.To) != 1 || got.To[0] != inbox {
 				t.Errorf("envelope from %q to %q: want %s to %s, the inbox INTAKE_INBOXES gives %s (Malmö, 1280)", got.From, got.To, from, inbox, office)
 			}
-			opened, err := delivery.Unseal(got.Data, f.key.Cert, f.key.Key)
-			if err != nil {
-				t.Fatalf("the fixture office's key does not open the message: %v", err)
-			}
+			opened := jt.Open(t, got.Data, f.signer.Cert, f.key)
 			if parts, err := delivery.Parts(opened); err != nil || !strings.Contains(string(parts["text/plain"]), "Malmö (1280)") {
 				t.Errorf("the opened message (%v) lacks the municipality:\n%s", err, parts["text/plain"])
 			}
@@ -463,29 +474,60 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 	checkLogs(t, fn.stderr(), "invalid", "delivered", "delivery_failed")
 }
 
-// TestBootstrapLocalInbox runs the three events with delivery to the
-// local inbox, which the binary accepts under the Runtime API only when
-// INTAKE_INBOX_DIR is set explicitly, as here.
-func TestBootstrapLocalInbox(t *testing.T) {
-	api := newRuntimeAPI(t)
+// TestBootstrapLocalServer: off Lambda the binary serves the function
+// over HTTP on 127.0.0.1:$PORT, delivering to the local inbox, so it can
+// be tried without the site.
+func TestBootstrapLocalServer(t *testing.T) {
 	dir := t.TempDir()
 	local := filepath.Join(dir, "inbox")
-	fn := startFunction(t, api, dir, "INTAKE_INBOX_DIR="+local, "INTAKE_FROM="+from, "INTAKE_ALLOWED_ORIGIN="+origin,
-		"INTAKE_CONTENT_DIR="+newFixture(t).dir)
-	runInvocations(t, api, fn, []invocationTest{
-		{"GET", "get.json", http.StatusMethodNotAllowed, func(*testing.T, events.LambdaFunctionURLResponse) {}},
-		{"invalid POST", "invalid-post.json", http.StatusUnprocessableEntity, func(t *testing.T, res events.LambdaFunctionURLResponse) {
-			if !strings.Contains(res.Body, `<a href="#f-applicant-family_name">Skriv ditt efternamn</a>`) {
-				t.Errorf("no error summary in the body")
-			}
-		}},
-		{"valid POST", "valid-post.json", http.StatusSeeOther, func(t *testing.T, res events.LambdaFunctionURLResponse) {
-			if _, err := os.Stat(filepath.Join(local, office, "3VR2-KZ78.eml")); err != nil {
-				t.Errorf("not in the local inbox: %v", err)
-			}
-		}},
-	}, func(invocationTest) {})
-	fn.stop(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	f := newFixture(t)
+	cmd := exec.Command(bootstrapBinary(t))
+	cmd.Dir = dir
+	cmd.Env = []string{"PORT=" + port, "INTAKE_INBOX_DIR=" + local, "INTAKE_CONTENT_DIR=" + f.dir,
+		"INTAKE_SIGNING_KEY=" + string(f.signer.KeyPEM), "TZ=UTC"}
+	out := &jt.Log{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}()
+	base := "http://127.0.0.1:" + port
+	var res *http.Response
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(20 * time.Millisecond) {
+		if res, err = http.Get(base + "/api/forms/samarbetssamtal"); err == nil {
+			res.Body.Close()
+			break
+		}
+	}
+	if err != nil || res.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("the local server: %v %v\n%s", res, err, out.String())
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	body := jt.With(jt.ValidApplication("sv"), "_action", "send").Encode()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/forms/samarbetssamtal", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res, err = client.Do(req); err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %v %v\n%s", res, err, out.String())
+	}
+	res.Body.Close()
+	found, _ := filepath.Glob(filepath.Join(local, office, "*.eml"))
+	if len(found) != 1 {
+		t.Fatalf("%d messages in the local inbox, want 1", len(found))
+	}
+	data, err := os.ReadFile(found[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	jt.Open(t, data, f.signer.Cert, f.key)
 }
 
 // TestBootstrapInvocationError: an event the function cannot read is
@@ -523,12 +565,30 @@ func TestBootstrapInitError(t *testing.T) {
 		{"an inbox that is not an address", func(env []string) []string {
 			return append(env, "INTAKE_INBOXES="+office+"=not-an-address")
 		}, "INTAKE_INBOXES"},
-		{"an office left with its placeholder inbox", func(env []string) []string {
-			return append(env, "INTAKE_INBOXES="+office+"="+inbox)
-		}, "no real address for " + other},
-		{"no SMTP and no inbox folder", func([]string) []string {
-			return []string{"INTAKE_FROM=" + from, "INTAKE_ALLOWED_ORIGIN=" + origin}
-		}, "INTAKE_SMTP_ADDR"},
+		{"no office with a real inbox", func(env []string) []string {
+			return append(env, "INTAKE_INBOXES=")
+		}, "INTAKE_INBOXES gives no office a real address"},
+		{"no SMTP", func(env []string) []string {
+			return append(env, "INTAKE_SMTP_ADDR=")
+		}, "INTAKE_SMTP_ADDR is not set"},
+		{"no SMTP, and a local inbox folder it could write", func(env []string) []string {
+			return append(env, "INTAKE_SMTP_ADDR=", "INTAKE_INBOX_DIR="+t.TempDir())
+		}, "INTAKE_SMTP_ADDR is not set"},
+		{"no allowed origin", func(env []string) []string {
+			return append(env, "INTAKE_ALLOWED_ORIGIN=")
+		}, "INTAKE_ALLOWED_ORIGIN is not set"},
+		{"no signing key", func(env []string) []string {
+			return append(env, "INTAKE_SIGNING_KEY=")
+		}, "INTAKE_SIGNING_KEY is not set"},
+		{"no receipt key", func(env []string) []string {
+			return append(env, "INTAKE_RECEIPT_KEY=")
+		}, "INTAKE_RECEIPT_KEY is not set"},
+		{"a development certificate for an office with a real inbox", func(env []string) []string {
+			return append(env, "INTAKE_CONTENT_DIR="+newFixture(t, "offices/certs/"+office+".pem", devCert(t)).dir)
+		}, "its certificate is a development one"},
+		{"the development signing certificate", func(env []string) []string {
+			return append(env, "INTAKE_CONTENT_DIR="+newFixture(t, content.SigningFile, devSigning(t)).dir)
+		}, "the development signing certificate"},
 		{"a content folder that is not there", func(env []string) []string {
 			return append(env, "INTAKE_CONTENT_DIR=/nonexistent/content")
 		}, "INTAKE_CONTENT_DIR"},
@@ -613,4 +673,28 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(n), "ms-to-first-answer")
 	b.ReportMetric(50, "ms-target")
+}
+
+// devCert is one of the demo offices' development certificates.
+func devCert(t *testing.T) string {
+	t.Helper()
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fs.ReadFile(content.DataFiles, "offices/"+data.Directory.Offices[0].Intake.Certificates[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// devSigning is the committed development signing certificate.
+func devSigning(t *testing.T) string {
+	t.Helper()
+	b, err := fs.ReadFile(content.DataFiles, content.SigningFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

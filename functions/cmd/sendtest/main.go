@@ -98,6 +98,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	} else {
 		fmt.Fprintln(stdout, "NOT encrypted end to end: the office accepts TLS-only delivery.")
 	}
+	if c := fn.Data.Signing; c != nil {
+		fmt.Fprintf(stdout, "Signed with the portal's certificate %s (valid until %s): staff can check it is ours.\n",
+			c.Subject.CommonName, c.NotAfter.Format(time.DateOnly))
+	}
 	return nil
 }
 
@@ -130,7 +134,7 @@ func application(code string, today time.Time) url.Values {
 // reference reads the reference from the receipt the function set.
 func reference(cookies []*http.Cookie) (intake.Reference, error) {
 	for _, c := range cookies {
-		if parts := strings.Split(c.Value, "."); len(parts) == 4 {
+		if parts := strings.Split(c.Value, "."); len(parts) == 5 { // form, reference, office, language, signature
 			return intake.ParseReference(parts[1])
 		}
 	}

@@ -14,9 +14,12 @@ import (
 	"familjeratt.example/portal/functions/intake"
 )
 
+// devKey is the development signing key, from this folder.
+const devKey = "../../../build/dev-only-keys/signing.key.pem"
+
 func TestSendToLocalInbox(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"INTAKE_INBOX_DIR": dir}
+	env := map[string]string{"INTAKE_INBOX_DIR": dir, "INTAKE_SIGNING_KEY_FILE": devKey}
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"sendtest", "-office", "osthammar"}, func(k string) string { return env[k] }, &out); err != nil {
 		t.Fatal(err)
@@ -62,7 +65,12 @@ func TestSendFails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, &bytes.Buffer{})
+			err := run(context.Background(), tt.args, func(k string) string {
+				if k == "INTAKE_SIGNING_KEY_FILE" {
+					return devKey
+				}
+				return tt.env[k]
+			}, &bytes.Buffer{})
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v, want %q", err, tt.want)
 			}

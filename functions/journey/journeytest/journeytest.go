@@ -7,15 +7,22 @@ package journeytest
 
 import (
 	"bytes"
+	"crypto/x509"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/delivery"
+	"familjeratt.example/portal/functions/delivery/mailtest"
 	"familjeratt.example/portal/functions/intake"
 )
 
@@ -142,4 +149,80 @@ func (l *Log) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// DevSigner is the portal's development signing key, from the
+// repository at root: what `make run` signs with.
+func DevSigner(tb testing.TB, root string) *delivery.Signer {
+	tb.Helper()
+	certPEM, err := os.ReadFile(filepath.Join(root, "content", content.SigningFile))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	block, _ := pem.Decode(certPEM)
+	if block == nil {
+		tb.Fatal("content/signing.pem is not PEM")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	keyPEM, err := os.ReadFile(filepath.Join(root, "build", "dev-only-keys", "signing.key.pem"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := delivery.NewSigner(cert, keyPEM)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// Open returns a message as staff read it: decrypted with one of keys
+// when it is encrypted, then checked to be signed by signer, the
+// portal's certificate. It fails the test when either fails.
+func Open(tb testing.TB, msg []byte, signer *x509.Certificate, keys ...*mailtest.Recipient) []byte {
+	tb.Helper()
+	entity := msg
+	if delivery.Sealed(msg) {
+		entity = nil
+		for _, k := range keys {
+			if inner, err := delivery.Unseal(msg, k.Cert, k.Key); err == nil {
+				entity = inner
+				break
+			}
+		}
+		if entity == nil {
+			tb.Fatalf("none of %d keys decrypts the message", len(keys))
+		}
+	}
+	opened, err := delivery.Verify(entity, signer)
+	if err != nil {
+		tb.Fatalf("the message's signature: %v", err)
+	}
+	return opened
+}
+
+// DevKeys are the demo offices' development keys, from the repository
+// at root.
+func DevKeys(tb testing.TB, root string) []*mailtest.Recipient {
+	tb.Helper()
+	files, _ := filepath.Glob(filepath.Join(root, "build", "dev-only-keys", "*.key.pem"))
+	var keys []*mailtest.Recipient
+	for _, f := range files {
+		id := strings.TrimSuffix(filepath.Base(f), ".key.pem")
+		cert := filepath.Join(root, "content", "offices", "certs", id+".pem")
+		if _, err := os.Stat(cert); err != nil {
+			continue // the signing key
+		}
+		r, err := mailtest.ReadRecipient(cert, f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		keys = append(keys, r)
+	}
+	if len(keys) == 0 {
+		tb.Fatal("no development keys in build/dev-only-keys")
+	}
+	return keys
 }
