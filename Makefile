@@ -53,8 +53,10 @@ vet: ## go vet
 check-deps: ## fail if an import runs against the declared one-way graph (build/deps_test.go)
 	$(GO) test -count=1 -run '^(TestDependencies|TestLinks)$$' ./build
 
+# go vet has run every analyzer already; go test's own vet pass would
+# run a subset of them again.
 test-go: ## the Go tests, browser tests included
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -vet=off -timeout 30m ./...
 
 bench: ## benchmarks: prints figures next to their targets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -64,11 +66,17 @@ audit: deps-apt site ## Lighthouse scores for key pages in both languages
 	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	$(GO) run ./build/cmd/audit
 
-package: ## build the Lambda zip reproducibly into build/out/
+# The deployment's office inboxes (the OfficeInboxes parameter): make
+# package checks the package against them, make deploy requires them.
+OFFICE_INBOXES ?=
+export OFFICE_INBOXES
+
+package: ## build the Lambda zip reproducibly into build/out/; with OFFICE_INBOXES=…, refuse what the function would refuse
 	$(GO) run ./build/cmd/package -out build/out
 
-deploy: package ## deploy the stack with AWS SAM (see README: Running in production)
-	sam deploy --template-file build/template.yaml $(SAM_FLAGS)
+deploy: ## check the package against OFFICE_INBOXES=…, then deploy the stack with AWS SAM (README: Running in production)
+	$(GO) run ./build/cmd/package -out build/out -deploy
+	sam deploy --template-file build/template.yaml --parameter-overrides "OfficeInboxes=$(OFFICE_INBOXES)" $(SAM_FLAGS)
 
 publish-site: site ## upload public/ to S3 with cache headers and invalidate CloudFront
 	./build/publish-site.sh

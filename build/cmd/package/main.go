@@ -13,6 +13,7 @@ import (
 	"compress/flate"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/function"
 )
 
 // Bootstrap is the function's package: Lambda's custom runtimes run the
@@ -50,11 +52,36 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("package", flag.ContinueOnError)
 	out := fs.String("out", "build/out", "the folder for "+ZipName)
+	inboxes := fs.String("inboxes", getenv("OFFICE_INBOXES"), "the deployment's OfficeInboxes (INTAKE_INBOXES): check the package against them")
+	deploy := fs.Bool("deploy", false, "for a deployment: -inboxes is required, and the check must pass")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	// The content is inside the package: check it against the deployment
+	// first, as the function will at its start, and refuse what it would
+	// refuse, before anything is built or deployed.
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *inboxes != "":
+		live, err := function.CheckDeployment(data, *inboxes)
+		if err != nil {
+			return fmt.Errorf("the function would refuse to start with this deployment: %w", err)
+		}
+		var ids []string
+		for _, o := range live {
+			ids = append(ids, o.ID)
+		}
+		fmt.Fprintf(stdout, "checked against OFFICE_INBOXES: %d of %d offices live (%s)\n", len(live), len(data.Directory.Offices), strings.Join(ids, ", "))
+	case *deploy:
+		return errors.New("OFFICE_INBOXES is not set: give the deployment's office inboxes (make deploy OFFICE_INBOXES=malmo=familjeratt@malmo.se,…), so the package is checked against them")
+	default:
+		fmt.Fprintln(stdout, "not checked against a deployment: give OFFICE_INBOXES=… to check it (make deploy requires it)")
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -83,12 +110,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	fmt.Fprintf(stdout, "%s  %.2f MB  sha256 %x\n", dst, float64(info.Size())/1e6, sum)
 
-	// The offices' certificates are inside the package (content is
-	// embedded): say now what would be wrong with them in production.
-	data, err := content.LoadData(content.DataFiles)
-	if err != nil {
-		return err
-	}
 	for _, w := range certificateWarnings(data.Directory.Offices, time.Now()) {
 		fmt.Fprintln(stdout, "warning:", w)
 	}
@@ -104,9 +125,8 @@ const renewWithin = 60 * 24 * time.Hour
 
 // certificateWarnings names offices whose certificates are not fit for
 // production: development certificates, whose private keys are public in
-// build/dev-only-keys, and certificates near their end. It warns and does
-// not refuse: the repository's demo offices use development certificates,
-// and their inboxes are placeholders that receive nothing.
+// build/dev-only-keys, and certificates near their end. It warns: what
+// it must refuse, the check against the deployment's inboxes refuses.
 func certificateWarnings(offices []*content.Office, now time.Time) []string {
 	var out []string
 	for _, o := range offices {
@@ -115,12 +135,9 @@ func certificateWarnings(offices []*content.Office, now time.Time) []string {
 			if len(c.EmailAddresses) > 0 {
 				who = c.EmailAddresses[0]
 			}
-			for _, org := range c.Subject.Organization {
-				if strings.Contains(org, "DEVELOPMENT ONLY") {
-					out = append(out, fmt.Sprintf("office %s: the certificate for %s is a development certificate whose private key "+
-						"is public (build/dev-only-keys); give the office's real certificate before this package serves parents", o.ID, who))
-					break
-				}
+			if content.IsDevelopment(c) {
+				out = append(out, fmt.Sprintf("office %s: the certificate for %s is a development certificate whose private key "+
+					"is public (build/dev-only-keys); the function refuses to deliver to the office with it", o.ID, who))
 			}
 			if left := c.NotAfter.Sub(now); left < renewWithin {
 				out = append(out, fmt.Sprintf("office %s: the certificate for %s ends on %s; after that the site does not build "+

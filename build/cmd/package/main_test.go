@@ -184,3 +184,33 @@ func BenchmarkPackage(b *testing.B) {
 	b.ReportMetric(float64(size)/1e6, "MB-zip")
 	b.ReportMetric(10, "MB-target")
 }
+
+// TestRefusesWhatTheFunctionWouldRefuse: given the deployment's inboxes,
+// the package is checked as the function checks itself at start, and a
+// real inbox for an office with a development certificate fails, before
+// anything is built.
+func TestRefusesWhatTheFunctionWouldRefuse(t *testing.T) {
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := data.Directory.Offices[0]
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"package", "-inboxes", o.ID + "=familjeratt@kommun.example"}, "the function would refuse to start with this deployment: " + o.File},
+		{[]string{"package", "-deploy"}, "OFFICE_INBOXES is not set"},
+		{[]string{"package", "-inboxes", "atlantis=a@b.se"}, "no office has the id atlantis"},
+	}
+	for _, tt := range tests {
+		out := t.TempDir()
+		err := run(context.Background(), append(tt.args, "-out", out), func(string) string { return "" }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run(%q) = %v, want %q", tt.args, err, tt.want)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("run(%q) left %d files: a refused package must not be built", tt.args, len(entries))
+		}
+	}
+}
