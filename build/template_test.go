@@ -6,6 +6,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,11 +21,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"familjeratt.example/portal/build/cloudformation"
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/content/contenttest"
 	"familjeratt.example/portal/functions/delivery"
+	"familjeratt.example/portal/functions/delivery/mailtest"
 	"familjeratt.example/portal/functions/function"
 	"familjeratt.example/portal/functions/lambda"
 	"familjeratt.example/portal/site/chrome"
@@ -170,9 +175,9 @@ func TestEnvironment(t *testing.T) {
 	if got, want := env["INTAKE_ALLOWED_ORIGIN"], "https://"+params["DomainName"]; got != want {
 		t.Errorf("INTAKE_ALLOWED_ORIGIN = %v, want %s: forms post from the site's own origin", got, want)
 	}
-	for _, name := range []string{"INTAKE_SMTP_PASSWORD", "INTAKE_SMTP_USERNAME"} {
+	for _, name := range []string{"INTAKE_SMTP_PASSWORD", "INTAKE_SMTP_USERNAME", "INTAKE_SIGNING_KEY", "INTAKE_RECEIPT_KEY"} {
 		v, _ := env[name].(string)
-		if !regexp.MustCompile(`^\{\{resolve:secretsmanager:[^}]+:SecretString:[a-z]+\}\}$`).MatchString(v) {
+		if !regexp.MustCompile(`^\{\{resolve:secretsmanager:[^}]+:SecretString:[a-z_]+\}\}$`).MatchString(v) {
 			t.Errorf("%s = %q: want a Secrets Manager dynamic reference, never a value", name, v)
 		}
 	}
@@ -184,24 +189,59 @@ func TestEnvironment(t *testing.T) {
 
 	// The configuration the template gives is one the function accepts:
 	// the same function.New the binary runs at start. The secrets stand in
-	// for what CloudFormation would resolve.
+	// for what CloudFormation would resolve, and the content is the
+	// committed one with the certificates a real deployment has: its
+	// offices' own, and the portal's signing certificate.
+	fsys, signingKey := deployedContent(t)
 	getenv := func(k string) string {
 		switch k {
 		case "AWS_LAMBDA_RUNTIME_API":
 			return "127.0.0.1:9001" // as on Lambda
 		case "INTAKE_SMTP_USERNAME", "INTAKE_SMTP_PASSWORD":
 			return "resolved-" + k
+		case "INTAKE_SIGNING_KEY":
+			return signingKey
+		case "INTAKE_RECEIPT_KEY":
+			return "resolved-receipt-key-of-32-characters-or-more"
 		}
 		s, _ := env[k].(string)
 		return s
 	}
-	fn, err := function.New(getenv, function.Options{})
+	fn, err := function.New(getenv, function.Options{Content: fsys})
 	if err != nil {
 		t.Fatalf("the function refuses the template's configuration: %v", err)
 	}
 	if _, isInbox := fn.Transport.(*delivery.Inbox); isInbox {
 		t.Errorf("the deployed function would deliver to a local folder, not by SMTP")
 	}
+	if len(fn.Live) != len(fn.Data.Directory.Offices) {
+		t.Errorf("%d of %d offices live: params gives every office an inbox", len(fn.Live), len(fn.Data.Directory.Offices))
+	}
+	// With the committed development certificates it refuses to start.
+	if _, err := function.New(getenv, function.Options{}); err == nil || !strings.Contains(err.Error(), "development") {
+		t.Errorf("the template's configuration with development certificates: %v, want a refusal", err)
+	}
+}
+
+// deployedContent is the committed data with every office's certificate
+// and the portal's signing certificate replaced by ones made for the
+// test, as a deployment has them, and the signing key.
+func deployedContent(t *testing.T) (fstest.MapFS, string) {
+	t.Helper()
+	fsys := contenttest.Data(t, nil)
+	data, err := content.LoadData(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, o := range data.Directory.Offices {
+		for _, c := range o.Intake.Certificates {
+			files["offices/"+c] = string(mailtest.NewRecipient(t, o.Intake.Inbox).CertPEM)
+		}
+	}
+	signer := mailtest.NewSigner(t, params["SenderAddress"])
+	files[content.SigningFile] = string(signer.CertPEM)
+	return contenttest.Put(fsys, files), string(signer.KeyPEM)
 }
 
 // TestSecurityHeaders: the response-headers policy gives exactly
@@ -357,6 +397,16 @@ func TestDistribution(t *testing.T) {
 		{"Resources.IntakeFunction.Properties.Events.Api.Properties.PayloadFormatVersion", "2.0"},
 		{"Resources." + apiID + ".Properties.DefaultRouteSettings.ThrottlingRateLimit", "50"},
 		{"Resources." + apiID + ".Properties.DefaultRouteSettings.ThrottlingBurstLimit", "100"},
+		// Form posts: a route of their own, throttled lower (the spam
+		// defence in front of the function).
+		{"Resources.IntakeFunction.Properties.Events.Forms.Properties.Method", "POST"},
+		{"Resources.IntakeFunction.Properties.Events.Forms.Properties.Path", "/api/forms/{form}"},
+		{"Resources.IntakeFunction.Properties.Events.Forms.Properties.ApiId", "ref:" + apiID},
+		{"Resources." + apiID + ".Properties.RouteSettings.POST /api/forms/{form}.ThrottlingRateLimit", "5"},
+		{"Resources." + apiID + ".Properties.RouteSettings.POST /api/forms/{form}.ThrottlingBurstLimit", "20"},
+		// The hung-relay test in functions/function models this many
+		// instances (its reservedConcurrency).
+		{"Resources.IntakeFunction.Properties.ReservedConcurrentExecutions", "20"},
 		// The private bucket.
 		{"Resources.SiteBucket.Properties.PublicAccessBlockConfiguration", map[string]any{
 			"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}},
@@ -439,80 +489,100 @@ func TestLogs(t *testing.T) {
 	}
 }
 
-// TestDeliveryAlarm runs the handler with a mail server that fails, and
-// one that works, and applies the template's metric filter to the JSON
-// lines it logs: one match per failed delivery, none for a delivered one.
-// The alarm watches the filter's metric.
-func TestDeliveryAlarm(t *testing.T) {
+// TestLogAlarms runs the function through the Lambda adapter: with a mail
+// server that fails and one that works, with the hidden field filled and
+// not; and applies each of the template's metric filters to the JSON lines
+// it logs. Each filter matches exactly the lines it counts, and its alarm
+// watches its metric.
+func TestLogAlarms(t *testing.T) {
 	_, tpl, _ := loadTemplate(t, params)
-	_, filter := only(t, tpl, "AWS::Logs::MetricFilter")
-	pattern := fmt.Sprint(get(t, filter, "Properties.FilterPattern"))
-	match, err := jsonFilter(pattern)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := get(t, filter, "Properties.LogGroupName"); got != "ref:IntakeLogGroup" {
-		t.Errorf("the filter reads %v, not the function's log group", got)
-	}
-
 	// Delivery to an inbox below a regular file fails, as a mail server
 	// that is down would.
 	blocker := filepath.Join(t.TempDir(), "not-a-folder")
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	valid := readEvent(t, "valid-post.json")
+	filled := valid
+	body := valid.Body
+	if valid.IsBase64Encoded {
+		b, err := base64.StdEncoding.DecodeString(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = string(b)
+	}
+	filled.Body, filled.IsBase64Encoded = body+"&website=http%3A%2F%2Fspam.example", false
+	filters := map[string]string{"DeliveryFailuresMetric": "DeliveryFailuresAlarm", "HoneypotMetric": "HoneypotAlarm"}
+	if got := resourcesOf(t, tpl, "AWS::Logs::MetricFilter"); len(got) != len(filters) {
+		t.Errorf("%d metric filters, want %d: test each one here", len(got), len(filters))
+	}
 	tests := []struct {
 		name    string
 		inbox   string
+		event   events.LambdaFunctionURLRequest
 		status  int
-		matches int
+		matches map[string]int
 	}{
-		{"delivery fails", filepath.Join(blocker, "inbox"), http.StatusServiceUnavailable, 1},
-		{"delivered", t.TempDir(), http.StatusSeeOther, 0},
+		{"delivery fails", filepath.Join(blocker, "inbox"), valid, http.StatusServiceUnavailable, map[string]int{"DeliveryFailuresMetric": 1}},
+		{"delivered", t.TempDir(), valid, http.StatusSeeOther, nil},
+		{"delivered, the hidden field filled", t.TempDir(), filled, http.StatusSeeOther, map[string]int{"HoneypotMetric": 1}},
 	}
-	event := readEvent(t, "valid-post.json")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			env := map[string]string{"INTAKE_INBOX_DIR": tt.inbox, "INTAKE_ALLOWED_ORIGIN": "https://familjeratt.example"}
+			env := map[string]string{"INTAKE_INBOX_DIR": tt.inbox, "INTAKE_ALLOWED_ORIGIN": "https://familjeratt.example",
+				"INTAKE_SIGNING_KEY_FILE": filepath.Join("..", function.DevSigningKey)}
 			h, err := function.New(func(k string) string { return env[k] }, function.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := lambda.Handler(h)(context.Background(), event)
+			res, err := lambda.Handler(h)(context.Background(), tt.event)
 			if err != nil || res.StatusCode != tt.status {
 				t.Fatalf("status %d (%v), want %d", res.StatusCode, err, tt.status)
 			}
-			n := 0
-			for line := range strings.Lines(logs.String()) {
-				if match(line) {
-					n++
+			for id := range filters {
+				pattern := fmt.Sprint(get(t, tpl, "Resources."+id+".Properties.FilterPattern"))
+				match, err := jsonFilter(pattern)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			if n != tt.matches {
-				t.Errorf("the filter %s matches %d log lines, want %d:\n%s", pattern, n, tt.matches, logs.String())
+				n := 0
+				for line := range strings.Lines(logs.String()) {
+					if match(line) {
+						n++
+					}
+				}
+				if n != tt.matches[id] {
+					t.Errorf("%s's filter %s matches %d log lines, want %d:\n%s", id, pattern, n, tt.matches[id], logs.String())
+				}
 			}
 		})
 	}
 
-	metric := get(t, filter, "Properties.MetricTransformations.0").(map[string]any)
-	alarm := get(t, tpl, "Resources.DeliveryFailuresAlarm.Properties").(map[string]any)
-	if alarm["Namespace"] != metric["MetricNamespace"] || alarm["MetricName"] != metric["MetricName"] {
-		t.Errorf("the alarm watches %v/%v, the filter counts into %v/%v",
-			alarm["Namespace"], alarm["MetricName"], metric["MetricNamespace"], metric["MetricName"])
-	}
-	if got := alarm["AlarmActions"]; !equal(got, []any{"ref:AlarmTopic"}) {
-		t.Errorf("with AlarmEmail set, the alarm's actions are %v, want the topic", got)
-	}
-	// Without an address there is no topic, and the alarm has no action.
 	noEmail := maps.Clone(params)
 	noEmail["AlarmEmail"] = ""
 	_, quiet, _ := loadTemplate(t, noEmail)
+	for id, alarmID := range filters {
+		if got := get(t, tpl, "Resources."+id+".Properties.LogGroupName"); got != "ref:IntakeLogGroup" {
+			t.Errorf("%s reads %v, not the function's log group", id, got)
+		}
+		metric := get(t, tpl, "Resources."+id+".Properties.MetricTransformations.0").(map[string]any)
+		alarm := get(t, tpl, "Resources."+alarmID+".Properties").(map[string]any)
+		if alarm["Namespace"] != metric["MetricNamespace"] || alarm["MetricName"] != metric["MetricName"] {
+			t.Errorf("%s watches %v/%v, %s counts into %v/%v", alarmID,
+				alarm["Namespace"], alarm["MetricName"], id, metric["MetricNamespace"], metric["MetricName"])
+		}
+		if got := alarm["AlarmActions"]; !equal(got, []any{"ref:AlarmTopic"}) {
+			t.Errorf("with AlarmEmail set, %s's actions are %v, want the topic", alarmID, got)
+		}
+		// Without an address there is no topic, and the alarm has no action.
+		if _, ok := get(t, quiet, "Resources."+alarmID+".Properties").(map[string]any)["AlarmActions"]; ok {
+			t.Errorf("%s has actions without AlarmEmail", alarmID)
+		}
+	}
 	if _, ok := get(t, quiet, "Resources").(map[string]any)["AlarmTopic"]; ok {
 		t.Errorf("AlarmTopic exists without AlarmEmail")
-	}
-	if _, ok := get(t, quiet, "Resources.DeliveryFailuresAlarm.Properties").(map[string]any)["AlarmActions"]; ok {
-		t.Errorf("the alarm has actions without AlarmEmail")
 	}
 }
 
@@ -529,22 +599,36 @@ func readEvent(t *testing.T, name string) events.LambdaFunctionURLRequest {
 	return ev
 }
 
-// jsonFilter compiles the one form of CloudWatch Logs JSON filter pattern
-// the template uses, { $.field = "value" }, into a matcher: a log event
-// matches when it is a JSON object whose field equals the value.
+// jsonFilter compiles the form of CloudWatch Logs JSON filter pattern
+// the template uses, { $.field = "value" } joined by &&, into a matcher:
+// a log event matches when it is a JSON object whose fields equal the
+// values.
 func jsonFilter(pattern string) (func(line string) bool, error) {
-	m := regexp.MustCompile(`^\{\s*\$\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"*]*)"\s*\}$`).FindStringSubmatch(pattern)
-	if m == nil {
-		return nil, fmt.Errorf("filter pattern %q: the test understands only { $.field = \"value\" }", pattern)
+	inner, ok := strings.CutPrefix(strings.TrimSpace(pattern), "{")
+	inner, ok2 := strings.CutSuffix(inner, "}")
+	if !ok || !ok2 {
+		return nil, fmt.Errorf("filter pattern %q: not a JSON filter", pattern)
 	}
-	field, value := m[1], m[2]
+	cond := regexp.MustCompile(`^\s*\$\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"*]*)"\s*$`)
+	want := map[string]string{}
+	for _, c := range strings.Split(inner, "&&") {
+		m := cond.FindStringSubmatch(c)
+		if m == nil {
+			return nil, fmt.Errorf("filter pattern %q: the test understands only $.field = \"value\", joined by &&", pattern)
+		}
+		want[m[1]] = m[2]
+	}
 	return func(line string) bool {
 		var obj map[string]any
 		if json.Unmarshal([]byte(line), &obj) != nil {
 			return false
 		}
-		s, ok := obj[field].(string)
-		return ok && s == value
+		for field, value := range want {
+			if s, ok := obj[field].(string); !ok || s != value {
+				return false
+			}
+		}
+		return true
 	}, nil
 }
 
