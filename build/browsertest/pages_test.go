@@ -3,11 +3,9 @@ package browsertest
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -100,32 +98,21 @@ func frontMatterHas(src []byte, line string) bool {
 // page reflows at 320 px and at 200 % zoom, "Exit this page" is there
 // exactly where it should be, and the page throws nothing, breaks no
 // CSP rule and asks nothing of another host.
-//
-// The pages are shared out between tabs that run at once, one a CPU: the
-// browser's work for one page leaves time for another's.
 func TestPages(t *testing.T) {
+	tb := newTab(t, tabOptions{})
 	exits := exitPages(t)
-	pages := sitePages(t)
-	tabs := max(1, runtime.GOMAXPROCS(0))
-	for i := range tabs {
-		t.Run(fmt.Sprintf("tab%d", i+1), func(t *testing.T) {
-			t.Parallel()
-			tb := newTab(t, tabOptions{})
-			for j := i; j < len(pages); j += tabs {
-				p := pages[j]
-				t.Run(strings.Trim(p, "/"), func(t *testing.T) {
-					tb := tb.in(t)
-					if status := tb.open(p); status != 200 {
-						t.Fatalf("%s: status %d", p, status)
-					}
-					lang, _ := content.ParseLang(eval[string](tb, `document.documentElement.lang`))
-					tb.checkExit(exits[p], lang)
-					tb.checkAxe()
-					tb.checkFocus()
-					tb.checkReflow()
-					tb.checkClean()
-				})
+	for _, p := range sitePages(t) {
+		t.Run(strings.Trim(p, "/"), func(t *testing.T) {
+			tb := tb.in(t)
+			if status := tb.open(p); status != 200 {
+				t.Fatalf("%s: status %d", p, status)
 			}
+			lang, _ := content.ParseLang(eval[string](tb, `document.documentElement.lang`))
+			tb.checkExit(exits[p], lang)
+			tb.checkAxe()
+			tb.checkFocus()
+			tb.checkReflow()
+			tb.checkClean()
 		})
 	}
 }
