@@ -24,7 +24,7 @@ site: ## build the site into public/
 
 test: deps check-format vet check-deps test-go ## everything: installs what the tests need, then formatting, vet, the import graph and all tests
 
-deps: deps-apt deps-npm ## install what the tests need: Debian's chromium, pinned npm packages
+deps: deps-apt deps-npm ## install what the tests need: Debian's chromium and Java, pinned npm packages
 	$(GO) mod download
 
 deps-apt:
@@ -37,10 +37,17 @@ deps-apt:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q openssl; \
 	fi
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "installing Debian's Java runtime for the HTML checker (vnu.jar)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless; \
+	fi
 
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime
+# from GitHub when java is missing; deps-apt installs Debian's instead.
 deps-npm:
 	@if [ -f $(BROWSER_DIR)/package-lock.json ]; then \
-		cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error; \
+		cd $(BROWSER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	fi
 
 check-format: ## fail if any Go file is not gofmt-formatted
