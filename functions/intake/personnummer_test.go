@@ -81,6 +81,75 @@ func TestParsePersonalNumberValid(t *testing.T) {
 	}
 }
 
+// Skatteverket writes a month or day it does not know as 00; in a
+// samordningsnummer an unknown day is therefore 60. Birth is the earliest
+// date the number allows (January, the 1st). Check digits as above, e.g.
+// 810060987: 16→7,1,0,0,12→3,0,18→9,8,14→5 = 33, check 7.
+func TestParsePersonalNumberUnknownMonthOrDay(t *testing.T) {
+	tests := []struct {
+		in                       string
+		want                     string
+		birth                    time.Time
+		unknownMonth, unknownDay bool
+	}{
+		// Month 00, day 78 − 60 = 18.
+		{"19810078-9877", "19810078-9877", pnDate(1981, 1, 18), true, false},
+		{"810078-9877", "19810078-9877", pnDate(1981, 1, 18), true, false},
+		{"8100789877", "19810078-9877", pnDate(1981, 1, 18), true, false},
+		// December, day 60: unknown day (the existing 811260 case, now valid).
+		{"19811260-9873", "19811260-9873", pnDate(1981, 12, 1), false, true},
+		{"811260-9873", "19811260-9873", pnDate(1981, 12, 1), false, true},
+		// Both unknown.
+		{"19810060-9877", "19810060-9877", pnDate(1981, 1, 1), true, true},
+		{"810060-9877", "19810060-9877", pnDate(1981, 1, 1), true, true},
+		{"810060 9877", "19810060-9877", pnDate(1981, 1, 1), true, true},
+		// Day 89 (29th) with an unknown month exists even in 1900: January has it.
+		{"19000089-1234", "19000089-1234", pnDate(1900, 1, 29), true, false},
+		{"19810091-9870", "19810091-9870", pnDate(1981, 1, 31), true, false},
+		// February 2024, day unknown.
+		{"20240260-1237", "20240260-1237", pnDate(2024, 2, 1), false, true},
+		// Century for 10 digits: the earliest possible date must be on or
+		// before today (23 November 2026).
+		{"260060-1237", "20260060-1237", pnDate(2026, 1, 1), true, true},
+		{"260083-1230", "20260083-1230", pnDate(2026, 1, 23), true, false},
+		{"261160-1234", "20261160-1234", pnDate(2026, 11, 1), false, true},
+		{"261183-1237", "20261183-1237", pnDate(2026, 11, 23), false, false}, // today, known day
+		{"261260-1233", "19261260-1233", pnDate(1926, 12, 1), false, true},   // 1 Dec 2026 is the future
+		{"261184-1236", "19261184-1236", pnDate(1926, 11, 24), false, false},
+		// "+": one century earlier; 12 digits with "+" need the person to
+		// be possibly 100 today, judged from the earliest date.
+		{"260060+1237", "19260060-1237", pnDate(1926, 1, 1), true, true},
+		{"19260060+1237", "19260060-1237", pnDate(1926, 1, 1), true, true},
+		{"261260+1233", "18261260-1233", pnDate(1826, 12, 1), false, true},
+		// The future check uses the earliest date, so this year's numbers pass.
+		{"20260060-1237", "20260060-1237", pnDate(2026, 1, 1), true, true},
+		{"20261160-1234", "20261160-1234", pnDate(2026, 11, 1), false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, err := ParsePersonalNumber(tt.in, pnToday)
+			if err != nil {
+				t.Fatalf("ParsePersonalNumber(%q) error = %v, want nil", tt.in, err)
+			}
+			if got := p.String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
+			}
+			if got := p.Birth; !got.Equal(tt.birth) || got.Location() != time.UTC {
+				t.Errorf("Birth = %v, want %v", got, tt.birth)
+			}
+			if !p.Coordination {
+				t.Errorf("Coordination = false, want true")
+			}
+			if got := p.UnknownMonth; got != tt.unknownMonth {
+				t.Errorf("UnknownMonth = %v, want %v", got, tt.unknownMonth)
+			}
+			if got := p.UnknownDay; got != tt.unknownDay {
+				t.Errorf("UnknownDay = %v, want %v", got, tt.unknownDay)
+			}
+		})
+	}
+}
+
 func TestParsePersonalNumberInvalid(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -113,10 +182,25 @@ func TestParsePersonalNumberInvalid(t *testing.T) {
 		{"810000-9876", ErrPersonalNumberDate},   // month 00
 		{"20230229-1238", ErrPersonalNumberDate}, // 2023 is not a leap year
 		{"230229-1238", ErrPersonalNumberDate},
-		{"000229+1235", ErrPersonalNumberDate},   // "+" makes it 1900, not a leap year
-		{"811232-9878", ErrPersonalNumberDate},   // day 32
-		{"811260-9873", ErrPersonalNumberDate},   // day 60 would be day 0
-		{"811292-9875", ErrPersonalNumberDate},   // day 92 is beyond samordningsnummer
+		{"000229+1235", ErrPersonalNumberDate}, // "+" makes it 1900, not a leap year
+		{"811232-9878", ErrPersonalNumberDate}, // day 32
+		{"811259-9876", ErrPersonalNumberDate}, // day 59: neither 01–31 nor 60–91
+		{"811292-9875", ErrPersonalNumberDate}, // day 92 is beyond samordningsnummer
+		// A personnummer never has an unknown month or day: 00 stays an
+		// impossible date even with the right check digit.
+		{"19810018-9870", ErrPersonalNumberDate}, // month 00, day 18
+		{"810018-9870", ErrPersonalNumberDate},
+		{"19811200-9876", ErrPersonalNumberDate}, // day 00
+		{"19810000-9870", ErrPersonalNumberDate}, // month 00 and day 00
+		{"810032-9872", ErrPersonalNumberDate},   // month 00, day 32
+		// A samordningsnummer with an unknown part keeps the other rules.
+		{"811360-9872", ErrPersonalNumberDate},   // month 13, day unknown
+		{"19810290-9871", ErrPersonalNumberDate}, // 30 February, month known
+		{"20230289-1235", ErrPersonalNumberDate}, // 29 February 2023
+		{"20261260-1233", ErrPersonalNumberDate}, // December 2026 has not begun
+		{"20270060-1236", ErrPersonalNumberDate}, // 2027 has not begun
+		{"20261184-1236", ErrPersonalNumberDate}, // tomorrow, samordningsnummer
+		{"19261260+1233", ErrPersonalNumberDate}, // at most 99 today (born 1–31 Dec 1926)
 		{"810290-9879", ErrPersonalNumberDate},   // samordningsnummer for 30 Feb
 		{"20261124-1239", ErrPersonalNumberDate}, // tomorrow
 		{"20991231-1230", ErrPersonalNumberDate}, // future, checksum not even looked at
@@ -127,6 +211,21 @@ func TestParsePersonalNumberInvalid(t *testing.T) {
 		{"19811218-9870", ErrPersonalNumberChecksum},
 		{"811278-9876", ErrPersonalNumberChecksum}, // samordningsnummer: check uses day 78, not 18
 		{"8112189867", ErrPersonalNumberChecksum},  // adjacent digits swapped
+		// Unknown month or day: the check digit still counts (right: 7, 3, 7).
+		{"810078-9876", ErrPersonalNumberChecksum},
+		{"19811260-9870", ErrPersonalNumberChecksum},
+		{"810060-9876", ErrPersonalNumberChecksum},
+		{"260060+1230", ErrPersonalNumberChecksum},
+		// Individual number 000 is never issued; the check digit is right
+		// in each of these (811218000 → 8, 811278000 → 5, 810060000 → 9).
+		{"19811218-0008", ErrPersonalNumberChecksum}, // personnummer
+		{"811218-0008", ErrPersonalNumberChecksum},
+		{"8112180008", ErrPersonalNumberChecksum},
+		{"19811278-0005", ErrPersonalNumberChecksum}, // samordningsnummer
+		{"811278-0005", ErrPersonalNumberChecksum},
+		{"19810060-0009", ErrPersonalNumberChecksum}, // samordningsnummer, month and day unknown
+		{"811218-0001", ErrPersonalNumberChecksum},   // 000 and a wrong check digit
+		{"19810230-0001", ErrPersonalNumberDate},     // the date is still reported first
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -186,6 +285,12 @@ func TestPersonalNumberAgeOn(t *testing.T) {
 	born1981 := parse("811218-9876")
 	coordination := parse("811278-9873") // same birthday as born1981
 	leapDay := parse("20240229-1237")
+	// Unknown parts: the age counts from the latest date the number
+	// allows (December, the month's last day).
+	monthUnknown := parse("810078-9877")  // 18 December 1981 at the latest
+	bothUnknown := parse("20080060-1239") // 31 December 2008 at the latest
+	novemberDay := parse("20081160-1236") // 30 November 2008 at the latest
+	februaryDay := parse("20240260-1237") // 29 February 2024 at the latest
 	tests := []struct {
 		name string
 		p    PersonalNumber
@@ -208,6 +313,18 @@ func TestPersonalNumberAgeOn(t *testing.T) {
 		{"leap day, leap year, 28 Feb", leapDay, pnDate(2028, 2, 28), 3},
 		{"leap day, leap year, 29 Feb", leapDay, pnDate(2028, 2, 29), 4},
 		{"over 100", parse("121212+1212"), pnToday, 113},
+		{"unknown month, day before", monthUnknown, pnDate(2026, 12, 17), 44},
+		{"unknown month, on 18 December", monthUnknown, pnDate(2026, 12, 18), 45},
+		{"unknown month and day, child today", bothUnknown, pnToday, 17},
+		{"unknown month and day, 30 December", bothUnknown, pnDate(2026, 12, 30), 17},
+		{"unknown month and day, 31 December", bothUnknown, pnDate(2026, 12, 31), 18},
+		{"unknown month and day, before 2009", bothUnknown, pnDate(2008, 12, 30), 0},
+		{"unknown day, 29 November", novemberDay, pnDate(2026, 11, 29), 17},
+		{"unknown day, 30 November", novemberDay, pnDate(2026, 11, 30), 18},
+		{"unknown February day, 27 Feb", februaryDay, pnDate(2025, 2, 27), 0},
+		{"unknown February day, 28 Feb", februaryDay, pnDate(2025, 2, 28), 1},
+		{"unknown February day, leap year 28 Feb", februaryDay, pnDate(2028, 2, 28), 3},
+		{"unknown February day, leap year 29 Feb", februaryDay, pnDate(2028, 2, 29), 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,6 +332,28 @@ func TestPersonalNumberAgeOn(t *testing.T) {
 				t.Errorf("AgeOn(%v) = %d, want %d", tt.day, got, tt.want)
 			}
 		})
+	}
+}
+
+// The form's rules, as rules.go wires them: a child whose number has an
+// unknown month or day is never refused when the child could be under 18.
+func TestPersonalNumberRulesUnknownParts(t *testing.T) {
+	v := NewValidator(nil, func() time.Time { return pnToday })
+	tests := []struct {
+		in   string
+		want bool // passes every personnummer rule and under18
+	}{
+		{"080060-1239", true},    // born 2008, 31 December at the latest: 17
+		{"081160-1236", true},    // November 2008, 30th at the latest: 17
+		{"20081123-1232", false}, // 18 today, for comparison
+		{"070060-1230", false},   // 2007: 18 whatever the month and day
+		{"811218-0008", false},   // individual number 000
+	}
+	for _, tt := range tests {
+		err := v.Var(tt.in, "pnrformat,pnrdate,pnrchecksum,under18")
+		if got := err == nil; got != tt.want {
+			t.Errorf("rules(%q) passed = %v, want %v (%v)", tt.in, got, tt.want, err)
+		}
 	}
 }
 
@@ -226,7 +365,7 @@ func TestPersonalNumberStringZero(t *testing.T) {
 
 // The canonical form must parse back to the same number.
 func TestPersonalNumberStringRoundTrip(t *testing.T) {
-	for _, in := range []string{"811218-9876", "811278-9873", "121212+1212", "000229-1235"} {
+	for _, in := range []string{"811218-9876", "811278-9873", "121212+1212", "000229-1235", "810078-9877", "811260-9873", "810060-9877", "260060+1237"} {
 		p, err := ParsePersonalNumber(in, pnToday)
 		if err != nil {
 			t.Fatalf("ParsePersonalNumber(%q) error = %v", in, err)
@@ -253,6 +392,8 @@ func TestMakePersonalNumber(t *testing.T) {
 	tests := []struct{ date, serial, want string }{
 		{"19121212", "121", "19121212-1212"}, // Skatteverket's Tolvan Tolvansson
 		{"19811218", "987", "19811218-9876"},
+		{"19810060", "987", "19810060-9877"}, // samordningsnummer, month and day unknown
+		{"19811260", "987", "19811260-9873"},
 	}
 	for _, tt := range tests {
 		if got := MakePersonalNumber(tt.date, tt.serial); got != tt.want {
