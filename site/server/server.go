@@ -18,6 +18,33 @@ import (
 	"familjeratt.example/portal/site/chrome"
 )
 
+// The local server's limits. They hold against a client that sends a
+// byte every few seconds, or keeps idle connections open, without cutting
+// off a parent on a slow mobile connection: the largest request is a
+// 64 KiB form, which takes under 30 s even at 20 kbit/s, and the largest
+// answer a page of tens of kilobytes.
+const (
+	ReadHeaderTimeout = 10 * time.Second  // the request line and headers
+	ReadTimeout       = 60 * time.Second  // the whole request, body included
+	WriteTimeout      = 60 * time.Second  // the whole answer, a delivery of up to 15 s included
+	IdleTimeout       = 120 * time.Second // a kept-alive connection between requests
+)
+
+// Limits are a server's time limits.
+type Limits struct{ ReadHeader, Read, Write, Idle time.Duration }
+
+// DefaultLimits are the limits above.
+var DefaultLimits = Limits{ReadHeader: ReadHeaderTimeout, Read: ReadTimeout, Write: WriteTimeout, Idle: IdleTimeout}
+
+// NewServer is an HTTP server for h with the default limits.
+func NewServer(h http.Handler) *http.Server { return NewServerWith(h, DefaultLimits) }
+
+// NewServerWith is an HTTP server for h with the limits l.
+func NewServerWith(h http.Handler, l Limits) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: l.ReadHeader, ReadTimeout: l.Read,
+		WriteTimeout: l.Write, IdleTimeout: l.Idle}
+}
+
 // NewHandler serves the site in the folder public, with api (which may be
 // nil) under /api/.
 func NewHandler(public string, api http.Handler, logger *slog.Logger) http.Handler {

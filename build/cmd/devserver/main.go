@@ -18,7 +18,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -93,10 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           server.NewHandler(*out, api, logger),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	srv := server.NewServer(server.NewHandler(*out, api, logger))
 	fmt.Fprintf(stdout, "serving the site on http://%s/sv/ (and /en/); press Ctrl+C to stop\n", ln.Addr())
 
 	dirs := []string{*contentDir}
