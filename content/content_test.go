@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"math/big"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -103,7 +104,7 @@ func tree(t *testing.T, files map[string]string) fs.FS {
 
 const validOffice = `name:
   sv: Familjerätten i Testby
-  en: Family Law Office in Testby
+  en: Testby Family Law Office
 municipalities: ["0114"]
 contact:
   phone: 08-123 456 78
@@ -156,8 +157,13 @@ func TestOfficeProblems(t *testing.T) {
 		},
 		{
 			name:  "missing English name",
-			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "  en: Family Law Office in Testby\n", "", 1)},
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "  en: Testby Family Law Office\n", "", 1)},
 			want:  []string{`offices/testby.yaml:1: name.en is missing: add it`},
+		},
+		{
+			name:  "English name as a description",
+			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, "  en: Testby Family Law Office\n", "  en: Family Law Office in Testby\n", 1)},
+			want:  []string{`offices/testby.yaml:3: name.en "Family Law Office in Testby": write the name as a proper name`},
 		},
 		{
 			name:  "bad file name",
@@ -637,5 +643,35 @@ func TestTextRuleNames(t *testing.T) {
 		if got := validate.Var(tt.s, tt.tag) == nil; got != tt.ok {
 			t.Errorf("%s(%q) = %v, want %v", tt.tag, tt.s, got, tt.ok)
 		}
+	}
+}
+
+// TestEnglishTerms: the English texts name things one way. "family law
+// office" is written without a hyphen, as in the offices' names; a mix
+// reads as two different things.
+func TestEnglishTerms(t *testing.T) {
+	mixed := regexp.MustCompile(`(?i)family-law office`)
+	err := fs.WalkDir(committed, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		english := strings.HasPrefix(name, "en/") || name == "i18n/en.yaml" ||
+			(strings.HasPrefix(name, "offices/") && strings.HasSuffix(name, ".yaml"))
+		if !english {
+			return nil
+		}
+		src, err := fs.ReadFile(committed, name)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if mixed.MatchString(line) {
+				t.Errorf("%s:%d: write \"family law office\", without a hyphen: %s", name, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

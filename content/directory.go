@@ -275,6 +275,9 @@ func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
 	if probs := decodeNode(name, node.Content[0], o); len(probs) > 0 {
 		return nil, probs
 	}
+	if msg := checkEnglishName(o.Name.EN); msg != "" {
+		return nil, Problems{{File: name, Line: lineOf(node.Content[0], "name.en"), Msg: msg}}
+	}
 	for i, code := range o.Municipalities {
 		o.lines[code] = lineOf(node.Content[0], fmt.Sprintf("municipalities[%d]", i))
 	}
@@ -284,6 +287,21 @@ func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
 		o.lines[fmt.Sprintf("certificates[%d]", i)] = lineOf(node.Content[0], fmt.Sprintf("intake.certificates[%d]", i))
 	}
 	return o, nil
+}
+
+// checkEnglishName says what is wrong with an office's English name. The
+// texts put the name where a proper name goes, without an article ("Your
+// application has reached {office}"), so a description such as "Family
+// Law Office in Malmö" reads as broken English there.
+func checkEnglishName(en string) string {
+	lower := strings.ToLower(en)
+	for _, p := range []string{"the ", "family law office in ", "family-law office in ", "family law office of "} {
+		if strings.HasPrefix(lower, p) {
+			return fmt.Sprintf("name.en %q: write the name as a proper name, with the place first and no \"the\": "+
+				"\"Malmö Family Law Office\"; the texts put it after words such as \"has reached\"", en)
+		}
+	}
+	return ""
 }
 
 func loadMunicipalities(fsys fs.FS) ([]Municipality, Problems) {
