@@ -1,9 +1,13 @@
 package intake
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 )
 
@@ -122,4 +126,41 @@ func referenceCheck(random []byte) int {
 		sum += weight * strings.IndexByte(referenceAlphabet, c)
 	}
 	return (n - sum%n) % n
+}
+
+// ReferenceFor is the reference of an application: made from its
+// answers, with the deployment's secret key, so that the same answers
+// always have the same reference (sent twice, they are recognisably one
+// application) and no client can choose one or attach another
+// application's. values are the answers as checked and tidied; their
+// encoding sorts them, so the order they came in does not matter.
+func ReferenceFor(key []byte, form string, values url.Values) Reference {
+	ref, err := NewReference(&macStream{key: key, msg: []byte(form + "\x00" + values.Encode())})
+	if err != nil {
+		panic(err) // the stream never ends
+	}
+	return ref
+}
+
+// macStream is HMAC-SHA256(key, counter || msg) for counter 0, 1, 2, …:
+// bytes as good as random to anyone without the key, the same every time.
+type macStream struct {
+	key, msg []byte
+	n        uint32
+	buf      []byte
+}
+
+func (s *macStream) Read(p []byte) (int, error) {
+	for len(s.buf) < len(p) {
+		m := hmac.New(sha256.New, s.key)
+		var c [4]byte
+		binary.BigEndian.PutUint32(c[:], s.n)
+		s.n++
+		m.Write(c[:])
+		m.Write(s.msg)
+		s.buf = m.Sum(s.buf)
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
 }

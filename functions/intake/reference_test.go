@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -281,6 +282,30 @@ func TestReferenceDetectsEveryAdjacentTransposition(t *testing.T) {
 			idx := make([]byte, referenceRandomLen)
 			idx[0], idx[referenceRandomLen-1] = first, a
 			check(refFromIndexes(t, idx...), referenceRandomLen-1)
+		}
+	}
+}
+
+// TestReferenceFor: the same answers, in any order, have the same
+// reference; other answers, another form or another key, another one.
+func TestReferenceFor(t *testing.T) {
+	key := []byte("a key of thirty-two bytes or more..")
+	a := url.Values{"applicant.given_name": {"Anna"}, "topics": {"custody", "contact"}}
+	b := url.Values{"topics": {"custody", "contact"}, "applicant.given_name": {"Anna"}}
+	ref := ReferenceFor(key, "samarbetssamtal", a)
+	if _, err := ParseReference(ref.String()); err != nil {
+		t.Fatalf("%s is not a valid reference: %v", ref, err)
+	}
+	if got := ReferenceFor(key, "samarbetssamtal", b); got != ref {
+		t.Errorf("the same answers in another order: %s, want %s", got, ref)
+	}
+	for name, other := range map[string]Reference{
+		"another answer": ReferenceFor(key, "samarbetssamtal", url.Values{"applicant.given_name": {"Anne"}, "topics": {"custody", "contact"}}),
+		"another form":   ReferenceFor(key, "uppfoljningssamtal", a),
+		"another key":    ReferenceFor([]byte("another key of thirty-two bytes..."), "samarbetssamtal", a),
+	} {
+		if other == ref {
+			t.Errorf("%s gives the same reference %s", name, ref)
 		}
 	}
 }
