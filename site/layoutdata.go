@@ -10,18 +10,27 @@ import (
 
 // Layout data for the generated parts of pages.
 
-type servedRow struct{ Municipality, Office, Href string }
+// municipalityRow is one of Sweden's municipalities in the office
+// finder, with its office when one here serves it.
+type municipalityRow struct{ Municipality, County, Office, Href string }
 
+// officesData lists every municipality, so that every parent finds their
+// own: with its office, or as one that takes no applications here yet.
 func (s *state) officesData(p *page) any {
-	var rows []servedRow
+	rows := make([]municipalityRow, 0, len(s.data.Directory.Municipalities))
+	served := 0
 	for _, m := range s.data.Directory.Municipalities {
-		o, ok := s.data.Directory.OfficeFor(m.Code)
-		if !ok {
-			continue
+		row := municipalityRow{Municipality: m.Name, County: m.County}
+		if o, ok := s.data.Directory.OfficeFor(m.Code); ok {
+			row.Office, row.Href = o.Name.In(p.lang), s.data.Settings.OfficePath(p.lang, o.ID)
+			served++
 		}
-		rows = append(rows, servedRow{Municipality: m.Name, Office: o.Name.In(p.lang), Href: s.data.Settings.OfficePath(p.lang, o.ID)})
+		rows = append(rows, row)
 	}
-	return struct{ Served []servedRow }{rows}
+	return struct {
+		Municipalities []municipalityRow
+		Served, All    int
+	}{rows, served, len(rows)}
 }
 
 func (s *state) officeData(p *page) any {

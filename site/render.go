@@ -68,7 +68,7 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 			return err
 		}
 		layout = l
-		cp.Body, cp.Data, cp.Exit, cp.TranslationForm = fp.Body, fp.Data, fp.Exit, fp.TranslationForm
+		cp.Body, cp.Data, cp.Exit, cp.TranslationForm, cp.Caption = fp.Body, fp.Data, fp.Exit, fp.TranslationForm, fp.Caption
 		// A form is a task: nothing beside it to wander off to.
 		cp.SectionNav = ""
 	case kindNotFound:

@@ -574,7 +574,28 @@ func (testForm) CheckTexts(strs *content.Strings) content.Problems {
 
 func (testForm) Page(data *content.Data, lang content.Lang) (string, *chrome.Page, error) {
 	title := data.Strings.MustGet(lang, "form.samarbetssamtal.title")
-	return "page", &chrome.Page{Title: title, Description: title, Body: "<p>Form.</p>"}, nil
+	return "page", &chrome.Page{Title: title, Description: title, Body: "<p>Form.</p>",
+		Caption: "Step 1 of 3", Exit: true}, nil
+}
+
+// TestFormPage: a form's page is published as its Page says, with the
+// step it is on in the heading and the title, and "Exit this page".
+func TestFormPage(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Build(context.Background(), Options{Content: testContent(t, nil), ContentDir: "content", Out: out, Forms: []Form{testForm{}}}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "en", "apply-now", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	for _, want := range []string{`<span class="caption">Step 1 of 3</span>`, `<title>Apply for cooperation talks – Step 1 of 3 – `, `class="exit-this-page"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the form's page lacks %s", want)
+		}
+	}
+	chrometest.CheckBads(t, "/en/apply-now/", b)
 }
 
 // TestMissingTexts: a text the generator or a layout needs, deleted from
@@ -681,6 +702,27 @@ func TestOfficePages(t *testing.T) {
 			html, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(outFile(p))))
 			if err != nil || !bytes.Contains(html, []byte("<h1>"+template.HTMLEscapeString(o.Name.In(lang))+"</h1>")) {
 				t.Errorf("%s's %s page is not at %s (%v)", o.ID, lang, p, err)
+			}
+		}
+	}
+	// The office finder lists every municipality, served or not, so that
+	// every parent finds their own; a served one links to its office.
+	for _, lang := range content.Langs {
+		finder, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(outFile(data.Settings.Links.Offices.In(lang)))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range data.Directory.Municipalities {
+			cell := "<th scope=\"row\">" + template.HTMLEscapeString(m.Name) + "</th>"
+			if !bytes.Contains(finder, []byte(cell)) {
+				t.Errorf("%s: the office finder does not list %s", lang, m.Name)
+			}
+			if o, ok := data.Directory.OfficeFor(m.Code); ok {
+				link := `<a href="` + data.Settings.OfficePath(lang, o.ID) + `">`
+				i := bytes.Index(finder, []byte(cell))
+				if end := bytes.Index(finder[max(i, 0):], []byte("</tr>")); i < 0 || end < 0 || !bytes.Contains(finder[i:i+end], []byte(link)) {
+					t.Errorf("%s: the office finder's row for %s does not link to %s", lang, m.Name, o.ID)
+				}
 			}
 		}
 	}

@@ -167,6 +167,10 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	writeHeader(&msg, "Subject", mime.QEncoding.Encode("utf-8", strs.MustGet(staffLang, "form."+s.Form.Def.ID+".staff_subject", "reference", s.Reference.String())))
 	writeHeader(&msg, "Date", s.Received.In(intake.Stockholm).Format(time.RFC1123Z))
 	writeHeader(&msg, "Message-ID", env.MessageID)
+	// Amazon SES replaces the Message-ID: the reference in a header of our
+	// own (and in the subject) is what shows staff that a second message
+	// is the same application again.
+	writeHeader(&msg, ReferenceHeader, s.Reference.String())
 	writeHeader(&msg, "MIME-Version", "1.0")
 	msg.Write(inner)
 	env.Data = msg.Bytes()
@@ -174,6 +178,9 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 }
 
 type row struct{ K, V string }
+
+// ReferenceHeader carries the application's reference on every message.
+const ReferenceHeader = "X-Familjeratt-Reference"
 
 // MessageID is derived from the reference, so that sending again after a
 // failure gives the same id and staff (and mail servers) see one message.

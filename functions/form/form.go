@@ -214,6 +214,10 @@ func (d *Definition) Field(name string) (*Field, bool) {
 	return found, found != nil
 }
 
+// Unindexed is a field's name without its items' indexes:
+// "children.1.given_name" is "children.given_name".
+func Unindexed(name string) string { return stripIndexes(name) }
+
 // stripIndexes turns "children.1.given_name" into "children.given_name".
 func stripIndexes(name string) string {
 	parts := strings.Split(name, ".")

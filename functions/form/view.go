@@ -2,6 +2,7 @@ package form
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,27 @@ type ViewOptions struct {
 	Sources   Sources
 	Autofocus string         // a field to put the cursor in: the one the parent chose to change
 	Items     map[string]int // how many items each repeating group shows, when not as many as posted
+	// Only, when set, are the fields shown (by name, without indexes):
+	// one step of a form that asks some questions first. Hide are fields
+	// not shown, because an earlier step answered them. The caller
+	// carries their values in hidden inputs.
+	Only, Hide []string
+}
+
+// shown reports whether a field, or any field of a group, is shown.
+func (o ViewOptions) shown(f *Field) bool {
+	if f.Kind == Group || f.Kind == Repeat {
+		for _, c := range f.Fields {
+			if o.shown(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(o.Only) > 0 && !slices.Contains(o.Only, f.Name) {
+		return false
+	}
+	return !slices.Contains(o.Hide, f.Name)
 }
 
 // View is a form as the template shows it.
@@ -74,6 +96,7 @@ type FieldView struct {
 	Inputmode    string
 	Width        string
 	Spellcheck   string
+	Link         string // one of the pages site.yaml names, linked under the field: form.<link>_link
 	Autofocus    bool
 	DescribedBy  string
 }
@@ -128,6 +151,9 @@ func (b *viewBuilder) optional(key string) string {
 func (b *viewBuilder) items(fs []*Field, prefix string, level int) []Item {
 	var items []Item
 	for _, f := range fs {
+		if !b.opts.shown(f) {
+			continue
+		}
 		name := prefix + f.Key
 		switch f.Kind {
 		case Group:
@@ -187,9 +213,9 @@ func (b *viewBuilder) count(f *Field, name string) int {
 
 func (b *viewBuilder) field(f *Field, name string) *FieldView {
 	fv := &FieldView{Kind: f.Kind, Name: name, ID: ID(name), Error: b.errs[name], Optional: !f.Required,
-		Value: b.values.Get(name), Autofocus: b.opts.Autofocus == name,
+		Value: valid(b.values.Get(name)), Autofocus: b.opts.Autofocus == name,
 		Autocomplete: f.Attrs["autocomplete"], Inputmode: f.Attrs["inputmode"], Width: f.Attrs["width"],
-		Spellcheck: f.Attrs["spellcheck"]}
+		Spellcheck: f.Attrs["spellcheck"], Link: f.Attrs["link"]}
 	if f.Kind == Honeypot {
 		fv.Label = b.text("form.honeypot")
 		fv.Optional = false
@@ -252,11 +278,15 @@ func (d *Definition) HiddenValues(values url.Values) []Hidden {
 	var out []Hidden
 	for _, n := range names {
 		for _, v := range values[n] {
-			out = append(out, Hidden{Name: n, Value: v})
+			out = append(out, Hidden{Name: n, Value: valid(v)})
 		}
 	}
 	return out
 }
+
+// valid is s as a page may show it: bytes that are not UTF-8 (which the
+// rules refuse) are echoed as U+FFFD, so the page stays valid UTF-8.
+func valid(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 // Summary is the check-answers list: sections of rows, each with a button
 // to change the answer.
@@ -280,7 +310,8 @@ type SummaryRow struct {
 
 // Summary builds the check-answers list from the posted values. For staff
 // (the message an office receives), a group's heading is its staff_legend
-// text where it has one: "Sökanden" rather than "Om dig".
+// text where it has one: "Sökanden" rather than "Om dig", a field's label
+// its staff_label, and a question with no answer has no row.
 func (d *Definition) Summary(strs *content.Strings, lang content.Lang, values url.Values, sources Sources, staff bool) *Summary {
 	b := viewBuilder{d: d, strs: strs, lang: lang, values: values, opts: ViewOptions{Sources: sources}}
 	var secs []*SummarySection
@@ -319,8 +350,20 @@ func (d *Definition) Summary(strs *content.Strings, lang content.Lang, values ur
 				if target == nil {
 					target = current()
 				}
+				label := d.textKey(f.Name, "label")
+				if staff {
+					// Staff read the answers, not the questions: a label of
+					// their own where the parent's is in the second person,
+					// and no row for a question the parent left unanswered.
+					if !b.answered(name) {
+						continue
+					}
+					if strs.Has(d.textKey(f.Name, "staff_label")) {
+						label = d.textKey(f.Name, "staff_label")
+					}
+				}
 				target.Rows = append(target.Rows, SummaryRow{
-					Key: b.text(d.textKey(f.Name, "label")), Value: b.display(f, name),
+					Key: b.text(label), Value: b.display(f, name),
 					Field: name, Anchor: ID(name)})
 			}
 		}
@@ -333,6 +376,16 @@ func (d *Definition) Summary(strs *content.Strings, lang content.Lang, values ur
 		}
 	}
 	return s
+}
+
+// answered reports whether a field has an answer that is not blank.
+func (b *viewBuilder) answered(name string) bool {
+	for _, v := range b.values[name] {
+		if strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // display is how an answer reads back: the label of a chosen option, or
@@ -360,7 +413,7 @@ func (b *viewBuilder) display(f *Field, name string) string {
 				}
 			}
 		}
-		parts = append(parts, v)
+		parts = append(parts, valid(v))
 	}
 	if len(parts) == 0 {
 		return b.text("form.not_given")

@@ -11,17 +11,19 @@ import (
 // The schema tags are the form's public contract: the field names staff
 // tooling imports. The order of the fields is the order of the page.
 type Application struct {
+	// The municipality comes first, on a step of its own: a parent
+	// learns at once whether an office here takes it (see FirstStep).
+	Municipality         string      `schema:"municipality" validate:"required,municipality" form:"select,options=municipalities,section=where"`
 	Applicant            Applicant   `schema:"applicant"`
 	OtherParent          OtherParent `schema:"other_parent"`
 	Children             []Child     `schema:"children" validate:"min=1,max=10,dive"`
-	Municipality         string      `schema:"municipality" validate:"required,municipality" form:"select,options=municipalities,section=case"`
-	Topics               []string    `schema:"topics" validate:"required,min=1,dive,oneof=custody residence contact support other" form:"checkboxes"`
+	Topics               []string    `schema:"topics" validate:"required,min=1,dive,oneof=custody residence contact support other" form:"checkboxes,section=case"`
 	TopicsOther          string      `schema:"topics_other" validate:"max=2000,nocontrolml" form:"textarea"`
 	CourtOrdered         string      `schema:"court_ordered" validate:"required,oneof=yes no" form:"radios"`
 	CourtCaseNumber      string      `schema:"court_case_number" validate:"required_if=CourtOrdered yes,omitempty,max=30,courtcase" form:"text,width=medium,spellcheck=false"`
 	PreviousTalks        string      `schema:"previous_talks" validate:"required,oneof=yes no" form:"radios"`
 	PreviousTalksDetails string      `schema:"previous_talks_details" validate:"max=2000,nocontrolml" form:"textarea"`
-	PrivacyAck           string      `schema:"privacy_ack" validate:"required,eq=yes" form:"checkbox,section=confirm"`
+	PrivacyAck           string      `schema:"privacy_ack" validate:"required,eq=yes" form:"checkbox,section=confirm,link=privacy"`
 	Website              string      `schema:"website" form:"honeypot"`
 }
 
@@ -31,7 +33,7 @@ type Applicant struct {
 	FamilyName          string `schema:"family_name" validate:"required,max=100,nocontrol" form:"text,autocomplete=family-name,spellcheck=false"`
 	PersonalNumber      string `schema:"personal_number" validate:"required,pnrformat,pnrdate,pnrchecksum" form:"text,inputmode=numeric,width=medium,spellcheck=false"`
 	ProtectedIdentity   string `schema:"protected_identity" validate:"required,oneof=yes no" form:"radios"`
-	Street              string `schema:"street" validate:"required_unless=ProtectedIdentity yes,max=100,nocontrol" form:"text,autocomplete=street-address"`
+	Street              string `schema:"street" validate:"required_unless=ProtectedIdentity yes,max=100,nocontrol" form:"text,autocomplete=address-line1"`
 	PostalCode          string `schema:"postal_code" validate:"required_unless=ProtectedIdentity yes,omitempty,postcode" form:"text,autocomplete=postal-code,inputmode=numeric,width=short"`
 	City                string `schema:"city" validate:"required_unless=ProtectedIdentity yes,max=100,nocontrol" form:"text,autocomplete=address-level2,width=medium"`
 	Phone               string `schema:"phone" validate:"required_without=Email,omitempty,max=30,phone" form:"tel,autocomplete=tel,width=medium"`
@@ -101,12 +103,12 @@ func childField(i int, name string) string {
 // FollowUp is a request for a follow-up talk (uppföljningssamtal), which
 // the office offers about six months after the talks ended.
 type FollowUp struct {
+	Municipality      string  `schema:"municipality" validate:"required,municipality" form:"select,options=municipalities,section=where"`
 	Applicant         Contact `schema:"applicant"`
-	Municipality      string  `schema:"municipality" validate:"required,municipality" form:"select,options=municipalities,section=case"`
-	PreviousReference string  `schema:"previous_reference" validate:"omitempty,reference" form:"text,width=medium,spellcheck=false"`
+	PreviousReference string  `schema:"previous_reference" validate:"omitempty,reference" form:"text,width=medium,spellcheck=false,section=case"`
 	CaseOfficer       string  `schema:"case_officer" validate:"max=100,nocontrol" form:"text,width=medium"`
 	Message           string  `schema:"message" validate:"max=2000,nocontrolml" form:"textarea"`
-	PrivacyAck        string  `schema:"privacy_ack" validate:"required,eq=yes" form:"checkbox,section=confirm"`
+	PrivacyAck        string  `schema:"privacy_ack" validate:"required,eq=yes" form:"checkbox,section=confirm,link=privacy"`
 	Website           string  `schema:"website" form:"honeypot"`
 }
 

@@ -12,6 +12,7 @@
 package intake
 
 import (
+	"strconv"
 	"time"
 
 	"familjeratt.example/portal/content"
@@ -99,24 +100,31 @@ func MunicipalitySources(d *content.Directory) form.Sources {
 	}}
 }
 
-// FormData is what the "form" layout shows: the form, the hidden fields
-// that carry the journey, and whether the form's introduction comes
-// first.
+// FormData is what the "form" layout shows: one step of the form, the
+// hidden fields that carry the journey and the answers of other steps,
+// and what the page says around the fields.
 type FormData struct {
 	View   *form.View
-	Hidden []form.Hidden // the journey's own fields: language, page
-	Intro  bool
+	Hidden []form.Hidden // the journey's own fields and the other steps' answers
+	Next   string        // the _action of the button that goes on: "municipality" or "check"
+	Step   Step
+	Intro  bool // the form's introduction comes first
+	// Office is the office the answers go to, named with what it promises
+	// at the top of the step after the municipality's, and Municipality
+	// the municipality's name.
+	Office       *content.Office
+	Municipality string
+	Notice       string // what just changed, for everyone to hear: "Barn 2 är borttaget"
 }
 
+// Step is where the parent is in the form: step N of Of.
+type Step struct{ N, Of int }
+
 // Controls are the hidden fields that carry the journey rather than
-// answers: the parent's language, the page, the reference once given.
-// Their names start with _ so they never clash with the form's contract.
-func Controls(lang content.Lang, page string, ref Reference) []form.Hidden {
-	h := []form.Hidden{{Name: "_lang", Value: string(lang)}, {Name: "_page", Value: page}}
-	if ref != "" {
-		h = append(h, form.Hidden{Name: "_reference", Value: ref.String()})
-	}
-	return h
+// answers: the parent's language and the page. Their names start with _
+// so they never clash with the form's contract.
+func Controls(lang content.Lang, page string) []form.Hidden {
+	return []form.Hidden{{Name: "_lang", Value: string(lang)}, {Name: "_page", Value: page}}
 }
 
 // StaticPage is a form's page as the site publishes it: empty, in one
@@ -140,18 +148,19 @@ func (p *StaticPage) CheckTexts(strs *content.Strings) content.Problems {
 	return p.form.CheckTexts(strs)
 }
 
-// Page returns the empty form in lang. The texts must have passed
-// CheckTexts.
+// Page returns the form's first step in lang, empty: the municipality.
+// The texts must have passed CheckTexts.
 func (p *StaticPage) Page(data *content.Data, lang content.Lang) (string, *chrome.Page, error) {
 	strs := data.Strings
-	view := p.form.Def.View(strs, lang, nil, nil, form.ViewOptions{Sources: MunicipalitySources(data.Directory)})
+	view := p.form.Def.View(strs, lang, nil, nil, form.ViewOptions{Sources: MunicipalitySources(data.Directory), Only: FirstStep})
 	page := &chrome.Page{
 		Lang: lang, Exit: true,
 		Title:           p.form.Text(strs, lang, "title"),
+		Caption:         strs.MustGet(lang, "form.step", "n", "1", "of", "3"),
 		Description:     p.form.Text(strs, lang, "description"),
 		TranslationForm: view.FormID,
 	}
-	page.Data = FormData{View: view, Hidden: Controls(lang, "form", ""), Intro: true}
+	page.Data = FormData{View: view, Hidden: Controls(lang, "municipality"), Next: "municipality", Step: Step{N: 1, Of: 3}}
 	return "form", page, nil
 }
 
@@ -168,3 +177,17 @@ var Stockholm = func() *time.Location {
 // Today is the calendar day at now in Sweden, the day an application's
 // rules are checked against.
 func Today(now time.Time) time.Time { return now.In(Stockholm) }
+
+// FormatTime writes a moment for people in lang, in Swedish time: "1
+// december 2026 kl. 22.14".
+func FormatTime(strs *content.Strings, lang content.Lang, t time.Time) string {
+	t = t.In(Stockholm)
+	month := strs.MustGet(lang, "time.month_"+strconv.Itoa(int(t.Month())))
+	return strs.MustGet(lang, "time.format", "day", strconv.Itoa(t.Day()), "month", month,
+		"year", strconv.Itoa(t.Year()), "clock", t.Format("15.04"))
+}
+
+// FirstStep are the fields a form asks on a step of its own before the
+// rest: the municipality the child is registered in, which decides the
+// office, or whether any office here takes the application at all.
+var FirstStep = []string{"municipality"}

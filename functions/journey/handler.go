@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -201,15 +202,24 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	st := &journey{h: h, w: w, f: f, lang: lang, values: values, o: &o, ctx: r.Context(),
 		secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"}
 
+	st.receipt = receiptOf(r, h.cfg.ReceiptKey)
 	switch {
 	case action == "lang":
 		st.lang = lang.Other()
 		o.result = "language"
-		if post.Get("_page") == "check" {
-			st.check(post.Get("_reference"), false)
-			return
+		switch post.Get("_page") {
+		case "check":
+			st.check()
+		case "municipality":
+			st.showMunicipality(http.StatusOK, nil)
+		default:
+			st.showForm(http.StatusOK, nil, form.ViewOptions{})
 		}
-		st.showForm(http.StatusOK, nil, form.ViewOptions{})
+	case action == "municipality":
+		st.chooseMunicipality()
+	case action == "change:municipality":
+		o.result = "change"
+		st.showMunicipality(http.StatusOK, nil)
 	case strings.HasPrefix(action, "change:"):
 		o.result = "change"
 		st.showForm(http.StatusOK, nil, form.ViewOptions{Autofocus: strings.TrimPrefix(action, "change:")})
@@ -220,9 +230,9 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		o.result = "remove_item"
 		st.removeItem(strings.TrimPrefix(action, "remove:"))
 	case action == "send":
-		st.send(post.Get("_reference"), errs)
+		st.send(errs)
 	default:
-		st.check("", true, errs...)
+		st.check(errs...)
 	}
 }
 
@@ -236,6 +246,10 @@ type journey struct {
 	o      *outcome
 	ctx    context.Context
 	secure bool // the request came over HTTPS: the receipt cookie may say Secure
+	// receipt is the one the browser sent, if the function signed it: the
+	// proof of an earlier send from this browser.
+	receipt receipt
+	notice  string // what the last action changed, said at the top of the form
 }
 
 // validate decodes and checks the values; it returns the decoded form and
@@ -249,13 +263,41 @@ func (j *journey) validate(extra []form.Error) (any, []form.Error) {
 	return decoded, j.f.Def.Sort(errs)
 }
 
-// invalid shows the form again with its problems (422).
+// invalid shows the form again with its problems (422): the
+// municipality's own step when that is where the problem is.
 func (j *journey) invalid(errs []form.Error) {
 	j.o.result = "invalid"
 	for _, e := range errs {
 		j.o.fields = append(j.o.fields, e.Field)
 	}
+	for _, e := range errs {
+		if slices.Contains(intake.FirstStep, e.Field) {
+			j.showMunicipality(http.StatusUnprocessableEntity, []form.Error{e})
+			return
+		}
+	}
 	j.showForm(http.StatusUnprocessableEntity, errs, form.ViewOptions{})
+}
+
+// chooseMunicipality takes the answer to the first step: on to the form
+// for the office that serves the municipality, or at once to the page
+// that says no office here takes it.
+func (j *journey) chooseMunicipality() {
+	code := j.values.Get("municipality")
+	switch _, known := j.h.cfg.Data.Directory.Municipality(code); {
+	case code == "":
+		j.invalid([]form.Error{{Field: "municipality", Rule: "required"}})
+		return
+	case !known:
+		j.invalid([]form.Error{{Field: "municipality", Rule: "municipality"}})
+		return
+	}
+	if _, m, ok := j.route(); !ok {
+		j.notServed(m)
+		return
+	}
+	j.o.result = "municipality"
+	j.showForm(http.StatusOK, nil, form.ViewOptions{})
 }
 
 // accepted is an application that passed every check and has an office.
@@ -266,12 +308,13 @@ type accepted struct {
 	ref          intake.Reference
 }
 
-// accept validates and routes the answers and gives them a reference:
-// the one posted back if it is valid and fresh is false, else a new one.
-// When it reports false it has already answered the parent: the form
-// with its problems, or the page saying no office here serves the
-// municipality.
-func (j *journey) accept(ref string, fresh bool, extra []form.Error) (accepted, bool) {
+// accept validates, tidies and routes the answers and gives them their
+// reference, which the answers themselves decide (see
+// [intake.ReferenceFor]): no client can choose one, and the same
+// application sent twice has the same reference. When it reports false
+// it has already answered the parent: the form with its problems, or the
+// page saying no office here serves the municipality.
+func (j *journey) accept(extra []form.Error) (accepted, bool) {
 	decoded, errs := j.validate(extra)
 	if len(errs) > 0 {
 		j.invalid(errs)
@@ -282,17 +325,15 @@ func (j *journey) accept(ref string, fresh bool, extra []form.Error) (accepted, 
 		j.notServed(m)
 		return accepted{}, false
 	}
-	reference, err := intake.ParseReference(ref)
-	if fresh || err != nil {
-		reference = j.h.newReference()
-	}
+	j.f.Normalize(decoded, j.h.today())
+	reference := intake.ReferenceFor(j.h.cfg.ReceiptKey, j.f.Def.ID, j.f.Def.Encode(decoded))
 	j.o.ref, j.o.office = reference, office.ID
 	return accepted{answers: decoded, office: office, municipality: m, ref: reference}, true
 }
 
 // check validates, routes, and shows the answers to check.
-func (j *journey) check(ref string, fresh bool, extra ...form.Error) {
-	a, ok := j.accept(ref, fresh, extra)
+func (j *journey) check(extra ...form.Error) {
+	a, ok := j.accept(extra)
 	if !ok {
 		return
 	}
@@ -314,13 +355,20 @@ func (j *journey) route() (*content.Office, content.Municipality, bool) {
 	return o, m, ok
 }
 
-func (j *journey) send(ref string, extra []form.Error) {
-	a, ok := j.accept(ref, false, extra)
+func (j *journey) send(extra []form.Error) {
+	a, ok := j.accept(extra)
 	if !ok {
 		return
 	}
 	decoded, office, m, reference := a.answers, a.office, a.municipality, a.ref
-	j.f.Normalize(decoded, j.h.today())
+	if j.receipt.form == j.f.Def.ID && j.receipt.ref == reference {
+		// This browser has sent these very answers and holds the receipt:
+		// Back and Send again, or a second press. The office has them;
+		// the parent gets the confirmation again, and nothing is sent.
+		j.o.result = "repeat"
+		j.redirectToReceipt()
+		return
+	}
 	sub := &intake.Submission{Form: j.f, Reference: reference, Received: j.h.cfg.Now(), Lang: j.lang,
 		Office: office, Municipality: m, Answers: decoded, Values: j.f.Def.Encode(decoded),
 		Honeypot: j.values.Get(intake.HoneypotField) != ""}
@@ -344,11 +392,18 @@ func (j *journey) send(ref string, extra []form.Error) {
 		// pretend confirmation.
 		j.h.cfg.Logger.Warn("honeypot", "form", j.f.Def.ID, "reference", reference.String(), "office", office.ID)
 	}
+	rc := receipt{form: j.f.Def.ID, ref: reference, office: office.ID, lang: j.lang, sent: sub.Received}
 	http.SetCookie(j.w, &http.Cookie{
-		Name: receiptCookie, Value: receipt{form: j.f.Def.ID, ref: reference, office: office.ID, lang: j.lang}.sign(j.h.cfg.ReceiptKey),
+		Name: receiptCookie, Value: rc.sign(j.h.cfg.ReceiptKey),
 		Path: "/api/forms/", MaxAge: 15 * 60, HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: j.secure,
 	})
+	j.redirectToReceipt()
+}
+
+// redirectToReceipt sends the browser to the confirmation, so that a
+// reload shows it again instead of posting the answers again.
+func (j *journey) redirectToReceipt() {
 	j.w.Header().Set("Cache-Control", "no-store")
 	j.w.Header().Set("Location", "/api/forms/"+j.f.Def.ID+"/sent")
 	j.w.WriteHeader(http.StatusSeeOther)
@@ -416,6 +471,9 @@ func (j *journey) removeItem(target string) {
 		}
 	}
 	j.values = out
+	if f, ok := j.f.Def.Field(group); ok && f.Kind == form.Repeat {
+		j.notice = j.h.cfg.Data.Strings.MustGet(j.lang, "form."+j.f.Def.ID+"."+f.Name+".removed", "n", i+1)
+	}
 	j.showForm(http.StatusOK, nil, form.ViewOptions{Items: map[string]int{group: max(1, n-1)}})
 }
 
@@ -431,14 +489,6 @@ func items(values url.Values, group string) int {
 		}
 	}
 	return n
-}
-
-func (h *handler) newReference() intake.Reference {
-	ref, err := intake.NewReference(h.cfg.Random)
-	if err != nil {
-		panic(fmt.Sprintf("no randomness for a reference: %v", err)) // the system is broken
-	}
-	return ref
 }
 
 // sameOrigin refuses a POST from another site: with Origin, it must be

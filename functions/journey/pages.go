@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/functions/form"
@@ -21,20 +24,27 @@ type (
 		Hidden               []form.Hidden
 		Reference            intake.Reference
 		Office               *content.Office
+		Step                 intake.Step
 	}
 	notServedData struct {
 		FormID, Action, Name string
 		Hidden               []form.Hidden
 		Municipality         string
 		OfficesPath          string
+		ViolencePath         string
 	}
 	sentData struct {
 		Name       string
 		Reference  intake.Reference
 		Office     *content.Office
 		OfficePath string
+		Sent       string // when the office's server took it, in Swedish time, for people
 	}
 )
+
+// The steps of a form: the municipality, the rest of the answers, and
+// the answers to check.
+const steps = 3
 
 // basePage is the chrome every page of the journey shares: never indexed,
 // with "Exit this page", and breadcrumbs back to the form.
@@ -50,16 +60,61 @@ func (h *handler) basePage(f *intake.Form, lang content.Lang, title string) *chr
 	}
 }
 
-// showForm shows the form with the parent's values, and its problems if
-// there are any.
-func (j *journey) showForm(status int, errs []form.Error, opts form.ViewOptions) {
-	opts.Sources = j.h.sources
+// stepPage is basePage for a step of the form, "Steg 2 av 3" in its
+// caption and title, so a screen reader announces where the parent is.
+func (h *handler) stepPage(f *intake.Form, lang content.Lang, title string, step int) *chrome.Page {
+	p := h.basePage(f, lang, title)
+	p.Caption = h.cfg.Data.Strings.MustGet(lang, "form.step", "n", strconv.Itoa(step), "of", strconv.Itoa(steps))
+	return p
+}
+
+// carried are the values the page does not show as fields, as hidden
+// inputs, so that nothing the parent answered is lost between steps.
+func (j *journey) carried(only, except []string) []form.Hidden {
+	var out []form.Hidden
+	for _, hv := range j.f.Def.HiddenValues(j.values) {
+		name := form.Unindexed(hv.Name)
+		if (only != nil && !slices.Contains(only, name)) || slices.Contains(except, name) {
+			continue
+		}
+		out = append(out, hv)
+	}
+	return out
+}
+
+// showMunicipality shows the first step: which municipality the child is
+// registered in. The other answers, if any, ride along unseen.
+func (j *journey) showMunicipality(status int, errs []form.Error) {
+	opts := form.ViewOptions{Sources: j.h.sources, Only: intake.FirstStep}
 	view := j.f.Def.View(j.h.cfg.Data.Strings, j.lang, j.values, errs, opts)
-	p := j.h.basePage(j.f, j.lang, j.h.text(j.f, j.lang, "title"))
+	p := j.h.stepPage(j.f, j.lang, j.h.text(j.f, j.lang, "title"), 1)
 	p.Breadcrumbs = p.Breadcrumbs[:1]
 	p.Error = len(errs) > 0
 	p.TranslationForm = view.FormID
-	j.h.render(j.w, status, "form", p, intake.FormData{View: view, Hidden: intake.Controls(j.lang, "form", ""), Intro: true})
+	j.h.render(j.w, status, "form", p, intake.FormData{View: view, Next: "municipality", Step: intake.Step{N: 1, Of: steps},
+		Hidden: append(intake.Controls(j.lang, "municipality"), j.carried(nil, intake.FirstStep)...)})
+}
+
+// showForm shows the rest of the form for the office that serves the
+// chosen municipality, with the parent's values, and its problems if
+// there are any. Without a municipality this office takes, it is the
+// first step again.
+func (j *journey) showForm(status int, errs []form.Error, opts form.ViewOptions) {
+	office, m, ok := j.route()
+	if !ok {
+		j.showMunicipality(status, errs)
+		return
+	}
+	opts.Sources = j.h.sources
+	opts.Hide = intake.FirstStep
+	view := j.f.Def.View(j.h.cfg.Data.Strings, j.lang, j.values, errs, opts)
+	p := j.h.stepPage(j.f, j.lang, j.h.text(j.f, j.lang, "title"), 2)
+	p.Breadcrumbs = p.Breadcrumbs[:1]
+	p.Error = len(errs) > 0
+	p.TranslationForm = view.FormID
+	j.h.render(j.w, status, "form", p, intake.FormData{View: view, Next: "check", Intro: true,
+		Step: intake.Step{N: 2, Of: steps}, Office: office, Municipality: m.Name, Notice: j.notice,
+		Hidden: append(intake.Controls(j.lang, "form"), j.carried(intake.FirstStep, nil)...)})
 }
 
 // showCheck shows the answers to check, or (layout "failed") the same
@@ -69,31 +124,33 @@ func (j *journey) showCheck(status int, layout string, ref intake.Reference, off
 	if layout == "failed" {
 		title = j.h.cfg.Data.Strings.MustGet(j.lang, "failed.title")
 	}
-	p := j.h.basePage(j.f, j.lang, title)
+	p := j.h.stepPage(j.f, j.lang, title, 3)
 	p.Error = layout == "failed"
 	id := "form-" + j.f.Def.ID
 	p.TranslationForm = id
-	hidden := append(intake.Controls(j.lang, "check", ref), j.f.Def.HiddenValues(j.values)...)
+	hidden := append(intake.Controls(j.lang, "check"), j.f.Def.HiddenValues(j.values)...)
 	j.h.render(j.w, status, layout, p, checkData{
 		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Reference: ref, Office: office,
 		Summary: j.f.Def.Summary(j.h.cfg.Data.Strings, j.lang, j.values, j.h.sources, false),
-		Hidden:  hidden,
+		Hidden:  hidden, Step: intake.Step{N: 3, Of: steps},
 	})
 }
 
-// notServed says that no office in the portal serves the municipality,
-// and that nothing was sent; the answers are kept to change the
-// municipality.
+// notServed says, as soon as the parent has named the municipality, that
+// no office here takes its applications, and that nothing was sent: where
+// applications go instead, and where to turn in an emergency. Any answers
+// are kept, for a parent who chose the wrong municipality.
 func (j *journey) notServed(m content.Municipality) {
 	j.o.result = "not_served"
 	strs := j.h.cfg.Data.Strings
 	p := j.h.basePage(j.f, j.lang, strs.MustGet(j.lang, "notserved.title", "municipality", m.Name))
 	id := "form-" + j.f.Def.ID
 	p.TranslationForm = id
+	links := j.h.cfg.Data.Settings.Links
 	j.h.render(j.w, http.StatusOK, "notserved", p, notServedData{
 		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Municipality: m.Name,
-		Hidden:      append(intake.Controls(j.lang, "form", ""), j.f.Def.HiddenValues(j.values)...),
-		OfficesPath: j.h.cfg.Data.Settings.Links.Offices.In(j.lang),
+		Hidden:      append(intake.Controls(j.lang, "municipality"), j.f.Def.HiddenValues(j.values)...),
+		OfficesPath: links.Offices.In(j.lang), ViolencePath: links.Violence.In(j.lang),
 	})
 }
 
@@ -106,12 +163,13 @@ type receipt struct {
 	ref    intake.Reference
 	office string
 	lang   content.Lang
+	sent   time.Time
 }
 
 // sign gives the cookie's value: the receipt and its HMAC, so that only
 // the function can have made it.
 func (r receipt) sign(key []byte) string {
-	v := r.form + "." + string(r.ref) + "." + r.office + "." + string(r.lang)
+	v := r.form + "." + string(r.ref) + "." + r.office + "." + string(r.lang) + "." + strconv.FormatInt(r.sent.Unix(), 10)
 	return v + "." + receiptMAC(key, v)
 }
 
@@ -133,32 +191,40 @@ func parseReceipt(s string, key []byte) (receipt, bool) {
 		return receipt{}, false
 	}
 	parts := strings.Split(v, ".")
-	if len(parts) != 4 {
+	if len(parts) != 5 {
 		return receipt{}, false
 	}
 	ref, err := intake.ParseReference(parts[1])
 	lang, ok := content.ParseLang(parts[3])
-	if err != nil || !ok {
+	sent, terr := strconv.ParseInt(parts[4], 10, 64)
+	if err != nil || !ok || terr != nil {
 		return receipt{}, false
 	}
-	return receipt{form: parts[0], ref: ref, office: parts[2], lang: lang}, true
+	return receipt{form: parts[0], ref: ref, office: parts[2], lang: lang, sent: time.Unix(sent, 0)}, true
 }
 
-// sent is the confirmation page: the reference, what happens next at the
-// office, its contact details, and how to keep a copy.
+// receiptOf is the signed receipt the request carries, or none.
+func receiptOf(r *http.Request, key []byte) receipt {
+	c, err := r.Cookie(receiptCookie)
+	if err != nil {
+		return receipt{}
+	}
+	rc, _ := parseReceipt(c.Value, key)
+	return rc
+}
+
+// sent is the confirmation page: the reference, when it was sent, what
+// happens next at the office, its contact details, and how to keep a
+// copy.
 func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 	f, ok := h.forms[r.PathValue("form")]
 	if !ok {
 		h.notFound(w, r)
 		return
 	}
-	c, err := r.Cookie(receiptCookie)
-	var rc receipt
-	if err == nil {
-		rc, ok = parseReceipt(c.Value, h.cfg.ReceiptKey)
-	}
+	rc := receiptOf(r, h.cfg.ReceiptKey)
 	office, known := h.cfg.Data.Directory.Office(rc.office)
-	if err != nil || !ok || rc.form != f.Def.ID || !known {
+	if rc.form != f.Def.ID || !known {
 		h.message(w, http.StatusNotFound, "no_receipt", f)
 		return
 	}
@@ -168,5 +234,6 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 	h.render(w, http.StatusOK, "sent", p, sentData{
 		Name: f.Def.ID, Reference: rc.ref, Office: office,
 		OfficePath: h.cfg.Data.Settings.OfficePath(rc.lang, office.ID),
+		Sent:       intake.FormatTime(h.cfg.Data.Strings, rc.lang, rc.sent),
 	})
 }

@@ -86,8 +86,19 @@ func TestSMTPDelivery(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send: status %d; log: %s", res.StatusCode, e.logs.String())
 	}
-	ref, _ := intake.ParseReference(carried.Get("_reference"))
 	got := m.Messages()
+	if len(got) == 0 {
+		t.Fatal("nothing received")
+	}
+	msgHead, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := intake.ParseReference(msgHead.Header.Get(delivery.ReferenceHeader))
+	if err != nil {
+		t.Fatalf("the reference header: %v", err)
+	}
+	_ = carried
 	if attempts := len(m.Attempts()); attempts != 1 || len(got) != 1 {
 		t.Fatalf("the server had %d attempts and received %d messages, want 1 and 1", attempts, len(got))
 	}
@@ -107,10 +118,11 @@ func TestSMTPDelivery(t *testing.T) {
 	}
 	wantHeaders := map[string]string{
 		"From": "noreply@familjeratt.example", "To": "malmo@familjeratt.example",
-		"Subject":      "Ny anmälan – samarbetssamtal – " + ref.String(),
-		"Date":         "Mon, 23 Nov 2026 12:00:00 +0100",
-		"Message-Id":   delivery.MessageID(ref, "samarbetssamtal", "noreply@familjeratt.example"),
-		"Mime-Version": "1.0", "Content-Type": `application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"`,
+		"Subject":                 "Ny anmälan – samarbetssamtal – " + ref.String(),
+		"Date":                    "Mon, 23 Nov 2026 12:00:00 +0100",
+		"Message-Id":              delivery.MessageID(ref, "samarbetssamtal", "noreply@familjeratt.example"),
+		"X-Familjeratt-Reference": ref.String(),
+		"Mime-Version":            "1.0", "Content-Type": `application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"`,
 		"Content-Transfer-Encoding": "base64", "Content-Disposition": `attachment; filename="smime.p7m"`,
 	}
 	msg.Header["Subject"] = []string{subject}
@@ -157,7 +169,7 @@ func TestSMTPDelivery(t *testing.T) {
 	// As posted, except what the function tidies.
 	tidied := map[string]string{
 		"applicant.personal_number": "19811218-9876", "other_parent.personal_number": pnr("19790312", "234"),
-		"children.0.personal_number": pnr("20150101", "000"),
+		"children.0.personal_number": pnr("20150101", "002"),
 	}
 	text, html := string(parts["text/plain"]), string(parts["text/html"])
 	for key, vals := range validApplication("sv") {

@@ -246,6 +246,7 @@ type Link struct {
 type Page struct {
 	Lang        content.Lang
 	Title       string // the h1, and the start of the document title
+	Caption     string // above the h1 and before the title: "Steg 2 av 3"
 	Description string
 	Path        string // the page's own address
 

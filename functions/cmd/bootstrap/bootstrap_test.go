@@ -456,8 +456,9 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 				t.Fatalf("not a mail message: %v", err)
 			}
 			subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-			if err != nil || !strings.Contains(subject, "3VR2-KZ78") {
-				t.Errorf("subject %q: want the event's reference, 3VR2-KZ78", subject)
+			ref := msg.Header.Get("X-Familjeratt-Reference")
+			if err != nil || ref == "" || !strings.Contains(subject, ref) || ref == "3VR2-KZ78" {
+				t.Errorf("subject %q, reference %q: want the function's own reference in both, not the one the event posts", subject, ref)
 			}
 		}},
 		{"valid POST, refused by the mail server", "valid-post.json", http.StatusServiceUnavailable, func(t *testing.T, res events.LambdaFunctionURLResponse) {

@@ -134,7 +134,7 @@ func application(code string, today time.Time) url.Values {
 // reference reads the reference from the receipt the function set.
 func reference(cookies []*http.Cookie) (intake.Reference, error) {
 	for _, c := range cookies {
-		if parts := strings.Split(c.Value, "."); len(parts) == 5 { // form, reference, office, language, signature
+		if parts := strings.Split(c.Value, "."); len(parts) >= 5 && c.Name == "intake_receipt" { // form, reference, office, …, signature
 			return intake.ParseReference(parts[1])
 		}
 	}

@@ -58,7 +58,7 @@ func ValidApplication(lang string) url.Values {
 		"other_parent.personal_number": {intake.MakePersonalNumber("19790312", "234")},
 		"other_parent.agrees":          {"unknown"},
 		"children.0.given_name":        {"Lisa"}, "children.0.family_name": {"Berggren"},
-		"children.0.personal_number": {intake.MakePersonalNumber("20150101", "000")},
+		"children.0.personal_number": {intake.MakePersonalNumber("20150101", "002")},
 		"municipality":               {"1280"},
 		"topics":                     {"custody", "contact"},
 		"court_ordered":              {"no"}, "previous_talks": {"no"},

@@ -123,13 +123,52 @@
     }
   }
 
+  /* After a send, Back must not put the answers on screen again (a shared
+     device): the confirmation notes that it was sent, and a page come
+     back to from history empties its forms while that note stands. A
+     parent who starts typing again starts a new application. */
+  var SENT = 'sent';
+  function cameBack(event) {
+    if (event && event.persisted) { return true; }
+    var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType('navigation')[0];
+    return !!nav && nav.type === 'back_forward';
+  }
+  function emptyForms() {
+    var forms = document.querySelectorAll('form[data-draft]');
+    for (var i = 0; i < forms.length; i++) {
+      var fields = answerFields(forms[i]);
+      for (var j = 0; j < fields.length; j++) {
+        var f = fields[j];
+        if (isChoice(f)) { f.checked = false; }
+        else if (f.tagName === 'SELECT') { f.selectedIndex = 0; }
+        else { f.value = ''; }
+      }
+    }
+  }
+
   if (store) {
     if (document.querySelector('[data-sent]')) {
       for (var n = store.length - 1; n >= 0; n--) {
         var name = store.key(n);
         if (name && name.indexOf(DRAFT) === 0) { store.removeItem(name); }
       }
+      try { store.setItem(SENT, '1'); } catch (e) { /* off */ }
     }
+    var onShow = function (event) {
+      if (!store.getItem(SENT) || !cameBack(event)) { return; }
+      emptyForms();
+      // A page that carries the answers (the form after the first step,
+      // the answers to check) loses them altogether, hidden fields too.
+      var carriers = document.querySelectorAll('[data-answers]');
+      for (var i = 0; i < carriers.length; i++) { carriers[i].parentNode.removeChild(carriers[i]); }
+      if (carriers.length > 0) {
+        var notes = document.querySelectorAll('[data-sent-notice]');
+        for (var k = 0; k < notes.length; k++) { notes[k].hidden = false; }
+      }
+    };
+    onShow();
+    window.addEventListener('pageshow', onShow);
+    document.addEventListener('input', function () { store.removeItem(SENT); }, true);
     var drafts = document.querySelectorAll('form[data-draft]');
     for (var d = 0; d < drafts.length; d++) {
       (function (form) {
