@@ -144,7 +144,15 @@ type traffic struct {
 	problems []string        // uncaught exceptions, CSP violations, failed subresources
 	pages    map[string]bool // the URLs loaded as documents
 	holdPost chan struct{}   // when set, POSTs to the portal wait for it to close
-	logs     []string        // what the page logged with the prefix "browsertest:"
+	logs     []string        // what the page reported to logPath
+	docs     []response      // the documents that came back, in order
+}
+
+// response is one document the browser received: its address and how
+// the server said it may be kept.
+type response struct {
+	URL, CacheControl string
+	Status            int64
 }
 
 // in returns the same tab reporting to t, for subtests that share a tab.
@@ -166,6 +174,8 @@ func newTab(t testing.TB, o tabOptions) *tab {
 	go tb.route(paused)
 	console := chromedp.Console(ctx)
 	go tb.watch(console)
+	responses := chromedp.Events(ctx, network.ResponseReceived)
+	go tb.record(responses)
 	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -173,6 +183,10 @@ func newTab(t testing.TB, o tabOptions) *tab {
 	tb.viewport(desktopWidth, desktopHeight, 1)
 	return tb
 }
+
+// logPath is where a page's test script reports to the test (see
+// [tab.logged]); the router answers it, the portal never sees it.
+const logPath = "/__browsertest/log"
 
 // neutralPage is what the tests serve for any address outside the
 // portal, such as the exit target.
@@ -190,6 +204,13 @@ func (tb *tab) route(paused iter.Seq2[fetch.EventRequestPaused, error]) {
 			tb.pages[ev.Request.URL] = true
 		}
 		local := u != nil && u.Hostname() == "127.0.0.1"
+		if local && u.Path == logPath {
+			msg, _ := url.QueryUnescape(u.RawQuery)
+			tb.logs = append(tb.logs, msg)
+			tb.mu.Unlock()
+			go chromedp.Call(tb.ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 204})
+			continue
+		}
 		if !local && u != nil && u.Scheme != "data" {
 			tb.external = append(tb.external, ev.Request.URL)
 		}
@@ -220,6 +241,35 @@ func (tb *tab) route(paused iter.Seq2[fetch.EventRequestPaused, error]) {
 	}
 }
 
+// record keeps every document response's Cache-Control, for the checks
+// that pages with answers are never stored.
+func (tb *tab) record(events iter.Seq2[network.EventResponseReceived, error]) {
+	for ev, err := range events {
+		if err != nil {
+			return
+		}
+		if ev.Type != network.ResourceTypeDocument || ev.Response == nil {
+			continue
+		}
+		cc := ""
+		for k, v := range ev.Response.Headers {
+			if strings.EqualFold(k, "Cache-Control") {
+				cc = fmt.Sprint(v)
+			}
+		}
+		tb.mu.Lock()
+		tb.docs = append(tb.docs, response{URL: ev.Response.URL, CacheControl: cc, Status: ev.Response.Status})
+		tb.mu.Unlock()
+	}
+}
+
+// documents returns the documents received so far.
+func (tb *tab) documents() []response {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return append([]response(nil), tb.docs...)
+}
+
 // watch records what a page must never do: throw, break its own
 // Content-Security-Policy (an inline style or script), or fail to load a
 // stylesheet, script or image.
@@ -229,12 +279,6 @@ func (tb *tab) watch(console iter.Seq2[chromedp.ConsoleMessage, error]) {
 			return
 		}
 		text := m.Text
-		if after, ok := strings.CutPrefix(text, "browsertest:"); ok {
-			tb.mu.Lock()
-			tb.logs = append(tb.logs, after)
-			tb.mu.Unlock()
-			continue
-		}
 		switch {
 		case m.IsException():
 		case m.Type == chromedp.ConsoleError && strings.Contains(text, "Content Security Policy"):
@@ -281,8 +325,8 @@ func (tb *tab) checkClean(allowed ...string) {
 	tb.external = nil
 }
 
-// logged returns what the page logged for the test (console.log with
-// the prefix "browsertest:"), waiting a moment for the first entry.
+// logged returns what the page reported to the test at logPath, waiting
+// a moment for the first entry.
 func (tb *tab) logged() []string {
 	for i := 0; i < 40; i++ {
 		tb.mu.Lock()

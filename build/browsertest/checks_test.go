@@ -78,10 +78,48 @@ func (tb *tab) checkReflow() {
 				.slice(0, 5).map(e => e.outerHTML.slice(0, 120));
 			return {scrollWidth: d.scrollWidth, clientWidth: w, wide};
 		})()`)
+		if v.width == 320 {
+			tb.checkNoOverflow()
+		}
 		if r.ScrollWidth > r.ClientWidth {
 			tb.t.Errorf("reflow at %s: the page scrolls sideways (scrollWidth %d > clientWidth %d); too wide:\n\t%s",
 				v.name, r.ScrollWidth, r.ClientWidth, strings.Join(r.Wide, "\n\t"))
 		}
+	}
+}
+
+// checkNoOverflow fails if the page, at the window's current size,
+// scrolls sideways or breaks a word of a heading across two lines
+// ("samarbetssamt/al"): a heading too big for a small screen.
+func (tb *tab) checkNoOverflow() {
+	tb.t.Helper()
+	r := eval[struct {
+		ScrollWidth int      `json:"scrollWidth"`
+		ClientWidth int      `json:"clientWidth"`
+		Broken      []string `json:"broken"`
+	}](tb, `(() => {
+		const d = document.documentElement, broken = [];
+		for (const h of document.querySelectorAll("h1, h2, h3")) {
+			const walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+			for (let n; (n = walk.nextNode());) {
+				// A word may break at its own hyphen, nowhere else.
+				const re = /[^\s\-\u2010]+/g;
+				for (let m; (m = re.exec(n.data));) {
+					const r = document.createRange();
+					r.setStart(n, m.index);
+					r.setEnd(n, m.index + m[0].length);
+					const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.bottom)));
+					if (lines.size > 1) broken.push(m[0]);
+				}
+			}
+		}
+		return {scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, broken};
+	})()`)
+	if r.ScrollWidth > r.ClientWidth {
+		tb.t.Errorf("%s scrolls sideways at %d px (scrollWidth %d)", tb.location(), r.ClientWidth, r.ScrollWidth)
+	}
+	if len(r.Broken) > 0 {
+		tb.t.Errorf("%s at %d px breaks headings' words across lines: %q", tb.location(), r.ClientWidth, r.Broken)
 	}
 }
 
@@ -183,7 +221,8 @@ const exitJS = `(() => {
 	const skip = document.body.firstElementChild;
 	if (!b) return {present: false};
 	const r = b.getBoundingClientRect(), s = getComputedStyle(b);
-	return {present: true, href: b.href, text: b.textContent.trim(), top: r.top, visible: r.width > 0 && r.height > 0 && s.visibility === "visible",
+	const shown = [...b.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("").trim();
+	return {present: true, href: b.href, text: shown, name: b.textContent.trim(), top: r.top, visible: r.width > 0 && r.height > 0 && s.visibility === "visible",
 		skipHref: skip.matches("a.skip-link[data-exit]") ? skip.href : "", skipText: skip.textContent.trim(),
 		skipHidden: skip.getBoundingClientRect().right <= 0};
 })()`
@@ -198,6 +237,7 @@ func (tb *tab) checkExit(want bool, lang content.Lang) {
 		Present    bool    `json:"present"`
 		Href       string  `json:"href"`
 		Text       string  `json:"text"`
+		Name       string  `json:"name"`
 		Top        float64 `json:"top"`
 		Visible    bool    `json:"visible"`
 		SkipHref   string  `json:"skipHref"`
@@ -217,6 +257,11 @@ func (tb *tab) checkExit(want bool, lang content.Lang) {
 	}
 	if want := data.Strings.MustGet(lang, "exit.button"); r.Text != want {
 		tb.t.Errorf("exit button says %q, want %q", r.Text, want)
+	}
+	// A screen reader user hears what the button is for, not only where
+	// it goes: "Exit this page" alone does not say it is for safety.
+	if purpose := data.Strings.MustGet(lang, "exit.purpose"); !strings.Contains(r.Name, purpose) {
+		tb.t.Errorf("exit button's name %q does not say what it is for (%q)", r.Name, purpose)
 	}
 	if r.SkipHref != exit || !r.SkipHidden || r.SkipText != data.Strings.MustGet(lang, "exit.skip") {
 		tb.t.Errorf("the first element of <body> must be the hidden skip link to %s; got href %q, text %q, hidden %v", exit, r.SkipHref, r.SkipText, r.SkipHidden)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"familjeratt.example/portal/content"
@@ -22,13 +23,16 @@ type leaving struct {
 	Stored      int      `json:"stored"`
 }
 
-// watchLeavingJS logs the page's state as soon as it is marked as
+// watchLeavingJS reports the page's state as soon as it is marked as
 // exiting: in the same task as the click or key press, since the
 // observer runs before the browser does anything else. (DevTools cannot
-// ask the page while it navigates to another site, so the page tells.)
+// ask the page while it navigates to another site, so the page tells,
+// by a synchronous request the test's router answers: a console message
+// can be lost when the page's process goes away.)
 const watchLeavingJS = `new MutationObserver(() => {
 	if (!document.documentElement.classList.contains("exiting")) return;
-	console.log("browsertest:" + JSON.stringify({
+	const x = new XMLHttpRequest();
+	x.open("GET", "` + logPath + `?" + encodeURIComponent(JSON.stringify({
 		exiting: true,
 		bodyVisible: getComputedStyle(document.body).visibility !== "hidden",
 		title: document.title.trim(),
@@ -36,19 +40,25 @@ const watchLeavingJS = `new MutationObserver(() => {
 			.filter(e => (e.type === "radio" || e.type === "checkbox") ? e.checked : e.value !== "")
 			.map(e => e.name),
 		stored: sessionStorage.length,
-	}));
+	})), false);
+	x.send();
 }).observe(document.documentElement, {attributes: true, attributeFilter: ["class"]}), true`
 
 // exitBy leaves the page at path (reached from from, so that there is a
 // page to go back to) with the action, and checks that the page is
 // blanked and emptied at once, that the browser goes to the neutral
-// site, and that Back does not return to the page.
+// site, and that Back does not return to the page. When prepare goes on
+// to another page, that page is the one left, and path the one before.
 func exitBy(t *testing.T, tb *tab, from, path string, prepare func(), act chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	tb.open(from)
 	tb.open(path)
+	before, left := portal.URL+from, portal.URL+path
 	if prepare != nil {
 		prepare()
+	}
+	if now := tb.location(); now != left {
+		before, left = left, now
 	}
 	eval[bool](tb, watchLeavingJS)
 	tb.do(act)
@@ -67,11 +77,11 @@ func exitBy(t *testing.T, tb *tab, from, path string, prepare func(), act chrome
 	if len(l.Filled) > 0 || l.Stored > 0 {
 		t.Errorf("while leaving: fields still filled %v, %d items in sessionStorage; want all cleared", l.Filled, l.Stored)
 	}
-	checkNoWayBack(t, tb, from, path)
+	checkNoWayBack(t, tb, before, left)
 }
 
 // checkNoWayBack goes Back from the neutral site: that must lead to the
-// page before the one that was left, because location.replace put the
+// page before the one that was left (both full URLs), because location.replace put the
 // neutral site in the left page's place in the history.
 func checkNoWayBack(t *testing.T, tb *tab, before, left string) {
 	t.Helper()
@@ -84,11 +94,11 @@ func checkNoWayBack(t *testing.T, tb *tab, before, left string) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	switch got {
-	case portal.URL + before:
-	case portal.URL + left:
+	case before:
+	case left:
 		t.Errorf("Back returned to %s, the page that was left", left)
 	default:
-		t.Errorf("Back went to %s, want %s, the page before the one left", got, portal.URL+before)
+		t.Errorf("Back went to %s, want %s, the page before the one left", got, before)
 	}
 }
 
@@ -147,7 +157,11 @@ func TestExitThisPage(t *testing.T) {
 		t.Run("Shift three times on the form", func(t *testing.T) {
 			tb := newTab(t, tabOptions{})
 			form := formPath(lang)
+			var step2 string
 			exitBy(t, tb, data.Settings.Links.Home.In(lang), form, func() {
+				tb.fillByScript([]answer{{"municipality", []string{malmo}}})
+				tb.submitForm()
+				step2 = tb.location()
 				// Typing capitals (Shift held with each), Shift+Tab, and
 				// two Shifts after a capital or with a letter between
 				// must not leave.
@@ -156,7 +170,7 @@ func TestExitThisPage(t *testing.T) {
 				tb.do(chromedp.Click(chromedp.ID(fieldID("applicant.family_name"))), typeText("L"), shifts(2), typeText("x"), shifts(2), typeText("indqvist"))
 				tb.do(chromedp.Click(chromedp.CSS(`input[name="topics"][value="custody"]`)))
 				time.Sleep(100 * time.Millisecond)
-				if got := tb.location(); got != portal.URL+form || eval[bool](tb, `document.documentElement.classList.contains("exiting")`) {
+				if got := tb.location(); got != step2 || eval[bool](tb, `document.documentElement.classList.contains("exiting")`) {
 					t.Fatalf("typing left the page (at %s)", got)
 				}
 				if n := eval[int](tb, `sessionStorage.length`); n == 0 {
@@ -209,25 +223,33 @@ func (tb *tab) checkFocusShown() {
 // language's form.
 func TestDraft(t *testing.T) {
 	tb := newTab(t, tabOptions{})
+	// The first step: a reload keeps the municipality.
 	tb.open(formPath(content.SV))
+	tb.do(chromedp.Focus(chromedp.ID(fieldID("municipality"))), typeText(optionPrefix(malmo)))
+	tb.submit(chromedp.Reload())
+	if got := eval[string](tb, fmt.Sprintf(`document.getElementById(%q).value`, fieldID("municipality"))); got != malmo {
+		t.Errorf("after a reload the municipality is %q, want %s", got, malmo)
+	}
+
+	// The form itself: what was typed comes back when the parent reaches
+	// it again, in either language.
+	tb.start(content.SV, malmo)
 	tb.do(chromedp.Click(chromedp.ID(fieldID("applicant.given_name"))), typeText("Anna"))
 	tb.do(chromedp.Click(chromedp.CSS(`input[name="applicant.protected_identity"][value="no"]`)))
-	tb.do(chromedp.Focus(chromedp.ID(fieldID("municipality"))), typeText(optionPrefix("1280")))
 	tb.do(chromedp.Click(chromedp.ID(fieldID("applicant.safe_contact"))), typeText("Efter tio"))
-
 	restored := func(where string) {
 		t.Helper()
 		got := eval[[]string](tb, fmt.Sprintf(`[document.getElementById(%q).value,
 			(document.querySelector('input[name="applicant.protected_identity"]:checked') || {}).value || "",
-			document.getElementById(%q).value, document.getElementById(%q).value]`,
-			fieldID("applicant.given_name"), fieldID("municipality"), fieldID("applicant.safe_contact")))
-		if strings.Join(got, "|") != "Anna|no|1280|Efter tio" {
+			document.getElementById(%q).value]`,
+			fieldID("applicant.given_name"), fieldID("applicant.safe_contact")))
+		if strings.Join(got, "|") != "Anna|no|Efter tio" {
 			t.Errorf("%s: the form holds %q, want the draft back", where, got)
 		}
 	}
-	tb.submit(chromedp.Reload())
-	restored("after a reload")
-	tb.open(formPath(content.EN))
+	tb.start(content.SV, malmo)
+	restored("after the first step again")
+	tb.start(content.EN, malmo)
 	restored("on the English form")
 	if n := eval[int](tb, `localStorage.length`); n != 0 {
 		t.Errorf("%d items in localStorage: drafts belong in sessionStorage only", n)
@@ -236,4 +258,44 @@ func TestDraft(t *testing.T) {
 		t.Errorf("no draft under the form's id in sessionStorage: %v", eval[[]string](tb, `Object.keys(sessionStorage)`))
 	}
 	tb.checkClean()
+}
+
+// TestExitHint shows "press Shift three times" only where there is a
+// Shift key to press and room for it: not on a touch screen, not on a
+// narrow one, where it would make the bar cover the page.
+func TestExitHint(t *testing.T) {
+	shown := func(tb *tab) bool {
+		return eval[bool](tb, `document.querySelector(".exit-this-page__hint").getClientRects().length > 0`)
+	}
+	tests := []struct {
+		name  string
+		width int64
+		touch bool
+		want  bool
+	}{
+		{"desktop", desktopWidth, false, true},
+		{"touch screen", 800, true, false},
+		{"narrow window", 320, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := newTab(t, tabOptions{})
+			tb.viewport(tt.width, desktopHeight, 1)
+			if tt.touch {
+				if _, err := chromedp.Call(tb.ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tb.open(data.Settings.Links.Violence.In(content.SV))
+			if got := shown(tb); got != tt.want {
+				t.Errorf("the hint shows: %v, want %v", got, tt.want)
+			}
+			if tt.want {
+				return
+			}
+			if h := eval[float64](tb, `document.querySelector(".exit-this-page").getBoundingClientRect().height`); h > 80 {
+				t.Errorf("the exit bar is %.0f px high; it stays on top, so it must stay small", h)
+			}
+		})
+	}
 }

@@ -19,9 +19,14 @@ type answer struct {
 	values []string
 }
 
-// application is a complete application for cooperation talks, as in
-// functions/intake's tests, in page order. The people's ages follow the
-// clock, since the function checks that a child is under 18 today.
+// malmo is the municipality the applications are for: Malmö, served by
+// the Malmö office in the content.
+const malmo = "1280"
+
+// application is the rest of a complete application for cooperation
+// talks after the first step (the municipality), as in functions/intake's
+// tests, in page order. The people's ages follow the clock, since the
+// function checks that a child is under 18 today.
 func application() []answer {
 	return []answer{
 		{"applicant.given_name", []string{"Anna"}},
@@ -41,8 +46,7 @@ func application() []answer {
 		{"other_parent.agrees", []string{"unknown"}},
 		{"children.0.given_name", []string{"Lisa"}},
 		{"children.0.family_name", []string{"Berggren"}},
-		{"children.0.personal_number", []string{pnr(time.Now().Year()-11, "0101", "000")}},
-		{"municipality", []string{"1280"}}, // Malmö
+		{"children.0.personal_number", []string{pnr(time.Now().Year()-11, "0101", "002")}},
 		{"topics", []string{"custody", "contact"}},
 		{"court_ordered", []string{"no"}},
 		{"previous_talks", []string{"no"}},
@@ -60,17 +64,6 @@ func without(answers []answer, names ...string) []answer {
 		}
 		if !skip {
 			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// replaced returns the answers with one field's value changed.
-func replaced(answers []answer, name, value string) []answer {
-	out := append([]answer(nil), answers...)
-	for i := range out {
-		if out[i].name == name {
-			out[i].values = []string{value}
 		}
 	}
 	return out
@@ -157,6 +150,17 @@ func optionPrefix(code string) string {
 	return m.Name[:4]
 }
 
+// start opens the form in lang and answers its first step, the child's
+// municipality, by script; it returns the status of the next page.
+func (tb *tab) start(lang content.Lang, municipality string) int64 {
+	tb.t.Helper()
+	if status := tb.open(formPath(lang)); status != 200 {
+		tb.t.Fatalf("the form: status %d", status)
+	}
+	tb.fillByScript([]answer{{"municipality", []string{municipality}}})
+	return tb.submitForm()
+}
+
 // submitForm presses the form's own submit button and returns the
 // status of the page that comes back.
 func (tb *tab) submitForm() int64 {
@@ -168,7 +172,8 @@ func (tb *tab) submitForm() int64 {
 type pageInfo struct {
 	Lang      string   `json:"lang"`
 	Title     string   `json:"title"`
-	H1        string   `json:"h1"`
+	H1        string   `json:"h1"` // without its caption
+	Caption   string   `json:"caption"`
 	Active    string   `json:"active"`
 	Errors    []string `json:"errors"`
 	Reference string   `json:"reference"`
@@ -179,8 +184,11 @@ func (tb *tab) info() pageInfo {
 	return eval[pageInfo](tb, `(() => {
 		const a = document.activeElement;
 		const ref = document.querySelector(".panel__reference");
+		const h1 = (document.querySelector("h1") || document.createElement("h1")).cloneNode(true);
+		const caption = h1.querySelector(".caption");
+		if (caption) caption.remove();
 		return {lang: document.documentElement.lang, title: document.title,
-			h1: (document.querySelector("h1") || {textContent: ""}).textContent.trim(),
+			h1: h1.textContent.trim(), caption: caption ? caption.textContent.trim() : "",
 			active: a ? (a.id || a.className || a.tagName) : "",
 			errors: [...document.querySelectorAll(".error-summary a")].map(l => l.getAttribute("href")),
 			reference: ref ? ref.textContent.trim() : ""};

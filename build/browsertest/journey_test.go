@@ -20,41 +20,64 @@ import (
 const newPhone = "070-765 43 21"
 
 // TestJourney applies for cooperation talks from start to finish, as a
-// parent would: with JavaScript, without it, and with the keyboard
-// alone. Each run submits with errors, follows an error link to its
-// field, fixes the errors, checks the answers, changes one, sends, and
-// finds the application in the local inbox under the reference the
-// confirmation shows.
+// parent would: with JavaScript, without it, with the keyboard alone,
+// and on a 320 px phone. Each run goes on without choosing the
+// municipality, chooses it, finds the office named on its form, submits
+// with errors, follows an error link to its field, fixes the errors,
+// checks the answers, changes one, sends, finds the application in the
+// local inbox under the reference the confirmation shows, and goes Back.
 func TestJourney(t *testing.T) {
 	tests := []struct {
 		name     string
 		lang     content.Lang
 		noJS     bool
 		keyboard bool
+		phone    bool
 	}{
-		{"JavaScript on/sv", content.SV, false, false},
-		{"JavaScript on/en", content.EN, false, false},
-		{"JavaScript off/sv", content.SV, true, false},
-		{"JavaScript off/en", content.EN, true, false},
-		{"keyboard only/sv", content.SV, false, true},
-		{"keyboard only, JavaScript off/en", content.EN, true, true},
+		{"JavaScript on/sv", content.SV, false, false, false},
+		{"JavaScript on/en", content.EN, false, false, false},
+		{"JavaScript off/sv", content.SV, true, false, false},
+		{"JavaScript off/en", content.EN, true, false, false},
+		{"keyboard only/sv", content.SV, false, true, false},
+		{"keyboard only, JavaScript off/en", content.EN, true, true, false},
+		{"320 px phone/sv", content.SV, false, false, true},
+		{"320 px phone, JavaScript off/en", content.EN, true, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tb := newTab(t, tabOptions{noJS: tt.noJS})
 			j := &journey{tab: tb, lang: tt.lang, js: !tt.noJS, keyboard: tt.keyboard}
+			if tt.phone {
+				tb.viewport(phoneWidth, phoneHeight, 2)
+				j.shots = filepath.Join(screenshotDir(t), "journey-320")
+				if err := os.MkdirAll(j.shots, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
 			j.run()
 			tb.checkClean()
 		})
 	}
 }
 
+// The phone the journey is tried on: the narrowest width WCAG 1.4.10
+// asks a page to reflow to.
+const (
+	phoneWidth  = 320
+	phoneHeight = 640
+)
+
 type journey struct {
 	*tab
 	lang     content.Lang
 	js       bool
 	keyboard bool
+	shots    string // where the pages' screenshots go; "" for none
+	shot     int
 }
+
+// next is the button that goes on from the form's current step.
+const next = `form[data-draft] .button-group button[type=submit]`
 
 func (j *journey) run() {
 	t, lang := j.t, j.lang
@@ -62,15 +85,38 @@ func (j *journey) run() {
 	if status := j.open(formPath(lang)); status != 200 {
 		t.Fatalf("the form: status %d", status)
 	}
-	safety := data.Settings.Links.Safety.In(lang)
-	if !eval[bool](j.tab, fmt.Sprintf(`!!document.querySelector('main a[href=%q]')`, safety)) {
-		t.Errorf("the form's start does not link to %s (Stay safe online)", safety)
+	j.checkStep(1)
+	j.checkSafetyLink()
+	j.screenshot("municipality")
+
+	// 0. The first step asks only for the child's municipality. Going on
+	// without it says so, on the same short step; choosing it leads to
+	// the form of the office that serves it, named at the top.
+	status := j.press(next, keyEnter)
+	if p := j.info(); status != 422 || !slices.Equal(p.Errors, []string{"#f-municipality"}) {
+		t.Fatalf("going on without a municipality: status %d, errors %v; want 422 and the municipality", status, p.Errors)
 	}
+	if n := eval[int](j.tab, `document.querySelectorAll("form[data-draft] input:not([type=hidden]), form[data-draft] textarea").length`); n != 0 {
+		t.Errorf("the municipality's step asks %d other questions", n)
+	}
+	j.screenshot("municipality-error")
+	j.fill([]answer{{"municipality", []string{malmo}}})
+	status = j.press(next, keyEnter)
+	office, _ := data.Directory.OfficeFor(malmo)
+	if p := j.info(); status != 200 || p.H1 != formText(lang, "title") {
+		t.Fatalf("after the municipality: status %d, h1 %q; want the form's second step", status, p.H1)
+	}
+	if got := eval[string](j.tab, `(document.querySelector(".office-intro") || {textContent: ""}).textContent`); !strings.Contains(got, office.Name.In(lang)) {
+		t.Errorf("the form does not name the office %q at the top: %q", office.Name.In(lang), got)
+	}
+	j.checkStep(2)
+	j.checkSafetyLink()
+	j.screenshot("form")
 
 	// 1. Submit with errors: the last name and the privacy confirmation
 	// are missing. The error summary has the focus and links to both.
 	j.fill(without(application(), "applicant.family_name", "privacy_ack"))
-	status := j.press(`form[data-draft] .button-group button[type=submit]`, keyEnter)
+	status = j.press(next, keyEnter)
 	p := j.info()
 	if status != 422 || !strings.HasPrefix(p.Title, str(lang, "error.title_prefix")) || p.Lang != string(lang) {
 		t.Fatalf("submitting with errors: status %d, title %q, lang %s; want 422, an error title in %s", status, p.Title, p.Lang, lang)
@@ -85,6 +131,7 @@ func (j *journey) run() {
 		t.Errorf("the answers are not kept on the error page: first name %q", got)
 	}
 	j.checkAxe()
+	j.screenshot("form-errors")
 
 	// 2. Follow an error link: the field gets the focus, with its label
 	// on screen.
@@ -107,12 +154,14 @@ func (j *journey) run() {
 	} else {
 		j.do(chromedp.Click(chromedp.CSS(`input[name="privacy_ack"]`)))
 	}
-	status = j.press(`form[data-draft] .button-group button[type=submit]`, keySpace)
+	status = j.press(next, keySpace)
 	if p := j.info(); status != 200 || p.H1 != formText(lang, "check_title") {
 		t.Fatalf("after fixing: status %d, h1 %q; want the answers to check", status, p.H1)
 	}
+	j.checkStep(3)
 	j.checkAnswers("Lindqvist", "070-123 45 67")
 	j.checkAxe()
+	j.screenshot("check-answers")
 
 	// 4. Change an answer and come back: the field has the focus and its
 	// value. Enter in the field checks the answers again (the form's
@@ -173,11 +222,13 @@ func (j *journey) run() {
 	if status != 200 || p.H1 != formText(lang, "sent_title") || p.Reference == "" {
 		t.Fatalf("confirmation: status %d, h1 %q, reference %q", status, p.H1, p.Reference)
 	}
-	file := filepath.Join(inbox, "malmo", p.Reference+".eml")
+	file := filepath.Join(inbox, office.ID, p.Reference+".eml")
 	if info, err := os.Stat(file); err != nil || info.Size() == 0 {
 		t.Errorf("the application is not in the local inbox at %s: %v", file, err)
 	}
 	j.checkAxe()
+	j.screenshot("confirmation")
+	j.checkNotStored()
 
 	// The draft is gone; the print button works where it is shown.
 	if j.js {
@@ -191,6 +242,120 @@ func (j *journey) run() {
 		}
 	} else if eval[bool](j.tab, `document.querySelector("[data-print]").getClientRects().length > 0`) {
 		t.Error("the print button shows without JavaScript, where it cannot work")
+	}
+
+	// 7. Back after sending, as someone else on a shared device might.
+	j.back(office.ID, p.Reference)
+}
+
+// back goes Back twice from the confirmation: to the answers to check,
+// and to the form before them. With JavaScript no answer may be on
+// either page. Without it the browser decides what Back shows (the
+// pages were sent no-store); if it shows the answers with their send
+// button, sending again must reach the office with nothing new.
+func (j *journey) back(officeID, reference string) {
+	t := j.t
+	t.Helper()
+	inboxNow := func() int {
+		files, _ := filepath.Glob(filepath.Join(inbox, officeID, "*.eml"))
+		return len(files)
+	}
+	before := inboxNow()
+	for i := range 2 {
+		was := j.location()
+		j.do(chromedp.Evaluate[chromedp.Void](`setTimeout(() => history.back(), 0)`))
+		for k := 0; k < 100 && j.tryLocation() == was; k++ {
+			time.Sleep(25 * time.Millisecond)
+		}
+		eval[bool](j.tab, `new Promise(r => document.readyState === "complete" ? r(true) : addEventListener("load", () => r(true)))`)
+		time.Sleep(100 * time.Millisecond) // pageshow handlers
+		j.screenshot(fmt.Sprintf("back-%d", i+1))
+		shown := eval[string](j.tab, `[document.body ? document.body.innerText : "",
+			...[...document.querySelectorAll("input, textarea, select")].map(e => e.value)].join("\n")`)
+		var found []string
+		for _, a := range []string{"Lindqvist", "Berggren", "anna.lindqvist", "Storgatan", newPhone} {
+			if strings.Contains(shown, a) {
+				found = append(found, a)
+			}
+		}
+		if j.js {
+			if len(found) > 0 {
+				t.Errorf("Back %d after sending (%s) shows answers again: %v", i+1, j.location(), found)
+			}
+			if carriers := eval[int](j.tab, `document.querySelectorAll("[data-answers]").length`); carriers > 0 {
+				t.Errorf("Back %d after sending (%s) keeps %d parts with answers in the page", i+1, j.location(), carriers)
+			}
+			continue
+		}
+		if i == 0 && eval[bool](j.tab, `!!document.querySelector("button[value=send]")`) {
+			status := j.press(`button[value=send]`, keySpace)
+			if p := j.info(); status != 200 || p.Reference != reference {
+				t.Errorf("sending again after Back: status %d, reference %q; want the confirmation of %s", status, p.Reference, reference)
+			}
+			if got := inboxNow(); got != before {
+				t.Errorf("sending again after Back reached the office: %d messages, want %d", got, before)
+			}
+			return
+		}
+	}
+	if got := inboxNow(); got != before {
+		t.Errorf("going Back after sending delivered %d more messages", got-before)
+	}
+}
+
+// checkNotStored fails unless every page the function answered with was
+// sent no-store: they carry answers, and Back or a cache must not keep
+// them.
+func (j *journey) checkNotStored() {
+	j.t.Helper()
+	for _, d := range j.documents() {
+		if strings.Contains(d.URL, "/api/") && !strings.Contains(d.CacheControl, "no-store") {
+			j.t.Errorf("%s (%d) came with Cache-Control %q; want no-store", d.URL, d.Status, d.CacheControl)
+		}
+	}
+}
+
+// checkStep fails unless the page says it is step n of the three, in its
+// heading and in its title, which a screen reader reads first.
+func (j *journey) checkStep(n int) {
+	j.t.Helper()
+	want := str(j.lang, "form.step", "n", fmt.Sprint(n), "of", "3")
+	if p := j.info(); p.Caption != want || !strings.Contains(p.Title, want) {
+		j.t.Errorf("step %d: the heading's caption is %q and the title %q; want %q in both", n, p.Caption, p.Title, want)
+	}
+}
+
+// checkSafetyLink fails unless the page links to "Stay safe online".
+func (j *journey) checkSafetyLink() {
+	j.t.Helper()
+	safety := data.Settings.Links.Safety.In(j.lang)
+	if !eval[bool](j.tab, fmt.Sprintf(`!!document.querySelector('main a[href=%q]')`, safety)) {
+		j.t.Errorf("the form does not link to %s (Stay safe online)", safety)
+	}
+}
+
+// screenshot keeps the whole page as it is now, when the run keeps
+// screenshots (the phone runs), and checks that nothing on it is wider than the screen.
+func (j *journey) screenshot(name string) {
+	j.t.Helper()
+	if j.shots == "" {
+		return
+	}
+	j.checkNoOverflow()
+	png, err := chromedp.Run(j.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	// A full-page screenshot resizes the window for a moment and leaves
+	// the page laid out without its scrollbar until the next mouse press
+	// (which then moves everything under the pointer): lay it out again.
+	j.viewport(phoneWidth, phoneHeight, 2)
+	eval[bool](j.tab, `(() => { const s = document.documentElement.style; s.overflow = "hidden";
+		void document.body.offsetWidth; s.overflow = ""; void document.body.offsetWidth; return true; })()`)
+	j.shot++
+	file := filepath.Join(j.shots, fmt.Sprintf("%s-%02d-%s.png", j.lang, j.shot, name))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		j.t.Fatal(err)
 	}
 }
 

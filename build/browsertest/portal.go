@@ -132,10 +132,7 @@ func serve(ln net.Listener, url string, o Options) (*Portal, error) {
 		ln.Close()
 		return nil, fmt.Errorf("starting the intake function: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           server.NewHandler(o.Public, api, o.Logger),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	srv := server.NewServer(server.NewHandler(o.Public, api, o.Logger))
 	go srv.Serve(ln)
 	return &Portal{URL: url, Public: o.Public, srv: srv}, nil
 }

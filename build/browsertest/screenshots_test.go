@@ -16,10 +16,7 @@ import (
 // languages, on a laptop and on a narrow phone, to screenshots/ at the
 // repository's root (ignored by git), for people to look at.
 func TestScreenshots(t *testing.T) {
-	dir := filepath.Join(root, "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := screenshotDir(t)
 	links := data.Settings.Links
 	langs(t, func(t *testing.T, lang content.Lang) {
 		tb := newTab(t, tabOptions{})
@@ -55,7 +52,10 @@ func TestScreenshots(t *testing.T) {
 		open("content-page", links.Violence.In(lang))
 		open("office", links.Offices.In(lang)+"malmo/")
 		open("article", articlePath(t, lang, 12))
-		open("form", formPath(lang))
+		open("form-start", formPath(lang))
+		tb.fillByScript([]answer{{"municipality", []string{malmo}}})
+		tb.submitForm()
+		shoot("form")
 		tb.submitForm()
 		shoot("form-errors")
 		tb.fillByScript(application())
@@ -77,4 +77,14 @@ func articlePath(t *testing.T, lang content.Lang, n int) string {
 	}
 	rel, _ := filepath.Rel(portal.Public, filepath.Dir(matches[0]))
 	return "/" + strings.Trim(filepath.ToSlash(rel), "/") + "/"
+}
+
+// screenshotDir is screenshots/ at the repository's root, made if need be.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(root, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
