@@ -199,8 +199,8 @@ func str(lang content.Lang, key string, args ...any) string {
 	return data.Strings.MustGet(lang, key, args...)
 }
 
-func formText(lang content.Lang, key string) string {
-	return str(lang, "form.samarbetssamtal."+key)
+func formText(lang content.Lang, key string, args ...any) string {
+	return str(lang, "form.samarbetssamtal."+key, args...)
 }
 
 // fieldID is the id the form gives a field: f- and its name with dots

@@ -311,7 +311,7 @@ func (d *Definition) Check(strs *content.Strings) []string {
 		}
 	}
 	for _, key := range []string{"title", "description", "intro", "submit", "check_title", "check_intro", "send",
-		"sent_title", "sent_intro"} {
+		"sent_title", "sent_intro", "notserved_title", "notserved_text"} {
 		need("form." + d.ID + "." + key)
 	}
 	for _, key := range []string{"honeypot", "not_given", "optional", "continue", "error_summary_title", "error.invalid"} {

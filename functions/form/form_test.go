@@ -74,6 +74,8 @@ const testTexts = `form:
     send: Send
     sent_title: ST
     sent_intro: SI {office}
+    notserved_title: NT {municipality}
+    notserved_text: NX {municipality}
     section:
       more: More
     person:

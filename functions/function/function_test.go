@@ -389,7 +389,7 @@ func TestStartsWithAnExpiredCertificate(t *testing.T) {
 	}
 	fsys := contenttest.WithoutOffices(contenttest.Data(t, nil))
 	contenttest.Put(fsys, map[string]string{
-		"offices/gammal.yaml": "name: {sv: Gamla kontoret, en: The old office}\nmunicipalities: [\"1280\"]\ncontact:\n  phone: 010-000 00 00\n" +
+		"offices/gammal.yaml": "name: {sv: Gamla kontoret, en: Gammalby Family Law Office}\nmunicipalities: [\"1280\"]\ncontact:\n  phone: 010-000 00 00\n" +
 			"intake:\n  inbox: gammal@familjeratt.example\n  certificates: [certs/gammal.pem]\n",
 		"offices/certs/gammal.pem": string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 	})

@@ -143,7 +143,7 @@ func (j *journey) showCheck(status int, layout string, ref intake.Reference, off
 func (j *journey) notServed(m content.Municipality) {
 	j.o.result = "not_served"
 	strs := j.h.cfg.Data.Strings
-	p := j.h.basePage(j.f, j.lang, strs.MustGet(j.lang, "notserved.title", "municipality", m.Name))
+	p := j.h.basePage(j.f, j.lang, strs.MustGet(j.lang, "form."+j.f.Def.ID+".notserved_title", "municipality", m.Name))
 	id := "form-" + j.f.Def.ID
 	p.TranslationForm = id
 	links := j.h.cfg.Data.Settings.Links

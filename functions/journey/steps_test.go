@@ -178,3 +178,35 @@ func TestInvalidUTF8IsNotEchoed(t *testing.T) {
 		t.Errorf("status %d: the invalid bytes are echoed raw", w.Code)
 	}
 }
+
+// TestFollowUpWords: every page of the follow-up journey calls it a
+// request (förfrågan), never an application (anmälan) as the other form
+// does: the municipality's step, the form, the answers to check and the
+// page that says no office here takes the municipality.
+func TestFollowUpWords(t *testing.T) {
+	e := newEnv(t)
+	postFollowUp := func(v url.Values) string {
+		t.Helper()
+		r := httptest.NewRequest(http.MethodPost, "/api/forms/uppfoljningssamtal", strings.NewReader(v.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		return w.Body.String()
+	}
+	answers := url.Values{"_lang": {"sv"}, "applicant.given_name": {"Anna"}, "applicant.family_name": {"Lindqvist"},
+		"applicant.email": {"anna@example.org"}, "municipality": {"0834"}, "previous_reference": {"3VR2-KZ78"}, "privacy_ack": {"yes"}}
+	for name, v := range map[string]url.Values{
+		"the municipality's step": {"_lang": {"sv"}, "_page": {"form"}, "_action": {"change:municipality"}},
+		"the form":                with(answers, "_action", "municipality"),
+		"the answers to check":    with(answers, "_action", "check"),
+		"not served":              with(answers, "_action", "municipality", "municipality", "0180"),
+	} {
+		body := postFollowUp(v)
+		main := body[strings.Index(body, "<main"):]
+		for _, word := range []string{"anmälan", "anmälningar", "Anmälan"} {
+			if strings.Contains(main, word) {
+				t.Errorf("%s of the follow-up says %q", name, word)
+			}
+		}
+	}
+}

@@ -21,7 +21,7 @@ func CheckTexts(strs *content.Strings, c *chrome.Chrome) content.Problems {
 	for _, f := range intake.Forms() {
 		probs = append(probs, f.CheckTexts(strs)...)
 	}
-	keys := []string{"breadcrumbs.home", "failed.title", "notserved.title"}
+	keys := []string{"breadcrumbs.home", "failed.title"}
 	for _, m := range messages {
 		keys = append(keys, "message."+m+".title", "message."+m+".text")
 	}
