@@ -179,6 +179,13 @@ func newTab(t testing.TB, o tabOptions) *tab {
 	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
 		t.Fatal(err)
 	}
+	// Every tab behaves as the one the parent is looking at: a page whose
+	// window is not focused matches no :focus rule, and the focus checks
+	// would see no focus style on a busy machine where another tab (or
+	// the one just closed) had the window's focus.
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
 	tb.scripts(!o.noJS)
 	tb.viewport(desktopWidth, desktopHeight, 1)
 	return tb
