@@ -195,6 +195,31 @@ func newTab(t testing.TB, o tabOptions) *tab {
 // [tab.logged]); the router answers it, the portal never sees it.
 const logPath = "/__browsertest/log"
 
+// parallelTabs is how many tabs a test that checks many pages uses at
+// once: the checks mostly wait on the browser, so two tabs keep both of
+// the machine's cores busy.
+const parallelTabs = 2
+
+// tabs is a pool of tabs for parallel subtests.
+type tabs chan *tab
+
+// newTabs opens n tabs for t's subtests.
+func newTabs(t *testing.T, o tabOptions, n int) tabs {
+	t.Helper()
+	pool := make(tabs, n)
+	for range n {
+		pool <- newTab(t, o)
+	}
+	return pool
+}
+
+// take lends a tab to the subtest t until it ends.
+func (p tabs) take(t *testing.T) *tab {
+	tb := <-p
+	t.Cleanup(func() { p <- tb })
+	return tb.in(t)
+}
+
 // neutralPage is what the tests serve for any address outside the
 // portal, such as the exit target.
 const neutralPage = `<!DOCTYPE html><html lang="en"><title>Neutral site</title><h1>Weather</h1></html>`

@@ -69,6 +69,17 @@ func without(answers []answer, names ...string) []answer {
 	return out
 }
 
+// replaced returns the answers with one field's value changed.
+func replaced(answers []answer, name, value string) []answer {
+	out := append([]answer(nil), answers...)
+	for i := range out {
+		if out[i].name == name {
+			out[i].values = []string{value}
+		}
+	}
+	return out
+}
+
 // pnr makes a valid personnummer (YYYYMMDD-NNNC) with the Luhn check
 // digit, for a person born in year on mmdd.
 func pnr(year int, mmdd, serial string) string {

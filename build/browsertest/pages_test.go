@@ -99,11 +99,12 @@ func frontMatterHas(src []byte, line string) bool {
 // exactly where it should be, and the page throws nothing, breaks no
 // CSP rule and asks nothing of another host.
 func TestPages(t *testing.T) {
-	tb := newTab(t, tabOptions{})
+	tabs := newTabs(t, tabOptions{}, parallelTabs)
 	exits := exitPages(t)
 	for _, p := range sitePages(t) {
 		t.Run(strings.Trim(p, "/"), func(t *testing.T) {
-			tb := tb.in(t)
+			t.Parallel()
+			tb := tabs.take(t)
 			if status := tb.open(p); status != 200 {
 				t.Fatalf("%s: status %d", p, status)
 			}
