@@ -16,8 +16,14 @@ AUDIT_DIR   := build/browsertest/audit
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
 
+# Compiled first, with a word about it: on a fresh machine Go compiles
+# every dependency, which takes a minute or two and prints nothing.
 run: ## build the site and serve it on http://127.0.0.1:$(PORT), with the intake function under /api/
-	$(GO) run ./build/cmd/devserver
+	@echo "compiling the dev server (on a new machine the first time takes a minute or two)…"
+	@mkdir -p var
+	$(GO) build -o var/devserver ./build/cmd/devserver
+	@echo "building the site and starting the dev server…"
+	./var/devserver
 
 site: ## build the site into public/
 	$(GO) run ./build/cmd/sitegen -content content -out public

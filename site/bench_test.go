@@ -10,13 +10,12 @@ import (
 func benchState(b *testing.B) *state {
 	b.Helper()
 	opts := Options{Content: committed, Out: b.TempDir()}
-	if err := NewBuilder(opts).prepareOut(); err != nil {
-		b.Fatal(err)
-	}
 	s, err := load(opts)
 	if err != nil {
 		b.Fatal(err)
 	}
+	s.out = newOutput(opts.Out)
+	b.Cleanup(func() { s.out.discard() })
 	return s
 }
 

@@ -66,10 +66,16 @@ type Result struct {
 	Files    int // all files written
 }
 
-// Build builds the site once. It writes every page it can and returns the
-// content's problems as [content.Problems].
+// Build builds the site once. It returns the content's problems as
+// [content.Problems]; when there is any, the output folder is left exactly
+// as it was.
 func Build(ctx context.Context, opts Options) (*Result, error) {
-	return NewBuilder(opts).Build(ctx)
+	b := NewBuilder(opts)
+	res, err := b.Build(ctx)
+	if cerr := b.Close(); err == nil {
+		err = cerr
+	}
+	return res, err
 }
 
 // Builder builds a site and keeps the state of its last full build, so
@@ -83,6 +89,7 @@ type Builder struct {
 	// a full build: a page rendered alone against data loaded before a
 	// failure could show what the content no longer says.
 	built *state
+	out   *output
 }
 
 // state is one full build's view of the site, everything in it loaded
@@ -90,6 +97,7 @@ type Builder struct {
 // and what rendering them found.
 type state struct {
 	opts    Options // what it was built from
+	out     *output
 	data    *content.Data
 	conv    *content.Convention
 	chrome  *chrome.Chrome
@@ -111,20 +119,49 @@ func NewBuilder(opts Options) *Builder {
 		// folders is slow on some disks) leaves its CPU to another.
 		opts.Workers = 4 * runtime.GOMAXPROCS(0)
 	}
-	return &Builder{opts: opts}
+	return &Builder{opts: opts, out: newOutput(opts.Out)}
 }
 
-// Build does a full build.
-func (b *Builder) Build(ctx context.Context) (*Result, error) {
-	// From here until the build has finished, the output matches no state.
+// Close removes what a build staged but did not publish. The output
+// folder stays as the last build without problems left it.
+func (b *Builder) Close() error {
 	b.built = nil
-	if err := b.prepareOut(); err != nil {
+	return b.out.discard()
+}
+
+// Source returns the content file the page at path is made from, in the
+// last build, as problems name it ("content/sv/tolk.md"), so the dev
+// server can show a page's problems on it. A build that stopped before it
+// laid out the pages (a malformed data file) knows no page: ok is false.
+func (b *Builder) Source(path string) (file string, ok bool) {
+	s := b.built
+	if s == nil {
+		return "", false
+	}
+	p, ok := s.byPath[path]
+	if !ok || p.src == nil {
+		return "", false
+	}
+	return s.opts.ContentDir + "/" + p.src.File, true
+}
+
+// Build does a full build, and publishes it if it found no problem.
+func (b *Builder) Build(ctx context.Context) (*Result, error) {
+	// From here until the build has finished, the staged files match no
+	// state; what an earlier build staged is forgotten, so that only this
+	// build's files can be published.
+	b.built = nil
+	if err := b.out.discard(); err != nil {
+		return nil, err
+	}
+	if err := b.out.check(); err != nil {
 		return nil, err
 	}
 	s, err := load(b.opts)
 	if err != nil {
 		return nil, err
 	}
+	s.out = b.out
 	written, err := s.renderAll(ctx, s.pages)
 	if err != nil {
 		return nil, err
@@ -136,11 +173,20 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	for _, f := range extra {
 		written[f] = true
 	}
-	if err := b.removeStale(written); err != nil {
+	if err := b.out.findStale(written); err != nil {
 		return nil, err
 	}
 	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: len(written)}, s.problems()
+	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: len(written)}, b.publish(s)
+}
+
+// publish publishes what is staged if the build's state has no problem,
+// and returns the problems otherwise.
+func (b *Builder) publish(s *state) error {
+	if err := s.problems(); err != nil {
+		return err
+	}
+	return b.out.publish()
 }
 
 // Rebuild brings the output up to date after the files in changed (paths
@@ -174,7 +220,7 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 		return nil, fmt.Errorf("%s: %w", p.name(), err)
 	}
 	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles())}, s.problems()
+	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles())}, b.publish(s)
 }
 
 // sameMeta reports whether a page's edit leaves every other page as it

@@ -130,7 +130,13 @@
 //
 // # Output
 //
-// The build writes the site to a folder (public/ by default). The same
+// The build writes the site to a folder (public/ by default), and only
+// when it has found no problem: it stages what changed in a folder beside
+// the output (.public.staging/) and moves it in at the end, file by file,
+// removing pages that no longer exist. A build with a problem leaves the
+// output exactly as it was, and the dev server keeps serving that last
+// good version, with the problems on every page. A file whose bytes have
+// not changed is not written again, so it keeps its time. The same
 // content always gives byte-identical output. CSS and JavaScript files carry
 // a fingerprint of their content in their names, so browsers may cache them
 // for a year. HTML is minified.

@@ -88,7 +88,7 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 	html := r.out.Bytes()
 	p.ids = r.scanIDs(p, html)
 	for _, f := range p.outFiles() {
-		if err := s.write(f, html); err != nil {
+		if err := s.out.write(f, html); err != nil {
 			return err
 		}
 	}

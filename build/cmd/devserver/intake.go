@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
 
+	"familjeratt.example/portal/functions/delivery"
 	"familjeratt.example/portal/functions/function"
 )
 
@@ -38,4 +40,18 @@ func (l *liveIntake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fn.ServeHTTP(w, r)
+}
+
+// deliveryNote says, at start-up, where the applications sent through
+// the local site go and how to read them.
+func deliveryNote(t delivery.Transport) string {
+	switch t := t.(type) {
+	case *delivery.Inbox:
+		return fmt.Sprintf("applications sent on this site are written, encrypted, to %s/<office>/<reference>.eml; "+
+			"read them with `make open-inbox` (it decrypts with the demo offices' development keys)", t.Dir)
+	case *delivery.SMTP:
+		return fmt.Sprintf("applications sent on this site go by SMTP to %s, encrypted to each office's certificate", t.Addr)
+	default:
+		return fmt.Sprintf("applications sent on this site go to %T", t)
+	}
 }

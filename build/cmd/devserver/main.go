@@ -69,18 +69,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	opts.Forms = site.AsForms(intake.StaticPages())
 	api := &liveIntake{getenv: getenv, logger: slog.New(slog.NewJSONHandler(stdout, nil)), content: opts.Content, chromeFS: opts.Chrome}
 	b := site.NewBuilder(opts)
+	defer b.Close()
+	problems := &board{source: b.Source}
 	rebuild := func(changed []string) {
 		start := time.Now()
 		if err := api.reload(); err != nil {
 			fmt.Fprintln(stdout, "the intake function keeps its last good version:", err)
 		}
-		res, err := b.Rebuild(ctx, changed)
+		var (
+			res *site.Result
+			err error
+		)
+		problems.lock(func() { res, err = b.Rebuild(ctx, changed) })
+		fixed := problems.set(err)
 		var probs content.Problems
 		switch {
 		case errors.As(err, &probs):
-			fmt.Fprintf(stdout, "%s\n%d problem(s) in the content; fix them and save\n", probs.Error(), len(probs))
+			fmt.Fprintf(stdout, "%s\n%s in the content: the site keeps its last good version; fix and save (they are listed on every page, and at %s)\n",
+				probs.Error(), count(len(probs), "problem"), problemsPath)
 		case err != nil:
 			fmt.Fprintln(stdout, "build failed:", err)
+		case fixed:
+			fmt.Fprintln(stdout, "fixed: no problems in the content; the site is up to date")
 		}
 		if res != nil {
 			fmt.Fprintf(stdout, "rendered %d of %d pages in %s\n", res.Rendered, res.Pages, time.Since(start).Round(time.Microsecond))
@@ -92,8 +102,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	srv := server.NewServer(server.NewHandler(*out, api, logger))
+	srv := server.NewServer(problems.wrap(server.NewHandler(*out, api, logger)))
 	fmt.Fprintf(stdout, "serving the site on http://%s/sv/ (and /en/); press Ctrl+C to stop\n", ln.Addr())
+	if fn := api.current.Load(); fn != nil {
+		fmt.Fprintln(stdout, deliveryNote(fn.Transport))
+	}
 
 	dirs := []string{*contentDir}
 	if *chromeDir != "" {

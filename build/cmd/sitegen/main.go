@@ -3,7 +3,9 @@
 //	sitegen [-content content] [-out public] [-base-url https://…] [-drafts]
 //
 // It prints each problem in the content as file:line: what to fix, and
-// exits with status 1 if there is any.
+// exits with status 1 if there is any. Then the output folder is left
+// exactly as it was: the build stages its files beside the output and
+// moves them in only when it has found no problem.
 package main
 
 import (
@@ -63,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var probs content.Problems
 	if errors.As(err, &probs) {
 		fmt.Fprintln(stderr, probs.Error())
-		fmt.Fprintf(stderr, "%d problem(s): the site was not published\n", len(probs))
+		fmt.Fprintf(stderr, "%d problem(s): nothing was published, %s is as the last build without problems left it\n", len(probs), *out)
 		return errProblems
 	}
 	if err != nil {

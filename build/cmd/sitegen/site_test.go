@@ -193,3 +193,61 @@ func TestParentPagesLinkArticles(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemPublishesNothing runs `make site` on a copy of the content
+// with a broken link: it names the file and line, and the output folder
+// is exactly as the build before left it.
+func TestProblemPublishesNothing(t *testing.T) {
+	dir := t.TempDir()
+	tree, out := filepath.Join(dir, "content"), filepath.Join(dir, "public")
+	if err := os.CopyFS(tree, os.DirFS(filepath.Join(root, "content"))); err != nil {
+		t.Fatal(err)
+	}
+	build := func() (string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"sitegen", "-content", tree, "-out", out}, func(string) string { return "" }, &stdout, &stderr)
+		return stderr.String(), err
+	}
+	if msg, err := build(); err != nil {
+		t.Fatalf("%v\n%s", err, msg)
+	}
+	snapshot := func() map[string]string {
+		files := map[string]string{}
+		filepath.WalkDir(out, func(name string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				data, _ := os.ReadFile(name)
+				info, _ := d.Info()
+				files[name] = fmt.Sprintf("%x %v", data, info.ModTime())
+			}
+			return err
+		})
+		return files
+	}
+	before := snapshot()
+	page := filepath.Join(tree, "sv", "index.md")
+	src, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, "\nLäs [mer](/sv/finns-inte-alls/).\n"...)
+	if err := os.WriteFile(page, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := build()
+	want := fmt.Sprintf("%s:%d: the link to /sv/finns-inte-alls/ goes nowhere", filepath.Join(tree, "sv", "index.md"), bytes.Count(src, []byte("\n")))
+	if err != errProblems || !strings.Contains(msg, want) || !strings.Contains(msg, "nothing was published") {
+		t.Errorf("got %v\n%s\nwant the problem %q and that nothing was published", err, msg, want)
+	}
+	after := snapshot()
+	if len(after) != len(before) {
+		t.Errorf("the output has %d files, had %d", len(after), len(before))
+	}
+	for name, was := range before {
+		if after[name] != was {
+			t.Errorf("%s changed", name)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("left beside the output: %v, want only content and public", entries)
+	}
+}
