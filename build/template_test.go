@@ -37,14 +37,35 @@ import (
 )
 
 // params are the parameters a deployment gives, for evaluating the
-// template; the defaults fill the rest.
+// template; the defaults fill the rest. OfficeInboxes gives every office
+// of the content a real inbox, however many there are.
 var params = map[string]string{
 	"DomainName":     "familjeratt.kommun.example",
 	"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f2b5c3e-1a2b-4c5d-8e9f-0123456789ab",
 	"SmtpAddress":    "email-smtp.eu-north-1.amazonaws.com:587",
 	"SenderAddress":  "noreply@familjeratt.kommun.example",
-	"OfficeInboxes":  "malmo=familjeratt@malmo.example, osthammar=familjeratt@osthammar.example, torsas=familjeratt@torsas.example",
+	"OfficeInboxes":  officeInboxes(),
 	"AlarmEmail":     "drift@kommun.example",
+}
+
+// realInbox is the address a deployment gives an office in the tests:
+// not the placeholder in its file.
+func realInbox(id string) string { return "familjeratt@" + id + ".kommun.example" }
+
+// officeInboxes is the OfficeInboxes parameter for every office of the
+// content built into the function, from the content: a list of today's
+// offices here would reject the next one to join. If the content does not
+// load, it is empty, and TestEnvironment says why.
+func officeInboxes() string {
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		return ""
+	}
+	var pairs []string
+	for _, o := range data.Directory.Offices {
+		pairs = append(pairs, o.ID+"="+realInbox(o.ID))
+	}
+	return strings.Join(pairs, ", ")
 }
 
 // loadTemplate reads template.yaml with its intrinsic functions and
@@ -214,29 +235,79 @@ func TestEnvironment(t *testing.T) {
 	if _, isInbox := fn.Transport.(*delivery.Inbox); isInbox {
 		t.Errorf("the deployed function would deliver to a local folder, not by SMTP")
 	}
-	if len(fn.Live) != len(fn.Data.Directory.Offices) {
+	if len(fn.Live) == 0 || len(fn.Live) != len(fn.Data.Directory.Offices) {
 		t.Errorf("%d of %d offices live: params gives every office an inbox", len(fn.Live), len(fn.Data.Directory.Offices))
 	}
-	// With the committed development certificates it refuses to start.
-	if _, err := function.New(getenv, function.Options{}); err == nil || !strings.Contains(err.Error(), "development") {
-		t.Errorf("the template's configuration with development certificates: %v, want a refusal", err)
+	for _, o := range fn.Live {
+		if got := fn.Inboxes.For(o); got != realInbox(o.ID) {
+			t.Errorf("office %s delivers to %s, want the deployment's %s", o.ID, got, realInbox(o.ID))
+		}
 	}
+	// With the committed development certificates it refuses to start:
+	// a deployment that gives the offices that have one their real
+	// inboxes (whichever others there are, with whatever certificates).
+	if dev := developmentOffices(t); dev != "" {
+		withDev := func(k string) string {
+			if k == "INTAKE_INBOXES" {
+				return dev
+			}
+			return getenv(k)
+		}
+		if _, err := function.New(withDev, function.Options{}); err == nil || !strings.Contains(err.Error(), "development") {
+			t.Errorf("the template's configuration with development certificates: %v, want a refusal", err)
+		}
+	}
+	// A certificate is checked against the deployment's real inbox: one
+	// for the placeholder in the office's file is refused.
+	placeholders, _ := deployedContentFor(t, func(o *content.Office) string { return o.Intake.Inbox })
+	encrypting := slices.ContainsFunc(fn.Data.Directory.Offices, func(o *content.Office) bool { return len(o.Certs) > 0 })
+	if _, err := function.New(getenv, function.Options{Content: placeholders}); encrypting && (err == nil || !strings.Contains(err.Error(), "in INTAKE_INBOXES, but a certificate for")) {
+		t.Errorf("certificates for the placeholders, real inboxes: %v, want a refusal naming the certificate", err)
+	}
+}
+
+// developmentOffices is INTAKE_INBOXES for the committed offices that
+// have a development certificate, each with its real inbox; "" if none
+// has.
+func developmentOffices(t *testing.T) string {
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairs []string
+	for _, o := range data.Directory.Offices {
+		if slices.ContainsFunc(o.Certs, content.IsDevelopment) {
+			pairs = append(pairs, o.ID+"="+realInbox(o.ID))
+		}
+	}
+	return strings.Join(pairs, ",")
 }
 
 // deployedContent is the committed data with every office's certificate
 // and the portal's signing certificate replaced by ones made for the
-// test, as a deployment has them, and the signing key.
+// test, as a deployment has them: each office's for the real inbox the
+// deployment gives it. It returns the signing key too.
 func deployedContent(t *testing.T) (fstest.MapFS, string) {
+	t.Helper()
+	return deployedContentFor(t, func(o *content.Office) string { return realInbox(o.ID) })
+}
+
+// deployedContentFor is deployedContent with each office's certificates
+// made for the address addr gives.
+func deployedContentFor(t *testing.T, addr func(*content.Office) string) (fstest.MapFS, string) {
 	t.Helper()
 	fsys := contenttest.Data(t, nil)
 	data, err := content.LoadData(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(data.Directory.Offices) == 0 {
+		t.Fatal("no offices")
+	}
 	files := map[string]string{}
 	for _, o := range data.Directory.Offices {
 		for _, c := range o.Intake.Certificates {
-			files["offices/"+c] = string(mailtest.NewRecipient(t, o.Intake.Inbox).CertPEM)
+			files["offices/"+c] = string(mailtest.NewRecipient(t, addr(o)).CertPEM)
 		}
 	}
 	signer := mailtest.NewSigner(t, params["SenderAddress"])

@@ -9,10 +9,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/big"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +26,9 @@ import (
 var committed = os.DirFS(".")
 
 // TestLoadCommitted checks the content tree as committed: it is what the
-// site publishes and what the intake function routes by.
+// site publishes and what the intake function routes by. It checks what
+// holds for any valid content, never which offices there are today, so
+// a municipality that adds its office (content/README.md) keeps it green.
 func TestLoadCommitted(t *testing.T) {
 	d, err := Load(committed)
 	if err != nil {
@@ -33,32 +37,120 @@ func TestLoadCommitted(t *testing.T) {
 	if got := len(d.Directory.Municipalities); got != 290 {
 		t.Errorf("municipalities: got %d, want 290", got)
 	}
-	for code, want := range map[string]string{"1280": "malmo", "0382": "osthammar", "0834": "torsas"} {
-		o, ok := d.Directory.OfficeFor(code)
-		if !ok || o.ID != want {
-			t.Errorf("OfficeFor(%s): got %v, want %s", code, o, want)
-		}
+	if len(d.Directory.Offices) == 0 {
+		t.Errorf("no offices: the portal serves no one")
 	}
-	if _, ok := d.Directory.OfficeFor("0180"); ok {
-		t.Errorf("Stockholm (0180) has an office, but none was added")
-	}
+	servedBy := map[string]string{} // kommunkod → office id
 	for _, o := range d.Directory.Offices {
+		// It routes its municipalities: each exists, and is its alone.
+		for _, code := range o.Municipalities {
+			if _, ok := d.Directory.Municipality(code); !ok {
+				t.Errorf("%s: kommunkod %s is not in %s", o.File, code, MunicipalitiesFile)
+			}
+			if other, ok := servedBy[code]; ok {
+				t.Errorf("%s: %s is served by %s too", o.File, code, other)
+			}
+			servedBy[code] = o.ID
+			if got, ok := d.Directory.OfficeFor(code); !ok || got != o {
+				t.Errorf("%s: OfficeFor(%s) = %v, want %s", o.File, code, got, o.ID)
+			}
+		}
+		if got := len(d.Directory.MunicipalitiesOf(o)); got != len(o.Municipalities) {
+			t.Errorf("%s: MunicipalitiesOf gives %d municipalities, the file lists %d", o.File, got, len(o.Municipalities))
+		}
+		if got, ok := d.Directory.Office(o.ID); !ok || got != o || o.File != OfficesDir+"/"+o.ID+".yaml" {
+			t.Errorf("%s: Office(%q) = %v: the id is the file's name", o.File, o.ID, got)
+		}
 		if !strings.HasSuffix(o.Intake.Inbox, "@familjeratt.example") {
-			t.Errorf("%s: inbox %q must be a placeholder under familjeratt.example, so a demo never mails anyone real", o.File, o.Intake.Inbox)
+			t.Errorf("%s: inbox %q must be a placeholder under familjeratt.example, so a demo never mails anyone real; "+
+				"the real address is set at deployment", o.File, o.Intake.Inbox)
 		}
-	}
-	for _, o := range d.Directory.Offices {
-		if len(o.Certs) != len(o.Intake.Certificates) || len(o.Certs) == 0 {
-			t.Errorf("%s: %d certificates parsed from %v; every demo office encrypts", o.File, len(o.Certs), o.Intake.Certificates)
+		// It encrypts, or has decided in so many words not to.
+		if len(o.Certs) < len(o.Intake.Certificates) || len(o.Certs) == 0 && !o.Intake.AcceptTLSOnly {
+			t.Errorf("%s: %d certificates parsed from %v, accept_tls_only %v: want a usable certificate from each file, "+
+				"or accept_tls_only", o.File, len(o.Certs), o.Intake.Certificates, o.Intake.AcceptTLSOnly)
 		}
 		for _, c := range o.Certs {
-			if c.Subject.CommonName != o.Intake.Inbox {
-				t.Errorf("%s: certificate subject %q, want the inbox %q", o.File, c.Subject.CommonName, o.Intake.Inbox)
+			if msg := unusable(c); msg != "" {
+				t.Errorf("%s: %s", o.File, msg)
 			}
+			if msg := wrongInbox(c, o.Intake.Inbox); msg != "" {
+				t.Errorf("%s: %s", o.File, msg)
+			}
+		}
+	}
+	// The site's build refuses an expired certificate: so does make test,
+	// before anyone deploys.
+	for _, p := range d.Directory.Expired(time.Now()) {
+		t.Errorf("%s", p)
+	}
+	// Every code in kommuner.tsv routes to at most one office, and those
+	// no office serves to none.
+	for _, m := range d.Directory.Municipalities {
+		o, ok := d.Directory.OfficeFor(m.Code)
+		if id, served := servedBy[m.Code]; ok != served || ok && o.ID != id {
+			t.Errorf("OfficeFor(%s) = %v, %v; the office files say %q", m.Code, o, ok, id)
 		}
 	}
 	if _, err := LoadConvention(committed); err != nil {
 		t.Fatalf("the convention's files have problems:\n%v", err)
+	}
+}
+
+// wrongInbox says why a certificate in the repository cannot be right
+// for an office whose inbox in the repository is inbox, or "". Only a
+// certificate for a placeholder address can be checked here: the
+// office's own placeholder is the only one it can be right for, and a
+// development certificate (its key is public) is never for anything
+// else. A certificate for a real address is checked against the
+// deployment's real inbox, where it can be right: the function refuses
+// to start when it is for another (functions/function, liveOffices).
+func wrongInbox(c *x509.Certificate, inbox string) string {
+	addrs := append([]string{c.Subject.CommonName}, c.EmailAddresses...)
+	placeholder, own := false, false
+	for _, a := range addrs {
+		if strings.HasSuffix(strings.ToLower(a), "@familjeratt.example") {
+			placeholder = true
+			own = own || strings.EqualFold(a, inbox)
+		}
+	}
+	switch {
+	case placeholder && !own:
+		return fmt.Sprintf("the certificate for %s is for another placeholder address than the office's inbox %s", certName(c), inbox)
+	case IsDevelopment(c) && !own:
+		return fmt.Sprintf("the development certificate for %s is not for the office's placeholder inbox %s", certName(c), inbox)
+	}
+	return ""
+}
+
+// TestWrongInbox: what the committed content's test makes of each kind
+// of certificate an office can list.
+func TestWrongInbox(t *testing.T) {
+	cert := func(org string, addrs ...string) *x509.Certificate {
+		c := &x509.Certificate{Subject: pkix.Name{CommonName: addrs[0]}, EmailAddresses: addrs}
+		if org != "" {
+			c.Subject.Organization = []string{org}
+		}
+		return c
+	}
+	tests := []struct {
+		name string
+		cert *x509.Certificate
+		ok   bool
+	}{
+		{"development, for the placeholder", cert(DevelopmentMarker, "kiruna@familjeratt.example"), true},
+		{"development, for another office's placeholder", cert(DevelopmentMarker, "malmo@familjeratt.example"), false},
+		{"development, for a real address", cert(DevelopmentMarker, "familjeratt@kiruna.se"), false},
+		{"made with the README's openssl command", cert("", "familjeratt@kommun.se"), true},
+		{"the office's real one", cert("Kiruna kommun", "familjeratt@kiruna.se"), true},
+		{"a staff member's", cert("Kiruna kommun", "anna.berg@kiruna.se"), true},
+		{"a test one for the placeholder", cert("", "KIRUNA@familjeratt.example"), true},
+		{"for another office's placeholder", cert("", "malmo@familjeratt.example"), false},
+	}
+	for _, tt := range tests {
+		if got := wrongInbox(tt.cert, "kiruna@familjeratt.example"); (got == "") != tt.ok {
+			t.Errorf("%s: got %q, want ok %v", tt.name, got, tt.ok)
+		}
 	}
 }
 
@@ -77,12 +169,14 @@ func TestMunicipalitiesSortedSwedish(t *testing.T) {
 	}
 }
 
-// tree returns the committed content with files replaced or added.
+// tree returns the committed content without its offices, with files
+// replaced or added: the tests give the offices they need, so none of
+// them changes when an office joins, leaves or edits its file.
 func tree(t *testing.T, files map[string]string) fs.FS {
 	t.Helper()
 	m := fstest.MapFS{}
 	err := fs.WalkDir(committed, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || strings.HasPrefix(name, OfficesDir+"/") {
 			return err
 		}
 		data, err := fs.ReadFile(committed, name)
@@ -127,8 +221,8 @@ func TestOfficeProblems(t *testing.T) {
 		},
 		{
 			name:  "municipality served twice",
-			files: map[string]string{"offices/testby.yaml": strings.Replace(validOffice, `["0114"]`, `["1280"]`, 1)},
-			want:  []string{`offices/testby.yaml:4: Malmö (1280) is already served by the office in offices/malmo.yaml`},
+			files: map[string]string{"offices/testby.yaml": validOffice, "offices/annat.yaml": strings.Replace(validOffice, "Testby", "Annat", -1)},
+			want:  []string{`offices/testby.yaml:4: Upplands Väsby (0114) is already served by the office in offices/annat.yaml`},
 		},
 		{
 			name:  "bad e-mail",
@@ -172,7 +266,7 @@ func TestOfficeProblems(t *testing.T) {
 		},
 		{
 			name:  "duplicate kommunkod in kommuner.tsv",
-			files: map[string]string{"kommuner.tsv": "code\tname\tcounty\n0114\tUpplands Väsby\tStockholms län\n0114\tVallentuna\tStockholms län\n", "offices/malmo.yaml": "", "offices/osthammar.yaml": "", "offices/torsas.yaml": "", "offices/testby.yaml": validOffice},
+			files: map[string]string{"kommuner.tsv": "code\tname\tcounty\n0114\tUpplands Väsby\tStockholms län\n0114\tVallentuna\tStockholms län\n", "offices/testby.yaml": validOffice},
 			want:  []string{`kommuner.tsv:3: kommunkod 0114 is also on line 2`},
 		},
 	}
@@ -324,9 +418,17 @@ func TestStrings(t *testing.T) {
 }
 
 func TestSettingsProblems(t *testing.T) {
+	// The exit_url line is found, not assumed: editors may change the
+	// file's comments and its address.
 	base, _ := fs.ReadFile(committed, SettingsFile)
-	_, err := LoadSettings(tree(t, map[string]string{SettingsFile: strings.Replace(string(base), "https://www.smhi.se/", "http://www.smhi.se/", 1)}))
-	assertProblems(t, err, []string{`site.yaml:8: exit_url: "http://www.smhi.se/" is not a web address; write it in full, starting with https://`})
+	lines := strings.Split(string(base), "\n")
+	line := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "exit_url:") })
+	if line < 0 {
+		t.Fatal("site.yaml has no exit_url")
+	}
+	lines[line] = "exit_url: http://www.smhi.se/"
+	_, err := LoadSettings(tree(t, map[string]string{SettingsFile: strings.Join(lines, "\n")}))
+	assertProblems(t, err, []string{fmt.Sprintf(`site.yaml:%d: exit_url: "http://www.smhi.se/" is not a web address; write it in full, starting with https://`, line+1)})
 }
 
 func TestIsPhone(t *testing.T) {
@@ -572,7 +674,7 @@ func TestExpired(t *testing.T) {
 // TestLoadDataIgnoresPages: the function loads only data, so a broken
 // page, which stops the site's build, cannot stop the function.
 func TestLoadDataIgnoresPages(t *testing.T) {
-	fsys := tree(t, map[string]string{"sv/trasig.md": "---\ntitle: [oops\n---\n"})
+	fsys := tree(t, map[string]string{"sv/trasig.md": "---\ntitle: [oops\n---\n", "offices/testby.yaml": validOffice})
 	if _, err := Load(fsys); err == nil {
 		t.Fatal("Load accepted a page with broken front matter")
 	}

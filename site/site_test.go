@@ -23,57 +23,52 @@ import (
 	"familjeratt.example/portal/site/chrome/chrometest"
 )
 
-// basePages are the pages every test tree has: the ones site.yaml links
-// to, and the convention's index, so articles get pages.
-var basePages = map[string]string{
-	"sv/index.md":                     "---\ntitle: Start\ndescription: Start.\nlayout: home\n---\nVälkommen.\n",
-	"en/index.md":                     "---\ntitle: Home\ndescription: Home.\nlayout: home\n---\nWelcome.\n",
-	"sv/familjeratt/index.md":         "---\ntitle: Hitta din familjerätt\ndescription: Kontor.\nlayout: offices\n---\nHär är kontoren.\n",
-	"en/family-law-offices/index.md":  "---\ntitle: Find your office\ndescription: Offices.\nlayout: offices\ntranslation: familjeratt/index.md\n---\nThe offices.\n",
-	"sv/vald/index.md":                "---\ntitle: Våld\ndescription: Hjälp.\nexit: true\n---\nRing 112.\n",
-	"en/violence/index.md":            "---\ntitle: Violence\ndescription: Help.\nexit: true\ntranslation: vald/index.md\n---\nCall 112.\n",
-	"sv/vald/sakrare-pa-natet.md":     "---\ntitle: Säkrare på nätet\ndescription: Nätet.\nexit: true\n---\nText.\n",
-	"en/violence/stay-safe-online.md": "---\ntitle: Stay safe online\ndescription: Online.\nexit: true\ntranslation: vald/sakrare-pa-natet.md\n---\nText.\n",
-	"sv/personuppgifter.md":           "---\ntitle: Personuppgifter\ndescription: Data.\nnav: false\n---\nText.\n",
-	"en/privacy.md":                   "---\ntitle: Privacy\ndescription: Data.\nnav: false\ntranslation: personuppgifter.md\n---\nText.\n",
-	"sv/tillganglighet.md":            "---\ntitle: Tillgänglighet\ndescription: A11y.\nnav: false\n---\nText.\n",
-	"en/accessibility.md":             "---\ntitle: Accessibility\ndescription: A11y.\nnav: false\ntranslation: tillganglighet.md\n---\nText.\n",
-	"sv/barnkonventionen/index.md":    "---\ntitle: Barnkonventionen\ndescription: Barnets rättigheter.\nlayout: uncrc\n---\nOm konventionen.\n",
-	"en/uncrc/index.md":               "---\ntitle: The UNCRC\ndescription: Rights.\nlayout: uncrc\ntranslation: barnkonventionen/index.md\n---\nAbout it.\n",
-}
+// fixture is the test content tree, site/testdata/content: pages in both
+// languages, three offices, nine municipalities, its own copy of the
+// interface texts. Golden files are rendered from it and never from
+// content/, so an editor's change to the real content never needs one
+// rewritten (see its README).
+var fixture = os.DirFS(filepath.Join("testdata", "content"))
 
-// committed is the repository's content tree.
+// committed is the repository's content tree, for the benchmarks; the
+// tests of the real content are in package build, which builds it with
+// the real forms.
 var committed = os.DirFS(filepath.Join("..", "content"))
 
-// testContent returns the committed content's data files with the base
-// pages and the given pages; an empty text deletes a page.
-func testContent(t testing.TB, pages map[string]string) fstest.MapFS {
+// testContent returns the fixture with the given pages or files put in;
+// an empty text deletes one.
+func testContent(t testing.TB, files map[string]string) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
-	err := fs.WalkDir(committed, ".", func(name string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fixture, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if strings.HasPrefix(name, "sv/") || strings.HasPrefix(name, "en/") || strings.HasSuffix(name, ".go") {
-			return nil
-		}
-		data, err := fs.ReadFile(committed, name)
+		data, err := fs.ReadFile(fixture, name)
 		m[name] = &fstest.MapFile{Data: data}
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, set := range []map[string]string{basePages, pages} {
-		for name, text := range set {
-			if text == "" {
-				delete(m, name)
-				continue
-			}
-			m[name] = &fstest.MapFile{Data: []byte(text)}
+	for name, text := range files {
+		if text == "" {
+			delete(m, name)
+			continue
 		}
+		m[name] = &fstest.MapFile{Data: []byte(text)}
 	}
 	return m
+}
+
+// fixtureFile is the text of a file of the fixture.
+func fixtureFile(t testing.TB, name string) string {
+	t.Helper()
+	data, err := fs.ReadFile(fixture, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 func build(t testing.TB, fsys fs.FS) (string, error) {
@@ -83,48 +78,21 @@ func build(t testing.TB, fsys fs.FS) (string, error) {
 	return out, err
 }
 
-// richPage uses every Markdown feature the portal supports.
-const richPage = `---
-title: Hur går det till?
-description: Så går samtalen till.
-order: 1
----
-Ni träffas "först" var för sig -- sedan tillsammans.[^1]
-
-## Våld och hot
-
-Säg till om det finns våld. Läs [längre ner](#fragor-och-svar) eller om [avtal](/sv/avtal/#sa-gor-ni).
-
-## Frågor och svar
-
-### Kostar det något?
-
-Nej.
-
-| Steg | Tid |
-|---|---|
-| Brev | 14 dagar |
-
-## Frågor och svar
-
-Samma rubrik en gång till får en egen adress.
-
-[^1]: Enligt kommunens rutin.
-`
-
+// TestGolden renders the fixture, with a form so that the offices' pages
+// link to it, and compares pages of every kind with their golden files:
+// a page using every Markdown feature (sv/hur.md), an office with phone
+// numbers and partners (tel: links), an office with every contact field,
+// one serving several municipalities, the office finder, articles of the
+// convention, the 404 page and the files beside the pages. Every page of
+// the build is checked for failure marks, not only these.
 func TestGolden(t *testing.T) {
-	fsys := testContent(t, map[string]string{
-		"sv/hur.md":        richPage,
-		"en/how.md":        "---\ntitle: How it works\ndescription: How.\ntranslation: hur.md\n---\nYou meet \"first\" alone -- then together.\n\n## It's free\n\nYes.\n",
-		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
-		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\n## How\n\nWrite.\n",
-	})
-	out, err := build(t, fsys)
-	if err != nil {
+	out := t.TempDir()
+	if _, err := Build(context.Background(), Options{Content: testContent(t, nil), ContentDir: "content", Out: out, Forms: []Form{testForm{}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, file := range []string{
 		"sv/hur/index.html", "en/how/index.html", "sv/familjeratt/torsas/index.html",
+		"en/family-law-offices/malmo/index.html", "sv/familjeratt/helsingborg/index.html",
 		"en/family-law-offices/index.html", "sv/barnkonventionen/artikel-12/index.html",
 		"en/uncrc/article-3/index.html", "404.html", "sitemap.xml", "robots.txt", "_headers",
 	} {
@@ -134,15 +102,45 @@ func TestGolden(t *testing.T) {
 		}
 		chrometest.Golden(t, strings.ReplaceAll(file, "/", "_"), got)
 	}
+	if n := chrometest.CheckBadsDir(t, out); n < 100 {
+		t.Errorf("checked %d pages for failure marks, want the whole site", n)
+	}
+}
+
+// TestTelLinks: every phone number on an office's page, in its contact
+// details, in the footer and among its partners, is a tel: link with the
+// number's digits, never html/template's #ZgotmplZ for a scheme it does
+// not know.
+func TestTelLinks(t *testing.T) {
+	out, err := build(t, testContent(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		file string
+		want []string
+	}{
+		{"sv/familjeratt/torsas/index.html", []string{
+			`<dd><a href="tel:0103533100">010-35 33 100</a></dd>`,          // contact details, and the footer's
+			`<li>Telefon: <a href="tel:0763445562">0763-44 55 62</a></li>`, // a partner
+		}},
+		{"en/family-law-offices/helsingborg/index.html", []string{`<dd><a href="tel:042105000">042-10 50 00</a></dd>`}},
+	} {
+		page, err := os.ReadFile(filepath.Join(out, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !bytes.Contains(page, []byte(w)) {
+				t.Errorf("%s lacks %s", tt.file, w)
+			}
+		}
+		chrometest.CheckBads(t, tt.file, page)
+	}
 }
 
 func TestRendering(t *testing.T) {
-	out, err := build(t, testContent(t, map[string]string{
-		"sv/hur.md":        richPage,
-		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou meet \"first\".\n",
-		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
-		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n",
-	}))
+	out, err := build(t, testContent(t, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,10 +313,7 @@ func TestLIX(t *testing.T) {
 // TestByteIdentical builds the same content twice: the output must not
 // differ by a byte, or caches and reviews of the output are worthless.
 func TestByteIdentical(t *testing.T) {
-	fsys := testContent(t, map[string]string{"sv/hur.md": richPage,
-		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou.\n",
-		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
-		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n"})
+	fsys := testContent(t, nil)
 	a, err := build(t, fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -449,10 +444,7 @@ func TestUnchangedFilesKeepTheirTime(t *testing.T) {
 func rebuildTree(t *testing.T, opts Options) (dir string, b *Builder) {
 	t.Helper()
 	dir = t.TempDir()
-	if err := os.CopyFS(dir, testContent(t, map[string]string{"sv/hur.md": richPage,
-		"en/how.md":        "---\ntitle: How\ndescription: How.\ntranslation: hur.md\n---\nYou.\n",
-		"sv/avtal.md":      "---\ntitle: Avtal\ndescription: Avtal.\n---\n## Så gör ni\n\nSkriv.\n",
-		"en/agreements.md": "---\ntitle: Agreements\ndescription: Agreements.\ntranslation: avtal.md\n---\nWrite.\n"})); err != nil {
+	if err := os.CopyFS(dir, testContent(t, nil)); err != nil {
 		t.Fatal(err)
 	}
 	opts.Content = os.DirFS(dir)
@@ -743,7 +735,7 @@ func TestOfficePages(t *testing.T) {
 			}},
 		{"no page has the links.offices address", map[string]string{"sv/familjeratt/index.md": "",
 			"sv/kontor/index.md":             "---\ntitle: Hitta din familjerätt\ndescription: Kontor.\nlayout: offices\n---\nHär är kontoren.\n",
-			"en/family-law-offices/index.md": strings.Replace(basePages["en/family-law-offices/index.md"], "familjeratt/index.md", "kontor/index.md", 1)},
+			"en/family-law-offices/index.md": strings.Replace(fixtureFile(t, "en/family-law-offices/index.md"), "familjeratt/index.md", "kontor/index.md", 1)},
 			[]string{
 				"content/site.yaml: links.offices.sv: no page has the address /sv/familjeratt/",
 				"content/sv/kontor/index.md:4: layout: offices belongs on /sv/familjeratt/, the page site.yaml's links.offices names",

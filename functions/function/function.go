@@ -194,7 +194,8 @@ func transportFromEnv(getenv func(string) string) (t delivery.Transport, real bo
 // liveOffices are the offices a deployment delivers to, where mail is
 // real: those the deployment gives a real inbox. Each must have a
 // certificate that is not a development one, or have decided, in so many
-// words, to accept TLS-only delivery.
+// words, to accept TLS-only delivery; and each certificate must be for
+// its real inbox ([CertificateFor]).
 func liveOffices(d *content.Directory, inboxes delivery.Inboxes) ([]*content.Office, error) {
 	var live []*content.Office
 	for _, o := range d.Offices {
@@ -210,6 +211,17 @@ func liveOffices(d *content.Directory, inboxes delivery.Inboxes) ([]*content.Off
 		if len(o.Certs) == 0 && !o.Intake.AcceptTLSOnly {
 			return nil, fmt.Errorf("%s: office %s has a real inbox in INTAKE_INBOXES but no certificate: give its certificate (README: staff guide)", o.File, o.ID)
 		}
+		// The repository holds placeholders, so only here, against the
+		// deployment's real address, can a certificate be checked to be
+		// the office's.
+		addr := inboxes.For(o)
+		for _, c := range o.Certs {
+			if !CertificateFor(c, addr) {
+				return nil, fmt.Errorf("%s: office %s has the inbox %s in INTAKE_INBOXES, but a certificate for %s, so its staff "+
+					"could not open what is encrypted to it: give the certificate of %s or of its staff (README: staff guide), "+
+					"or correct INTAKE_INBOXES", o.File, o.ID, addr, certAddress(c), addr)
+			}
+		}
 		live = append(live, o)
 	}
 	if len(live) == 0 {
@@ -217,6 +229,43 @@ func liveOffices(d *content.Directory, inboxes delivery.Inboxes) ([]*content.Off
 			"list each office and its inbox, like malmo=familjeratt@malmo.se (the addresses under %s are placeholders)", delivery.PlaceholderDomain)
 	}
 	return live, nil
+}
+
+// CertificateFor reports whether an office's certificate can be right
+// for its real inbox: it is for that address, or for an address at the
+// same domain or one below or above it, as a member of staff who reads
+// with her own key has (familjeratt@kiruna.se and anna.berg@kiruna.se).
+// A certificate for a placeholder, for the README's example address or
+// for another municipality's mailbox is not.
+func CertificateFor(c *x509.Certificate, inbox string) bool {
+	_, domain, ok := strings.Cut(strings.ToLower(inbox), "@")
+	if !ok || domain == "" {
+		return false
+	}
+	addrs := slices.Clone(c.EmailAddresses)
+	if strings.Contains(c.Subject.CommonName, "@") {
+		addrs = append(addrs, c.Subject.CommonName)
+	}
+	for _, a := range addrs {
+		a = strings.ToLower(a)
+		if a == strings.ToLower(inbox) {
+			return true
+		}
+		if _, d, ok := strings.Cut(a, "@"); ok && d != "" &&
+			(d == domain || strings.HasSuffix(d, "."+domain) || strings.HasSuffix(domain, "."+d) && strings.Contains(d, ".")) {
+			return true
+		}
+	}
+	return false
+}
+
+// certAddress names a certificate in a refusal: its address, or its
+// subject.
+func certAddress(c *x509.Certificate) string {
+	if len(c.EmailAddresses) > 0 {
+		return c.EmailAddresses[0]
+	}
+	return c.Subject.String()
 }
 
 // signerFromEnv reads the portal's signing key: INTAKE_SIGNING_KEY (the

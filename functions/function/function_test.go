@@ -57,7 +57,9 @@ func newFixture(t testing.TB, ids ...string) fixture {
 	files := map[string]string{content.SigningFile: string(signer.CertPEM)}
 	codes := []string{"1280", "1281", "0180"}
 	for i, id := range ids {
-		r := mailtest.NewRecipient(t, id+"@familjeratt.example")
+		// The certificate is for the office's real inbox, the one
+		// lambda's INTAKE_INBOXES gives it, as a deployment has it.
+		r := mailtest.NewRecipient(t, "familjeratt@"+id+".example")
 		f.offices[id] = r
 		files["offices/"+id+".yaml"] = "name: {sv: Kontor " + id + ", en: Office " + id + "}\nmunicipalities: [\"" + codes[i] + "\"]\n" +
 			"contact:\n  phone: 010-000 00 00\nintake:\n  inbox: " + id + "@familjeratt.example\n  certificates: [certs/" + id + ".pem]\n"
@@ -100,10 +102,20 @@ func TestNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var devInboxes []string
+	// Any committed office with a development certificate: which one
+	// does not matter, and a new office with a real certificate is not
+	// one of them.
+	var devOffice *content.Office
 	for _, o := range data.Directory.Offices {
-		devInboxes = append(devInboxes, o.ID+"="+o.ID+"@kommun.example")
+		if len(o.Certs) > 0 && content.IsDevelopment(o.Certs[0]) {
+			devOffice = o
+			break
+		}
 	}
+	if devOffice == nil {
+		t.Fatal("no committed office has a development certificate, so the refusal of one cannot be tested")
+	}
+	devInbox := devOffice.ID + "=" + devOffice.ID + "@kommun.example"
 	tests := []struct {
 		name    string
 		content fstest.MapFS
@@ -114,7 +126,7 @@ func TestNew(t *testing.T) {
 		{"relay on 127.0.0.1, placeholders are fine", nil, dev("INTAKE_SMTP_ADDR", "127.0.0.1:2525"), "SMTP 127.0.0.1:2525  system roots, all offices"},
 		{"relay elsewhere, no real inbox", nil, dev("INTAKE_SMTP_ADDR", "relay.kommun.se:587"), "INTAKE_INBOXES gives no office a real address"},
 		{"relay elsewhere, a real inbox for a development certificate", nil,
-			dev("INTAKE_SMTP_ADDR", "relay.kommun.se:587", "INTAKE_INBOXES", devInboxes[0]), "offices/" + data.Directory.Offices[0].ID + ".yaml: office " + data.Directory.Offices[0].ID + " has a real inbox"},
+			dev("INTAKE_SMTP_ADDR", "relay.kommun.se:587", "INTAKE_INBOXES", devInbox), devOffice.File + ": office " + devOffice.ID + " has a real inbox"},
 		{"SES", f.fsys, f.lambda("INTAKE_SMTP_USERNAME", "AKIA", "INTAKE_SMTP_PASSWORD", "pw"), "SMTP email-smtp.eu-north-1.amazonaws.com:587 AKIA system roots, a b"},
 		{"relay with its CA, no login", f.fsys, f.lambda("INTAKE_SMTP_ADDR", "relay.kommun.se:25", "INTAKE_SMTP_CA_FILE", caFile), "SMTP relay.kommun.se:25  own CA, a b"},
 		{"an office left out of INTAKE_INBOXES is not live", f.fsys, f.lambda("INTAKE_INBOXES", "b=familjeratt@b.example"), "SMTP email-smtp.eu-north-1.amazonaws.com:587  system roots, b"},
@@ -139,8 +151,16 @@ func TestNew(t *testing.T) {
 		{"on Lambda, no office with a real inbox", f.fsys, f.lambda("INTAKE_INBOXES", ""), "INTAKE_INBOXES gives no office a real address"},
 		{"on Lambda, the development signing certificate", contenttest.Put(cloned(f.fsys), map[string]string{content.SigningFile: devSigningPEM(t)}),
 			f.lambda("INTAKE_SIGNING_KEY", mustRead(t, devKey)), "signing.pem is the development signing certificate"},
-		{"on Lambda, a real inbox for a development certificate", devTree, f.lambda("INTAKE_INBOXES", devInboxes[0]),
-			"offices/" + data.Directory.Offices[0].ID + ".yaml: office " + data.Directory.Offices[0].ID + " has a real inbox in INTAKE_INBOXES, but its certificate is a development one"},
+		{"on Lambda, a real inbox for a development certificate", devTree, f.lambda("INTAKE_INBOXES", devInbox),
+			devOffice.File + ": office " + devOffice.ID + " has a real inbox in INTAKE_INBOXES, but its certificate is a development one"},
+		// The repository's addresses are placeholders: a certificate is
+		// checked against the deployment's real one.
+		{"on Lambda, a certificate for another address than the real inbox", f.fsys, f.lambda("INTAKE_INBOXES", "a=familjeratt@annan-kommun.example,b=familjeratt@b.example"),
+			"offices/a.yaml: office a has the inbox familjeratt@annan-kommun.example in INTAKE_INBOXES, but a certificate for familjeratt@a.example"},
+		{"on Lambda, a certificate for the placeholder", contenttest.Put(cloned(f.fsys), map[string]string{"offices/certs/a.pem": string(mailtest.NewRecipient(t, "a@familjeratt.example").CertPEM)}),
+			f.lambda(), "offices/a.yaml: office a has the inbox familjeratt@a.example in INTAKE_INBOXES, but a certificate for a@familjeratt.example"},
+		{"on Lambda, a staff member's certificate at the inbox's domain", contenttest.Put(cloned(f.fsys), map[string]string{"offices/certs/a.pem": string(mailtest.NewRecipient(t, "anna.berg@a.example").CertPEM)}),
+			f.lambda(), "SMTP email-smtp.eu-north-1.amazonaws.com:587  system roots, a b"},
 		{"content folder missing", nil, dev("INTAKE_CONTENT_DIR", "/nonexistent/content"), `INTAKE_CONTENT_DIR: "/nonexistent/content" is not a folder`},
 	}
 	for _, tt := range tests {
@@ -245,8 +265,8 @@ func TestNotLiveIsNotServed(t *testing.T) {
 // TestForgedReceipt: a receipt cookie the function did not sign shows no
 // confirmation, whatever it says.
 func TestForgedReceipt(t *testing.T) {
-	inbox := t.TempDir()
-	fn, err := New(dev("INTAKE_INBOX_DIR", inbox), Options{})
+	f := newFixture(t, "a", "b") // a serves Malmö, where journeytest's application is for
+	fn, err := New(dev("INTAKE_INBOX_DIR", t.TempDir(), "INTAKE_SIGNING_KEY", f.signingKey), Options{Content: f.fsys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +279,7 @@ func TestForgedReceipt(t *testing.T) {
 	parts := strings.Split(real, ".")
 	for _, forged := range []string{
 		strings.Join(parts[:4], "."),                               // no signature
-		"samarbetssamtal.3VR2KZ78.malmo.sv." + parts[4],            // another reference, the real one's signature
+		"samarbetssamtal.3VR2KZ78.a.sv." + parts[4],                // another reference, the real one's signature
 		strings.Join(parts[:4], ".") + ".AAAAAAAAAAAAAAAAAAAAAAAA", // a made-up signature
 	} {
 		r := httptest.NewRequest(http.MethodGet, "/api/forms/samarbetssamtal/sent", nil)
@@ -314,11 +334,12 @@ func TestContentDir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a broken page stopped the function: %v", err)
 	}
-	w := jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send"))
+	// Any office of the content: which one does not matter.
+	office := fn.Data.Directory.Offices[0]
+	w := jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send", "municipality", office.Municipalities[0]))
 	if w.Code != 303 {
 		t.Fatalf("send: status %d", w.Code)
 	}
-	office, _ := fn.Data.Directory.OfficeFor("1280")
 	if found, _ := filepath.Glob(filepath.Join(inbox, office.ID, "*.eml")); len(found) != 1 {
 		t.Errorf("%d messages in %s's inbox, want 1", len(found), office.ID)
 	}
@@ -403,5 +424,37 @@ func TestStartsWithAnExpiredCertificate(t *testing.T) {
 	}
 	if expired := fn.Data.Directory.Expired(time.Now()); len(expired) != 1 {
 		t.Errorf("Expired reports %v, want the one certificate (the site's build refuses it)", expired)
+	}
+}
+
+// TestCertificateFor: which certificates can be right for a real inbox.
+// The README's own test command makes one for familjeratt@kommun.se; it
+// must never pass for a municipality's real mailbox.
+func TestCertificateFor(t *testing.T) {
+	cert := func(cn string, emails ...string) *x509.Certificate {
+		return &x509.Certificate{Subject: pkix.Name{CommonName: cn}, EmailAddresses: emails}
+	}
+	tests := []struct {
+		name  string
+		cert  *x509.Certificate
+		inbox string
+		want  bool
+	}{
+		{"the inbox itself", cert("familjeratt@kiruna.se", "familjeratt@kiruna.se"), "familjeratt@kiruna.se", true},
+		{"the inbox, in other letters", cert("x", "Familjeratt@Kiruna.SE"), "familjeratt@kiruna.se", true},
+		{"only in the subject", cert("familjeratt@kiruna.se"), "familjeratt@kiruna.se", true},
+		{"a member of staff", cert("Anna Berg", "anna.berg@kiruna.se"), "familjeratt@kiruna.se", true},
+		{"staff at a domain below", cert("Anna Berg", "anna.berg@soc.kiruna.se"), "familjeratt@kiruna.se", true},
+		{"an inbox at a domain below", cert("Anna Berg", "anna.berg@kiruna.se"), "familjeratt@soc.kiruna.se", true},
+		{"the README's example", cert("familjeratt@kommun.se", "familjeratt@kommun.se"), "familjeratt@kiruna.se", false},
+		{"the placeholder", cert("kiruna@familjeratt.example", "kiruna@familjeratt.example"), "familjeratt@kiruna.se", false},
+		{"another municipality", cert("familjeratt@malmo.se", "familjeratt@malmo.se"), "familjeratt@kiruna.se", false},
+		{"a look-alike domain", cert("x", "familjeratt@evilkiruna.se"), "familjeratt@kiruna.se", false},
+		{"no address at all", cert("Familjerätten"), "familjeratt@kiruna.se", false},
+	}
+	for _, tt := range tests {
+		if got := CertificateFor(tt.cert, tt.inbox); got != tt.want {
+			t.Errorf("%s: CertificateFor(%v, %s) = %v, want %v", tt.name, tt.cert.EmailAddresses, tt.inbox, got, tt.want)
+		}
 	}
 }

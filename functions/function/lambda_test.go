@@ -20,8 +20,11 @@ import (
 // through the adapter and the function, as Lambda would.
 func TestLambdaEvents(t *testing.T) {
 	inbox := t.TempDir()
-	h, err := New(dev("INTAKE_INBOX_DIR", inbox, "INTAKE_ALLOWED_ORIGIN", "https://familjeratt.example"),
-		Options{Now: func() time.Time { return jt.Now }, Random: jt.Fixed{}})
+	// The events are for Malmö (1280), which the fixture's office a
+	// serves: no committed office is named.
+	f := newFixture(t, "a", "b")
+	h, err := New(dev("INTAKE_INBOX_DIR", inbox, "INTAKE_ALLOWED_ORIGIN", "https://familjeratt.example", "INTAKE_SIGNING_KEY", f.signingKey),
+		Options{Content: f.fsys, Now: func() time.Time { return jt.Now }, Random: jt.Fixed{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +53,7 @@ func TestLambdaEvents(t *testing.T) {
 			}
 			// The event posts _reference=3VR2-KZ78; the function gives the
 			// reference itself, from the answers.
-			if found, _ := filepath.Glob(filepath.Join(inbox, "malmo", "*.eml")); len(found) != 1 || strings.Contains(found[0], "3VR2-KZ78") {
+			if found, _ := filepath.Glob(filepath.Join(inbox, "a", "*.eml")); len(found) != 1 || strings.Contains(found[0], "3VR2-KZ78") {
 				t.Errorf("delivered as %v, want one message under a reference of the function's own", found)
 			}
 		}},

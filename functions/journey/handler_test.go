@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"familjeratt.example/portal/content"
@@ -26,15 +28,64 @@ import (
 	"familjeratt.example/portal/site/chrome/chrometest"
 )
 
-// testData is the committed data plus the fixture office that serves
-// several municipalities.
+// fixtureDir is the fixture content tree the site's golden files come
+// from too (its README says what is in it): never content/, so the
+// journey's golden pages and the texts these tests look for do not change
+// when an editor changes the real offices or texts. Its offices serve
+// Malmö (1280: the application journeytest posts), Torsås (0834) and,
+// as one office, Helsingborg, Svalöv, Åstorp and Örkelljunga without a
+// certificate; Stockholm (0180) is not served.
+const fixtureDir = "../../site/testdata/content"
+
+var (
+	keysOnce     sync.Once
+	officeKeys   map[string]*mailtest.Recipient // by office id
+	portalSigner *mailtest.Recipient
+)
+
+// fixtureKeys are the keys of the fixture's offices and of the portal's
+// signing certificate, made once for all the tests: the fixture's own
+// certificates are public halves whose keys no one has.
+func fixtureKeys(t testing.TB) (map[string]*mailtest.Recipient, *mailtest.Recipient) {
+	t.Helper()
+	keysOnce.Do(func() {
+		data, err := content.LoadData(os.DirFS(fixtureDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		officeKeys = map[string]*mailtest.Recipient{}
+		for _, o := range data.Directory.Offices {
+			if len(o.Intake.Certificates) > 0 {
+				officeKeys[o.ID] = mailtest.NewRecipient(t, o.Intake.Inbox)
+			}
+		}
+		portalSigner = mailtest.NewSigner(t, "noreply@familjeratt.example")
+	})
+	return officeKeys, portalSigner
+}
+
+// testData is the fixture's data, with certificates whose keys the
+// tests hold: each office's, and the portal's signing certificate.
 func testData(t testing.TB) *content.Data {
 	t.Helper()
-	fixture, err := os.ReadFile("testdata/offices/helsingborg.yaml")
+	keys, signer := fixtureKeys(t)
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS(fixtureDir), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join(fixtureDir, name))
+		fsys[name] = &fstest.MapFile{Data: b}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := content.LoadData(contenttest.Data(t, map[string]string{"offices/helsingborg.yaml": string(fixture)}))
+	files := map[string]string{content.SigningFile: string(signer.CertPEM)}
+	for id, k := range keys {
+		files["offices/certs/"+id+".pem"] = string(k.CertPEM)
+	}
+	data, err := content.LoadData(contenttest.Put(fsys, files))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +140,7 @@ func newEnv(t testing.TB) *env {
 	})
 	e := &env{inbox: t.TempDir(), logs: &jt.Log{}}
 	e.sender = &switchable{next: &delivery.Inbox{Dir: e.inbox}}
-	_, signer := dev(t)
+	_, signer := keys(t)
 	mailer := &delivery.Mailer{Strings: sharedData.Strings, Sources: intake.MunicipalitySources(sharedData.Directory),
 		From: "noreply@familjeratt.example", Signer: signer, Transport: e.sender}
 	h, err := NewHandler(Config{
@@ -104,27 +155,28 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-var (
-	devOnce   sync.Once
-	devKeys   []*mailtest.Recipient
-	devSigner *delivery.Signer
-)
-
-// dev is the repository's development keys: the demo offices' and the
-// portal's signing key.
-func dev(t testing.TB) ([]*mailtest.Recipient, *delivery.Signer) {
-	devOnce.Do(func() {
-		devKeys, devSigner = jt.DevKeys(t, "../.."), jt.DevSigner(t, "../..")
-	})
-	return devKeys, devSigner
+// keys returns the keys that open what the fixture's offices are sent,
+// and the portal's signer.
+func keys(t testing.TB) ([]*mailtest.Recipient, *delivery.Signer) {
+	t.Helper()
+	byID, signer := fixtureKeys(t)
+	var ks []*mailtest.Recipient
+	for _, k := range byID {
+		ks = append(ks, k)
+	}
+	s, err := delivery.NewSigner(signer.Cert, signer.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks, s
 }
 
-// opened returns a message as staff read it: decrypted with the demo
-// offices' development keys, its signature checked.
+// opened returns a message as staff read it: decrypted with the
+// fixture's offices' keys, its signature checked.
 func opened(t testing.TB, msg []byte) []byte {
 	t.Helper()
-	keys, signer := dev(t)
-	return jt.Open(t, msg, signer.Cert, keys...)
+	ks, signer := keys(t)
+	return jt.Open(t, msg, signer.Cert, ks...)
 }
 
 // referenceRE finds a reference on a page.
@@ -698,4 +750,87 @@ func TestGoldenPages(t *testing.T) {
 	for name, w := range pages {
 		chrometest.Golden(t, name, w.Body.Bytes())
 	}
+}
+
+// TestNoBads renders every kind of page the journey answers with, in
+// both languages, and checks each for the failure marks the site's pages
+// are checked for too (chrometest.Bads): an empty link, a value
+// html/template refused, a missing text.
+func TestNoBads(t *testing.T) {
+	get := func(e *env, path string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		for _, c := range cookies {
+			r.AddCookie(c)
+		}
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		return w
+	}
+	for _, lang := range []string{"sv", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			v := validApplication(lang)
+			first := url.Values{"_lang": {lang}, "_page": {"municipality"}, "_action": {"municipality"}}
+			check := post(t, e.h, with(v, "_action", "check"))
+			sent := post(t, e.h, with(v, "_action", "send"))
+			pages := map[string]*httptest.ResponseRecorder{
+				"first step, no municipality":       post(t, e.h, with(first, "municipality", "")),
+				"first step, a served municipality": post(t, e.h, with(first, "municipality", "1280")),
+				"first step, an office of several":  post(t, e.h, with(first, "municipality", "1277")),
+				"not served, from the first step":   post(t, e.h, with(first, "municipality", "0180")),
+				"form with errors":                  post(t, e.h, with(v, "_action", "check", "applicant.personal_number", "19811218-9875", "children.0.given_name", "", "applicant.email", "anna@")),
+				"check answers":                     check,
+				"check answers, TLS-only office":    post(t, e.h, with(v, "_action", "check", "municipality", "1283")),
+				"change an answer":                  post(t, e.h, with(hidden(check.Body.String()), "_action", "change:applicant.phone")),
+				"change the municipality":           post(t, e.h, with(hidden(check.Body.String()), "_action", "change:municipality")),
+				"another child":                     post(t, e.h, with(v, "_action", "add:children")),
+				"not served, at check":              post(t, e.h, with(v, "_action", "check", "municipality", "0180")),
+				"not served, at send":               post(t, e.h, with(v, "_action", "send", "municipality", "0114")),
+				"confirmation":                      get(e, "/api/forms/samarbetssamtal/sent", sent.Result().Cookies()...),
+				"no receipt":                        get(e, "/api/forms/samarbetssamtal/sent"),
+				"an address that is not there":      get(e, "/api/nowhere"),
+				"GET of the form's address":         get(e, "/api/forms/samarbetssamtal"),
+				"from another site":                 post(t, e.h, with(v, "_action", "send"), func(r *http.Request) { r.Header.Set("Origin", "https://evil.example") }),
+				"follow-up with errors":             postTo(t, e.h, "/api/forms/uppfoljningssamtal", url.Values{"_lang": {lang}, "_action": {"check"}, "municipality": {"0834"}}),
+				"follow-up check":                   postTo(t, e.h, "/api/forms/uppfoljningssamtal", followUp(lang, "check")),
+				"too large":                         post(t, e.h, with(v, "_action", "send", "applicant.safe_contact", strings.Repeat("x", MaxBody))),
+			}
+			follow := postTo(t, e.h, "/api/forms/uppfoljningssamtal", followUp(lang, "send"))
+			pages["follow-up confirmation"] = get(e, "/api/forms/uppfoljningssamtal/sent", follow.Result().Cookies()...)
+			e.sender.fail = errors.New("down")
+			pages["not sent"] = post(t, e.h, with(v, "_action", "send"))
+			e.sender.fail = nil
+			e.sender.next = panicking{}
+			pages["something went wrong"] = post(t, e.h, with(v, "_action", "send", "applicant.given_name", "Annika"))
+			for name, w := range pages {
+				if !strings.Contains(w.Body.String(), `<html lang="`) {
+					t.Errorf("%s: status %d, not a page:\n%.300s", name, w.Code, w.Body.String())
+				}
+				chrometest.CheckBads(t, name, w.Body.Bytes())
+			}
+			if got := pages["confirmation"].Code; got != http.StatusOK {
+				t.Errorf("the confirmation: status %d", got)
+			}
+			if got := pages["follow-up confirmation"].Code; got != http.StatusOK {
+				t.Errorf("the follow-up's confirmation: status %d", got)
+			}
+		})
+	}
+}
+
+// followUp is a complete request for a follow-up talk, to Torsås.
+func followUp(lang, action string) url.Values {
+	return url.Values{"_lang": {lang}, "_action": {action}, "applicant.given_name": {"Anna"}, "applicant.family_name": {"Lindqvist"},
+		"applicant.email": {"anna@example.org"}, "municipality": {"0834"}, "previous_reference": {"3VR2-KZ78"}, "privacy_ack": {"yes"}}
+}
+
+// postTo posts a form to path from the site's origin.
+func postTo(t *testing.T, h http.Handler, path string, v url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(v.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Origin", "http://example.com")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
 }

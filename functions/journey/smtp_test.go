@@ -36,8 +36,8 @@ import (
 // These tests deliver through the journey and the real mailer to a real
 // SMTP server, and read what arrived as the office will.
 
-// smtpEnv is the real handler delivering by SMTP to m, for an office
-// (Malmö) whose certificate and key the test has just made.
+// smtpEnv is the real handler delivering by SMTP to m, for the fixture's
+// office in Malmö, whose certificate and key the test has just made.
 func smtpEnv(t *testing.T, tr delivery.Transport) (*env, *mailtest.Recipient) {
 	t.Helper()
 	newEnv(t) // the shared chrome
@@ -47,7 +47,7 @@ func smtpEnv(t *testing.T, tr delivery.Transport) (*env, *mailtest.Recipient) {
 	malmo.Certs = []*x509.Certificate{r.Cert}
 	e := &env{logs: &jt.Log{}}
 	e.sender = &switchable{next: tr}
-	_, signer := dev(t)
+	_, signer := keys(t)
 	mailer := &delivery.Mailer{Strings: data.Strings, Sources: intake.MunicipalitySources(data.Directory),
 		From: "noreply@familjeratt.example", Signer: signer, Transport: e.sender}
 	h, err := NewHandler(Config{Data: data, Chrome: sharedCh, Deliverer: mailer,
@@ -143,7 +143,7 @@ func TestSMTPDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, signer := dev(t)
+	_, signer := keys(t)
 	signed, err := delivery.Verify(inner, signer.Cert)
 	if err != nil {
 		t.Fatalf("the signature: %v", err)
@@ -415,7 +415,7 @@ func closedAddr(t *testing.T) string {
 
 // TestLocalInboxOpenSSL is the acceptance check of `make run`: the local
 // inbox holds the encrypted message, and the real openssl decrypts it
-// with the office's (development) key into what the office will read.
+// with the office's key into what the office will read.
 func TestLocalInboxOpenSSL(t *testing.T) {
 	e := newEnv(t)
 	w := post(t, e.h, with(validApplication("sv"), "_action", "send"))
@@ -436,9 +436,10 @@ func TestLocalInboxOpenSSL(t *testing.T) {
 			t.Errorf("the inbox file holds %q in plain", personal)
 		}
 	}
+	officeKey, signer := fixtureKeys(t)
 	out := mailtest.OpenSSL(t, nil, "cms", "-decrypt", "-in", file,
-		"-inkey", "../../build/dev-only-keys/malmo.key.pem", "-recip", "../../content/offices/certs/malmo.pem")
-	verified := mailtest.OpenSSL(t, out, "cms", "-verify", "-CAfile", "../../content/signing.pem", "-purpose", "any")
+		"-inkey", mailtest.WriteFile(t, "malmo.key.pem", officeKey["malmo"].KeyPEM), "-recip", mailtest.WriteFile(t, "malmo.pem", officeKey["malmo"].CertPEM))
+	verified := mailtest.OpenSSL(t, out, "cms", "-verify", "-CAfile", mailtest.WriteFile(t, "signing.pem", signer.CertPEM), "-purpose", "any")
 	if crlf := bytes.ReplaceAll(verified, []byte("\r\n"), []byte("\n")); !bytes.Equal(crlf, bytes.ReplaceAll(opened(t, raw), []byte("\r\n"), []byte("\n"))) {
 		t.Errorf("openssl and Unseal with Verify disagree:\n%s", verified)
 	}
@@ -463,10 +464,10 @@ func TestTamperedMessageFailsToVerify(t *testing.T) {
 	if w := post(t, e.h, with(validApplication("sv"), "_action", "send")); w.Code != http.StatusSeeOther {
 		t.Fatalf("send: status %d", w.Code)
 	}
-	keys, signer := dev(t)
+	ks, signer := keys(t)
 	env := e.sender.sent[0]
 	var inner []byte
-	for _, k := range keys {
+	for _, k := range ks {
 		if got, err := delivery.Unseal(env.Data, k.Cert, k.Key); err == nil {
 			inner = got
 		}
@@ -492,7 +493,7 @@ func TestTamperedMessageFailsToVerify(t *testing.T) {
 	if _, err := delivery.Verify(tampered, signer.Cert); err == nil {
 		t.Error("Verify accepts a changed message")
 	}
-	cmd := exec.Command("openssl", "cms", "-verify", "-CAfile", "../../content/signing.pem", "-purpose", "any")
+	cmd := exec.Command("openssl", "cms", "-verify", "-CAfile", mailtest.WriteFile(t, "signing.pem", pemOf(signer.Cert)), "-purpose", "any")
 	cmd.Stdin = bytes.NewReader(tampered)
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Errorf("openssl verifies a changed message:\n%s", out)

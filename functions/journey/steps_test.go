@@ -42,7 +42,7 @@ func TestMunicipalityFirst(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("Malmö: status %d", w.Code)
 	}
-	for _, s := range []string{"Familjerättsbyrån i Malmö", "Inom en vecka får ni en handläggare", "Steg 2 av 3",
+	for _, s := range []string{"Familjerätten Malmö (test)", "Inom en vecka ringer vi dig", "Steg 2 av 3",
 		`name="applicant.given_name"`, `<input type="hidden" name="municipality" value="1280">`, `value="change:municipality"`} {
 		if !strings.Contains(body, s) {
 			t.Errorf("Malmö's form lacks %q", s)

@@ -194,7 +194,18 @@ func TestRefusesWhatTheFunctionWouldRefuse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := data.Directory.Offices[0]
+	// Any office with a certificate: a development one is refused for a
+	// real inbox, and any other one is not for familjeratt@kommun.example.
+	// A development one if there is one, whichever office joined last.
+	var o *content.Office
+	for _, x := range data.Directory.Offices {
+		if len(x.Certs) > 0 && (o == nil || content.IsDevelopment(x.Certs[0]) && !content.IsDevelopment(o.Certs[0])) {
+			o = x
+		}
+	}
+	if o == nil {
+		t.Fatal("no office has a certificate")
+	}
 	tests := []struct {
 		args []string
 		want string

@@ -274,13 +274,14 @@ func readEvent(tb testing.TB, name string) []byte {
 }
 
 const (
-	origin   = "https://familjeratt.example"
-	from     = "noreply@familjeratt.example"
-	office   = "provkontoret"             // the fixture office, serving Malmö (1280)
-	inbox    = "familjeratt@prov.example" // the deployment's inbox for it, replacing the placeholder
-	other    = "annat-kontor"             // a second fixture office, serving Lund (1281)
-	smtpUser = "AKIAEXAMPLESMTPUSER"
-	smtpPass = "smtp-password-for-the-test"
+	origin     = "https://familjeratt.example"
+	from       = "noreply@familjeratt.example"
+	office     = "provkontoret"              // the fixture office, serving Malmö (1280)
+	inbox      = "familjeratt@prov.example"  // the deployment's inbox for it, replacing the placeholder
+	other      = "annat-kontor"              // a second fixture office, serving Lund (1281)
+	otherInbox = "familjeratt@annat.example" // the deployment's inbox for it
+	smtpUser   = "AKIAEXAMPLESMTPUSER"
+	smtpPass   = "smtp-password-for-the-test"
 	// receiptKey stands for the deployment's secret that signs receipts.
 	receiptKey = "receipt-key-for-the-test-0123456789"
 )
@@ -309,14 +310,16 @@ type fixture struct {
 
 func newFixture(tb testing.TB, files ...string) fixture {
 	tb.Helper()
-	r := mailtest.NewRecipient(tb, office+"@familjeratt.example")
+	// Each office's certificate is for the real inbox the deployment
+	// gives it (lambdaEnv), as the function checks where mail is real.
+	r := mailtest.NewRecipient(tb, inbox)
 	signer := mailtest.NewSigner(tb, from)
 	fsys := contenttest.WithoutOffices(contenttest.Data(tb, nil))
 	contenttest.Put(fsys, map[string]string{
 		"offices/" + office + ".yaml":      officeFile(office, "Provkontoret", "1280"),
 		"offices/certs/" + office + ".pem": string(r.CertPEM),
 		"offices/" + other + ".yaml":       officeFile(other, "Annat kontor", "1281"),
-		"offices/certs/" + other + ".pem":  string(mailtest.NewRecipient(tb, other+"@familjeratt.example").CertPEM),
+		"offices/certs/" + other + ".pem":  string(mailtest.NewRecipient(tb, otherInbox).CertPEM),
 		content.SigningFile:                string(signer.CertPEM),
 	})
 	for i := 0; i+1 < len(files); i += 2 {
@@ -336,7 +339,7 @@ func lambdaEnv(tb testing.TB, m *mailtest.Server, f fixture, dir string) []strin
 		"INTAKE_FROM=" + from,
 		"INTAKE_ALLOWED_ORIGIN=" + origin,
 		// The offices this deployment delivers to, by their real addresses.
-		"INTAKE_INBOXES=" + office + "=" + inbox + "," + other + "=familjeratt@annat.example",
+		"INTAKE_INBOXES=" + office + "=" + inbox + "," + other + "=" + otherInbox,
 		"INTAKE_CONTENT_DIR=" + f.dir,
 		"INTAKE_SIGNING_KEY=" + string(f.signer.KeyPEM),
 		"INTAKE_RECEIPT_KEY=" + receiptKey,
@@ -676,18 +679,28 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(50, "ms-target")
 }
 
-// devCert is one of the demo offices' development certificates.
+// devCert is one of the demo offices' development certificates: any
+// committed one that is, not the first office's, which may be a real
+// office's real certificate.
 func devCert(t *testing.T) string {
 	t.Helper()
 	data, err := content.LoadData(content.DataFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fs.ReadFile(content.DataFiles, "offices/"+data.Directory.Offices[0].Intake.Certificates[0])
-	if err != nil {
-		t.Fatal(err)
+	for _, o := range data.Directory.Offices {
+		for i, file := range o.Intake.Certificates {
+			if i < len(o.Certs) && content.IsDevelopment(o.Certs[i]) {
+				b, err := fs.ReadFile(content.DataFiles, "offices/"+file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(b)
+			}
+		}
 	}
-	return string(b)
+	t.Fatal("no committed office has a development certificate")
+	return ""
 }
 
 // devSigning is the committed development signing certificate.

@@ -6,28 +6,68 @@ package chrometest
 import (
 	"bytes"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// Bads are the marks a template leaves when it fails quietly: an
-// attribute html/template refused (ZgotmplZ), a missing value, a bad
-// format verb. golang/website's tests look for the same.
-var Bads = []string{"ZgotmplZ", "<no value>", "%!"}
+// Bads are the marks a page must never hold, as golang/website's tests
+// list them: an attribute html/template refused (ZgotmplZ, as a tel: URL
+// it does not know becomes "#ZgotmplZ"), a missing value, a bad format
+// verb, text escaped twice, a placeholder for a missing text, and a link
+// to nowhere (an empty href goes back to the page itself). This is the
+// one list: the site's tests and the function's use it.
+var Bads = []string{"ZgotmplZ", "<no value>", "%!", "&amp;lt;", "MISSING", `href=""`}
+
+// FindBads returns each mark of Bads in page, with a little of the text
+// around it, in the order of Bads.
+func FindBads(page []byte) []string {
+	var found []string
+	for _, bad := range Bads {
+		if i := bytes.Index(page, []byte(bad)); i >= 0 {
+			found = append(found, bad+": …"+string(page[max(0, i-60):min(len(page), i+len(bad)+40)])+"…")
+		}
+	}
+	return found
+}
 
 // CheckBads reports every failure mark in a rendered page.
 func CheckBads(tb testing.TB, name string, page []byte) {
 	tb.Helper()
-	for _, bad := range Bads {
-		if i := bytes.Index(page, []byte(bad)); i >= 0 {
-			tb.Errorf("%s holds the template failure mark %q: …%s…", name, bad, page[max(0, i-60):min(len(page), i+40)])
-		}
+	for _, f := range FindBads(page) {
+		tb.Errorf("%s holds the failure mark %s", name, f)
 	}
+}
+
+// CheckBadsDir checks every HTML page in a built site's folder and
+// returns how many it checked, so a caller can tell that there were
+// pages at all.
+func CheckBadsDir(tb testing.TB, dir string) int {
+	tb.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".html") {
+			return err
+		}
+		page, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, name)
+		CheckBads(tb, filepath.ToSlash(rel), page)
+		n++
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }
 
 // fingerprintRE matches the fingerprint in an asset's address, which
