@@ -9,8 +9,9 @@ export PORT
 # Pinned versions of what the tests install (see also package-lock.json files).
 BROWSER_DIR := build/browsertest
 AUDIT_DIR   := build/browsertest/audit
+CMS_DIR     := build/cms
 
-.PHONY: help run site test deps deps-apt deps-npm check-format vet check-deps test-go bench \
+.PHONY: help run edit site test deps deps-apt deps-npm deps-cms check-format vet check-deps test-go bench \
         audit package deploy publish-site open-inbox send-test-application clean
 
 help: ## list the targets
@@ -25,12 +26,14 @@ run: ## build the site and serve it on http://127.0.0.1:$(PORT), with the intake
 	@echo "building the site and starting the dev server…"
 	./var/devserver
 
+edit: deps-cms run ## make run with the web editor for content/ at /admin/, installed first if it is not (content/README.md: The web editor)
+
 site: ## build the site into public/
 	$(GO) run ./build/cmd/sitegen -content content -out public
 
 test: deps check-format vet check-deps test-go ## everything: installs what the tests need, then formatting, vet, the import graph and all tests
 
-deps: deps-apt deps-npm ## install what the tests need: Debian's chromium and Java, pinned npm packages
+deps: deps-apt deps-npm ## install what the tests need: Debian's chromium, Java and Node.js, pinned npm packages
 	$(GO) mod download
 
 deps-apt:
@@ -48,12 +51,27 @@ deps-apt:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless; \
 	fi
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+		echo "installing Debian's Node.js and npm for the pinned npm packages and the web editor's local backend"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nodejs npm; \
+	fi
 
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime
 # from GitHub when java is missing; deps-apt installs Debian's instead.
-deps-npm:
+deps-npm: deps-cms
 	@if [ -f $(BROWSER_DIR)/package-lock.json ]; then \
 		cd $(BROWSER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	fi
+
+# The web editor: Decap CMS's bundle and decap-server, some 700 packages,
+# so npm ci runs only when the lock is newer than the last install
+# (npm ci writes node_modules/.package-lock.json). None has an install
+# script to skip; --ignore-scripts keeps it that way.
+deps-cms:
+	@if [ ! -f $(CMS_DIR)/node_modules/.package-lock.json ] || [ $(CMS_DIR)/package-lock.json -nt $(CMS_DIR)/node_modules/.package-lock.json ]; then \
+		echo "installing the web editor (Decap CMS and decap-server, pinned in $(CMS_DIR)/package-lock.json)…"; \
+		cd $(CMS_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	fi
 
 check-format: ## fail if any Go file is not gofmt-formatted

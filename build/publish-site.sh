@@ -44,6 +44,9 @@ types=(
 	"jpeg|image/jpeg"
 	"xml|application/xml; charset=utf-8"
 	"txt|text/plain; charset=utf-8"
+	"yml|text/yaml; charset=utf-8"
+	"wasm|application/wasm"
+	"json|application/json"
 )
 
 # sync copies what changed. The filters given come first; the excludes

@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"familjeratt.example/portal/build/cloudformation"
+	"familjeratt.example/portal/build/cms"
 	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/content/contenttest"
 	"familjeratt.example/portal/functions/delivery"
@@ -315,40 +316,64 @@ func deployedContentFor(t *testing.T, addr func(*content.Office) string) (fstest
 	return contenttest.Put(fsys, files), string(signer.KeyPEM)
 }
 
-// TestSecurityHeaders: the response-headers policy gives exactly
+// TestSecurityHeaders: the response-headers policies give exactly
 // chrome.SecurityHeaders, every header and every value, on every
-// behaviour.
+// behaviour but the web editor's, and the editor's exactly
+// chrome.AdminSecurityHeaders for GitHub.
 func TestSecurityHeaders(t *testing.T) {
 	_, tpl, _ := loadTemplate(t, params)
-	id, policy := only(t, tpl, "AWS::CloudFront::ResponseHeadersPolicy")
-	cfg := get(t, policy, "Properties.ResponseHeadersPolicyConfig").(map[string]any)
-	got, err := policyHeaders(cfg)
-	if err != nil {
-		t.Fatal(err)
+	policies := resourcesOf(t, tpl, "AWS::CloudFront::ResponseHeadersPolicy")
+	if len(policies) != 2 {
+		t.Fatalf("%d response-headers policies, want 2: the site's and the web editor's", len(policies))
 	}
-	want := map[string]string{}
-	for _, h := range chrome.SecurityHeaders {
-		want[http.CanonicalHeaderKey(h.Name)] = h.Value
-	}
-	for name, v := range want {
-		if got[name] != v {
-			t.Errorf("%s\n got: %q\nwant: %q", name, got[name], v)
+	check := func(id string, headers []chrome.Header) {
+		policy, ok := policies[id]
+		if !ok {
+			t.Fatalf("no response-headers policy %s", id)
+		}
+		cfg := get(t, policy, "Properties.ResponseHeadersPolicyConfig").(map[string]any)
+		got, err := policyHeaders(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, h := range headers {
+			want[http.CanonicalHeaderKey(h.Name)] = h.Value
+		}
+		for name, v := range want {
+			if got[name] != v {
+				t.Errorf("%s: %s\n got: %q\nwant: %q", id, name, got[name], v)
+			}
+		}
+		for name, v := range got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s: %s: %q is not one of the Go headers", id, name, v)
+			}
 		}
 	}
-	for name, v := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: %q is not one of chrome.SecurityHeaders", name, v)
-		}
-	}
+	check("SecurityHeadersPolicy", chrome.SecurityHeaders)
+	check("AdminHeadersPolicy", chrome.AdminSecurityHeaders(cms.GitHubConnect, cms.GitHubImages))
 
 	dist := get(t, tpl, "Resources.Distribution.Properties.DistributionConfig").(map[string]any)
 	behaviours := []any{dist["DefaultCacheBehavior"]}
 	behaviours = append(behaviours, dist["CacheBehaviors"].([]any)...)
+	admin := false
 	for _, b := range behaviours {
 		b := b.(map[string]any)
-		if b["ResponseHeadersPolicyId"] != "ref:"+id {
-			t.Errorf("behaviour %v has response headers policy %v, want %s", b["PathPattern"], b["ResponseHeadersPolicyId"], id)
+		want := "ref:SecurityHeadersPolicy"
+		if b["PathPattern"] == cms.Path+"*" {
+			want, admin = "ref:AdminHeadersPolicy", true
+			// The editor is files in the bucket, addressed as the pages are.
+			if b["TargetOriginId"] != "site" || !equal(b["FunctionAssociations"], dist["DefaultCacheBehavior"].(map[string]any)["FunctionAssociations"]) {
+				t.Errorf("behaviour %s: %v", cms.Path+"*", b)
+			}
 		}
+		if b["ResponseHeadersPolicyId"] != want {
+			t.Errorf("behaviour %v has response headers policy %v, want %s", b["PathPattern"], b["ResponseHeadersPolicyId"], want)
+		}
+	}
+	if !admin {
+		t.Errorf("no behaviour for %s*: the web editor would get the parents' headers, under which it cannot run", cms.Path)
 	}
 }
 

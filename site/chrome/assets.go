@@ -120,6 +120,12 @@ func ContentType(name string) string {
 		return "application/xml; charset=utf-8"
 	case ".txt":
 		return "text/plain; charset=utf-8"
+	case ".yml": // the web editor's configuration (build/cms)
+		return "text/yaml; charset=utf-8"
+	case ".wasm": // the web editor's image codecs
+		return "application/wasm"
+	case ".json": // the web editor's key order
+		return "application/json"
 	}
 	return "application/octet-stream"
 }

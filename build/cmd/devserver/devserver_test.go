@@ -64,9 +64,12 @@ func get(t *testing.T, url string) (int, string) {
 // and shows the problem on it, with file:line, and on the list of all
 // problems; the save that fixes it brings the new text, removes the
 // banner and says "fixed" in the terminal.
-func TestProblemsInTheBrowser(t *testing.T) {
-	dir := t.TempDir()
-	tree := filepath.Join(dir, "content")
+// devServer runs the dev server on a copy of the content until the test
+// ends, and returns the copy, the site's address and its terminal.
+func devServer(t *testing.T) (dir, tree, base string, stdout *syncBuffer) {
+	t.Helper()
+	dir = t.TempDir()
+	tree = filepath.Join(dir, "content")
 	if err := os.CopyFS(tree, os.DirFS(filepath.Join("..", "..", "..", "content"))); err != nil {
 		t.Fatal(err)
 	}
@@ -75,20 +78,20 @@ func TestProblemsInTheBrowser(t *testing.T) {
 		"INTAKE_SIGNING_KEY_FILE": filepath.Join("..", "..", "dev-only-keys", "signing.key.pem"),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	stdout = &syncBuffer{}
+	var stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"devserver", "-addr", "127.0.0.1:0", "-content", tree, "-out", filepath.Join(dir, "public"), "-chrome", ""},
-			func(k string) string { return env[k] }, &stdout, &stderr)
+			func(k string) string { return env[k] }, stdout, &stderr)
 	}()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("the dev server ended with %v", err)
 		}
-	}()
+	})
 	addrRE := regexp.MustCompile(`serving the site on (http://[0-9.:]+)/sv/`)
-	var base string
 	eventually(t, "the dev server to start", func() bool {
 		m := addrRE.FindStringSubmatch(stdout.String())
 		if m != nil {
@@ -96,6 +99,11 @@ func TestProblemsInTheBrowser(t *testing.T) {
 		}
 		return m != nil
 	})
+	return dir, tree, base, stdout
+}
+
+func TestProblemsInTheBrowser(t *testing.T) {
+	dir, tree, base, stdout := devServer(t)
 	if !strings.Contains(stdout.String(), filepath.Join(dir, "inbox")+"/<office>/<reference>.eml") || !strings.Contains(stdout.String(), "make open-inbox") {
 		t.Errorf("the start-up lines do not say where applications go and how to read them:\n%s", stdout.String())
 	}

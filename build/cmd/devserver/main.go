@@ -102,7 +102,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	srv := server.NewServer(problems.wrap(server.NewHandler(*out, api, logger)))
+	admin, stopAdmin := startAdmin(ctx, *contentDir, opts.BaseURL, stdout)
+	defer stopAdmin()
+	srv := server.NewServer(withAdmin(admin, problems.wrap(server.NewHandler(*out, api, logger))))
 	fmt.Fprintf(stdout, "serving the site on http://%s/sv/ (and /en/); press Ctrl+C to stop\n", ln.Addr())
 	if fn := api.current.Load(); fn != nil {
 		fmt.Fprintln(stdout, deliveryNote(fn.Transport))
