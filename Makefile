@@ -12,7 +12,7 @@ AUDIT_DIR   := build/browsertest/audit
 CMS_DIR     := build/cms
 
 .PHONY: help run edit site test deps deps-apt deps-npm deps-cms check-format vet check-deps test-go bench \
-        audit package deploy publish-site open-inbox send-test-application clean
+        audit package deploy check-publish publish-site open-inbox send-test-application clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
@@ -105,11 +105,17 @@ export OFFICE_INBOXES
 package: ## build the Lambda zip reproducibly into build/out/; with OFFICE_INBOXES=…, refuse what the function would refuse
 	$(GO) run ./build/cmd/package -out build/out
 
-deploy: ## check the package against OFFICE_INBOXES=…, then deploy the stack with AWS SAM (README: Running in production)
+deploy: ## refuse if anything is missing for publication, check the package against OFFICE_INBOXES=…, then deploy the stack with AWS SAM (README: Running in production)
+	$(GO) run ./build/cmd/checkpublish -content content -strict
 	$(GO) run ./build/cmd/package -out build/out -deploy
 	sam deploy --template-file build/template.yaml --parameter-overrides "OfficeInboxes=$(OFFICE_INBOXES)" $(SAM_FLAGS)
 
-publish-site: site ## upload public/ to S3 with cache headers and invalidate CloudFront
+check-publish: ## list, as file:line, what the content lacks for publication (OFFICE_INBOXES=… names the real inboxes); fails nothing
+	$(GO) run ./build/cmd/checkpublish -content content
+
+publish-site: ## refuse if anything is missing for publication, then build public/, upload it to S3 and invalidate CloudFront
+	$(GO) run ./build/cmd/checkpublish -content content -strict
+	$(MAKE) site
 	./build/publish-site.sh
 
 open-inbox: ## decrypt and print the local inbox with the demo offices' development keys

@@ -282,6 +282,8 @@ func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
 		o.lines[code] = lineOf(node.Content[0], fmt.Sprintf("municipalities[%d]", i))
 	}
 	o.lines["intake"] = lineOf(node.Content[0], "intake")
+	o.lines["inbox"] = lineOf(node.Content[0], "intake.inbox")
+	o.lines["contact"] = lineOf(node.Content[0], "contact")
 	o.lines["certificates"] = lineOf(node.Content[0], "intake.certificates")
 	for i := range o.Intake.Certificates {
 		o.lines[fmt.Sprintf("certificates[%d]", i)] = lineOf(node.Content[0], fmt.Sprintf("intake.certificates[%d]", i))

@@ -23,7 +23,7 @@ func (in Inboxes) For(o *content.Office) string {
 
 // PlaceholderDomain is the reserved domain of the inbox addresses in the
 // repository, so that a demo never mails anyone.
-const PlaceholderDomain = "familjeratt.example"
+const PlaceholderDomain = content.PlaceholderDomain
 
 // IsPlaceholder reports whether addr is one of the repository's
 // placeholder addresses, which no one reads.

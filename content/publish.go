@@ -1,0 +1,89 @@
+package content
+
+import (
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// PlaceholderDomain is the reserved domain of the repository's demo
+// addresses: the offices' placeholder inboxes and the demo site's
+// base_url. Mail to it reaches no one; a site under it is not public.
+const PlaceholderDomain = "familjeratt.example"
+
+// PublishProblems lists what the content lacks for publication, as
+// opposed to what it needs to build: the demo content builds, but it must
+// never be published as it is. live says whether the deployment gives an
+// office a real inbox (the office file's inbox is always a placeholder;
+// the real address is set at deployment).
+//
+// What it cannot check yet is said in the README: the privacy notice's
+// controller, data protection officer and retention per office are not in
+// the office files.
+func PublishProblems(fsys fs.FS, d *Data, live func(officeID string) bool) Problems {
+	var probs Problems
+	if u, err := url.Parse(d.Settings.BaseURL); err == nil && isPlaceholderHost(u.Hostname()) {
+		probs = append(probs, Problem{File: SettingsFile, Line: settingsLine(fsys, "base_url"), Msg: fmt.Sprintf(
+			"base_url %s is the demo address: write the address the site is published at, like https://familjeratt.kommun.se", d.Settings.BaseURL)})
+	}
+	if d.Signing != nil && IsDevelopment(d.Signing) {
+		probs = append(probs, Problem{File: SigningFile, Line: 1, Msg: "the portal's signing certificate is the development one, " +
+			"whose key is public: replace it with the deployment's own before publishing (README: Running in production)"})
+	}
+	for _, o := range d.Directory.Offices {
+		if !live(o.ID) {
+			probs = append(probs, Problem{File: o.File, Line: o.lines["inbox"], Msg: fmt.Sprintf(
+				"the deployment gives this office no real inbox, so applications to it would go to the placeholder %s: "+
+					"add %s=<the office's address> to the deployment's office inboxes (OFFICE_INBOXES), or remove the office",
+				o.Intake.Inbox, o.ID)})
+		}
+		if o.Contact.Phone == "" && o.Contact.Email == "" {
+			probs = append(probs, Problem{File: o.File, Line: o.lines["contact"], Msg: "contact has neither phone nor email: " +
+				"a parent must be able to call or write to the office; add the number or address the office gives parents"})
+		}
+		for i, c := range o.Certs {
+			if !IsDevelopment(c) {
+				continue
+			}
+			line := 0
+			if i < len(o.certFiles) {
+				line = o.lines[certLineKey(o, o.certFiles[i])]
+			}
+			probs = append(probs, Problem{File: o.File, Line: line, Msg: fmt.Sprintf(
+				"%s is a development certificate, whose private key is in the repository: "+
+					"replace it with the office's own certificate (the staff guide in README.md says how to get one)", o.certFiles[i])})
+		}
+	}
+	return probs
+}
+
+// certLineKey is the lines key of the certificates entry naming file.
+func certLineKey(o *Office, file string) string {
+	for i, c := range o.Intake.Certificates {
+		if OfficesDir+"/"+c == file {
+			return fmt.Sprintf("certificates[%d]", i)
+		}
+	}
+	return "certificates"
+}
+
+func isPlaceholderHost(host string) bool {
+	host = strings.ToLower(host)
+	return host == PlaceholderDomain || strings.HasSuffix(host, "."+PlaceholderDomain)
+}
+
+// settingsLine finds the line of a top-level key of site.yaml, or 0.
+func settingsLine(fsys fs.FS, key string) int {
+	src, err := fs.ReadFile(fsys, SettingsFile)
+	if err != nil {
+		return 0
+	}
+	var node yaml.Node
+	if yaml.Unmarshal(src, &node) != nil || len(node.Content) == 0 {
+		return 0
+	}
+	return lineOf(node.Content[0], key)
+}
