@@ -125,4 +125,4 @@ send-test-application: ## send a test application to an office: make send-test-a
 	$(GO) run ./functions/cmd/sendtest -office "$(OFFICE)"
 
 clean: ## remove what builds and runs leave behind
-	rm -rf public var build/out screenshots
+	rm -rf public .public.staging var build/out screenshots
