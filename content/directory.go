@@ -508,15 +508,23 @@ func unusable(cert *x509.Certificate) string {
 		return fmt.Sprintf("the certificate for %s does not allow keyEncipherment, so mail cannot be encrypted to it: "+
 			"it is probably the signing certificate; ask for the encryption certificate", who)
 	}
-	if len(cert.ExtKeyUsage) > 0 || len(cert.UnknownExtKeyUsage) > 0 {
-		ok := false
-		for _, u := range cert.ExtKeyUsage {
-			ok = ok || u == x509.ExtKeyUsageEmailProtection || u == x509.ExtKeyUsageAny
-		}
-		if !ok {
-			return fmt.Sprintf("the certificate for %s is not for e-mail: its extended key usage lacks emailProtection "+
-				"(is it a web server's certificate?); ask for the mailbox's S/MIME certificate", who)
-		}
+	if !forEmail(cert) {
+		return fmt.Sprintf("the certificate for %s is not for e-mail: its extended key usage lacks emailProtection "+
+			"(is it a web server's certificate?); ask for the mailbox's S/MIME certificate", who)
 	}
 	return ""
+}
+
+// forEmail reports whether cert's extended key usage, if it has one,
+// allows S/MIME.
+func forEmail(cert *x509.Certificate) bool {
+	if len(cert.ExtKeyUsage) == 0 && len(cert.UnknownExtKeyUsage) == 0 {
+		return true
+	}
+	for _, u := range cert.ExtKeyUsage {
+		if u == x509.ExtKeyUsageEmailProtection || u == x509.ExtKeyUsageAny {
+			return true
+		}
+	}
+	return false
 }

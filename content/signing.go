@@ -40,14 +40,8 @@ func unfitForSigning(cert *x509.Certificate) string {
 		return fmt.Sprintf("the certificate for %s does not allow digitalSignature, so it cannot sign: "+
 			"it is probably an encryption certificate; ask for the signing certificate", who)
 	}
-	if len(cert.ExtKeyUsage) > 0 || len(cert.UnknownExtKeyUsage) > 0 {
-		ok := false
-		for _, u := range cert.ExtKeyUsage {
-			ok = ok || u == x509.ExtKeyUsageEmailProtection || u == x509.ExtKeyUsageAny
-		}
-		if !ok {
-			return fmt.Sprintf("the certificate for %s is not for e-mail: its extended key usage lacks emailProtection", who)
-		}
+	if !forEmail(cert) {
+		return fmt.Sprintf("the certificate for %s is not for e-mail: its extended key usage lacks emailProtection", who)
 	}
 	return ""
 }

@@ -64,16 +64,7 @@ func TestParsePersonalNumberValid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			p, err := ParsePersonalNumber(tt.in, pnToday)
-			if err != nil {
-				t.Fatalf("ParsePersonalNumber(%q) error = %v, want nil", tt.in, err)
-			}
-			if got := p.String(); got != tt.want {
-				t.Errorf("String() = %q, want %q", got, tt.want)
-			}
-			if got := p.Birth; !got.Equal(tt.birth) || got.Location() != time.UTC {
-				t.Errorf("Birth = %v, want %v", got, tt.birth)
-			}
+			p := parsedAs(t, tt.in, tt.want, tt.birth)
 			if got := p.Coordination; got != tt.coordination {
 				t.Errorf("Coordination = %v, want %v", got, tt.coordination)
 			}
@@ -127,16 +118,7 @@ func TestParsePersonalNumberUnknownMonthOrDay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			p, err := ParsePersonalNumber(tt.in, pnToday)
-			if err != nil {
-				t.Fatalf("ParsePersonalNumber(%q) error = %v, want nil", tt.in, err)
-			}
-			if got := p.String(); got != tt.want {
-				t.Errorf("String() = %q, want %q", got, tt.want)
-			}
-			if got := p.Birth; !got.Equal(tt.birth) || got.Location() != time.UTC {
-				t.Errorf("Birth = %v, want %v", got, tt.birth)
-			}
+			p := parsedAs(t, tt.in, tt.want, tt.birth)
 			if !p.Coordination {
 				t.Errorf("Coordination = false, want true")
 			}
@@ -403,4 +385,21 @@ func TestMakePersonalNumber(t *testing.T) {
 			t.Errorf("%s does not parse: %v", tt.want, err)
 		}
 	}
+}
+
+// parsedAs parses in, which must be valid, and checks how it is written
+// and the birth date it gives.
+func parsedAs(t *testing.T, in, want string, birth time.Time) PersonalNumber {
+	t.Helper()
+	p, err := ParsePersonalNumber(in, pnToday)
+	if err != nil {
+		t.Fatalf("ParsePersonalNumber(%q) error = %v, want nil", in, err)
+	}
+	if got := p.String(); got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if got := p.Birth; !got.Equal(birth) || got.Location() != time.UTC {
+		t.Errorf("Birth = %v, want %v", got, birth)
+	}
+	return p
 }
