@@ -145,18 +145,23 @@ type Data struct {
 	Strings   *Strings
 	Signing   *x509.Certificate // the portal's own, that signs messages to offices
 	Pages     []*Page           // nil when loaded by [LoadData]
+	Glossary  *Glossary         // nil when loaded by [LoadData], or when the tree has no glossary.yaml
 }
 
-// Load reads and checks a whole content tree. It returns every problem it
+// Load reads and checks a whole content tree, and checks the texts of its
+// pages and data against its glossary. It returns every problem it
 // finds, not only the first, as [Problems].
 func Load(fsys fs.FS) (*Data, error) {
 	d, probs := loadData(fsys)
-	pages, err := LoadPages(fsys)
+	glossary, err := LoadGlossary(fsys)
 	probs = appendErr(probs, err)
+	pages, err := loadPages(fsys, glossary)
+	probs = appendErr(probs, err)
+	probs = append(probs, glossary.checkData(fsys)...)
 	if len(probs) > 0 {
 		return nil, probs.Err()
 	}
-	d.Pages = pages
+	d.Pages, d.Glossary = pages, glossary
 	return d, nil
 }
 

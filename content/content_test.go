@@ -307,7 +307,7 @@ func TestFrontMatterProblems(t *testing.T) {
 		want      []string
 	}{
 		{"unknown key", "---\ntitle: A\ndescription: B\ntilte: C\n---\nText\n", []string{`sv/x.md:4: unknown key "tilte": did you mean "title"?`}},
-		{"unknown key far from any", "---\ntitle: A\ndescription: B\ncolour: red\n---\n", []string{`sv/x.md:4: unknown key "colour"; the keys allowed here are description, draft, exit, layout, nav, order, title, translation`}},
+		{"unknown key far from any", "---\ntitle: A\ndescription: B\ncolour: red\n---\n", []string{`sv/x.md:4: unknown key "colour"; the keys allowed here are description, draft, exit, layout, nav, order, sources, title, translation`}},
 		{"missing title", "---\ndescription: B\n---\n", []string{`sv/x.md:2: title is missing: add it`}},
 		{"missing description", "---\ntitle: A\n---\n", []string{`sv/x.md:2: description is missing: add it`}},
 		{"no front matter", "# Rubrik\n", []string{`sv/x.md:1: the page must start with front matter`}},

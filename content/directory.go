@@ -54,6 +54,10 @@ type Municipality struct {
 //	  - name: {sv: Familjerådgivning i Karlskrona, en: Family counselling in Karlskrona}
 //	    about: {sv: …, en: …}   # optional
 //	    phone: 0763-44 55 62    # optional, like email and website
+//	practice: …                 # how the office runs its talks: see [Practice]
+//	privacy: …                  # controller, DPO, retention: see [Privacy]
+//	sources:                    # where the facts in this file come from
+//	  - title: Vad är samarbetssamtal? Folder från Familjesupporten, Torsås kommun
 //	intake:                     # where applications go (read by the intake function)
 //	  inbox: torsas@familjeratt.example
 //	  certificates: [certs/torsas.pem]
@@ -67,6 +71,9 @@ type Office struct {
 	Promises       []Text    `yaml:"promises" validate:"dive"`
 	Notes          []Text    `yaml:"notes" validate:"dive"`
 	Partners       []Partner `yaml:"partners" validate:"dive"`
+	Practice       Practice  `yaml:"practice"`
+	Privacy        Privacy   `yaml:"privacy"`
+	Sources        []Source  `yaml:"sources" validate:"dive"`
 	Intake         Intake    `yaml:"intake" validate:"required"`
 
 	// Certs are the certificates of Intake.Certificates, parsed and
@@ -128,6 +135,23 @@ type Intake struct {
 	// encryption when the office has no certificate. The mail provider can
 	// then read the applications; see the README before setting it.
 	AcceptTLSOnly bool `yaml:"accept_tls_only"`
+}
+
+// Encryption says how applications to the office are protected, for the
+// privacy notice on its page: "encrypted" to its own certificates,
+// "development" when any certificate is a development one (whose key is
+// public, so the notice must not promise that only the office can read),
+// or "tls_only".
+func (o *Office) Encryption() string {
+	if len(o.Certs) == 0 {
+		return "tls_only"
+	}
+	for _, c := range o.Certs {
+		if IsDevelopment(c) {
+			return "development"
+		}
+	}
+	return "encrypted"
 }
 
 // Serves reports whether the office serves the municipality with code.
@@ -285,6 +309,14 @@ func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
 	o.lines["inbox"] = lineOf(node.Content[0], "intake.inbox")
 	o.lines["contact"] = lineOf(node.Content[0], "contact")
 	o.lines["certificates"] = lineOf(node.Content[0], "intake.certificates")
+	for _, k := range []string{"practice", "privacy", "sources", "promises", "notes",
+		"privacy.controller", "privacy.data_protection_officer", "privacy.retention", "practice.follow_up_after_months"} {
+		o.lines[k] = lineOf(node.Content[0], k)
+	}
+	if p := o.Practice; p.FollowUpAfterMonths > 0 && !p.FollowUpTalk {
+		return nil, Problems{{File: name, Line: o.lines["practice.follow_up_after_months"], Msg: "practice.follow_up_after_months " +
+			"is set but follow_up_talk is not: write follow_up_talk: true if the office offers a follow-up talk, or remove the months"}}
+	}
 	for i := range o.Intake.Certificates {
 		o.lines[fmt.Sprintf("certificates[%d]", i)] = lineOf(node.Content[0], fmt.Sprintf("intake.certificates[%d]", i))
 	}

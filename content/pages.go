@@ -35,14 +35,15 @@ type KeyLine struct {
 // FrontMatter is the YAML block at the top of a page. The keys are
 // specified for editors in package site.
 type FrontMatter struct {
-	Title       string `yaml:"title" validate:"required,nocontrolml,max=120"`
-	Description string `yaml:"description" validate:"required,nocontrolml,max=300"`
-	Order       int    `yaml:"order"`
-	Draft       bool   `yaml:"draft"`
-	Translation string `yaml:"translation" validate:"omitempty,endswith=.md"`
-	Layout      string `yaml:"layout" validate:"omitempty,oneof=page home offices uncrc"`
-	Exit        bool   `yaml:"exit"`
-	Nav         *bool  `yaml:"nav"`
+	Title       string   `yaml:"title" validate:"required,nocontrolml,max=120"`
+	Description string   `yaml:"description" validate:"required,nocontrolml,max=300"`
+	Order       int      `yaml:"order"`
+	Draft       bool     `yaml:"draft"`
+	Translation string   `yaml:"translation" validate:"omitempty,endswith=.md"`
+	Layout      string   `yaml:"layout" validate:"omitempty,oneof=page home offices uncrc privacy"`
+	Exit        bool     `yaml:"exit"`
+	Nav         *bool    `yaml:"nav"`
+	Sources     []Source `yaml:"sources" validate:"dive"`
 }
 
 // InNav reports whether the page is listed in navigation.
@@ -87,7 +88,11 @@ func PathOf(file string) (lang Lang, rel, urlPath string, ok bool) {
 
 // LoadPages reads the front matter of every page below sv/ and en/. It
 // reads files in parallel: a large site has thousands.
-func LoadPages(fsys fs.FS) ([]*Page, error) {
+func LoadPages(fsys fs.FS) ([]*Page, error) { return loadPages(fsys, nil) }
+
+// loadPages is LoadPages, checking each page against glossary too when
+// it is not nil.
+func loadPages(fsys fs.FS, glossary *Glossary) ([]*Page, error) {
 	var files []string
 	var probs Problems
 	for _, lang := range Langs {
@@ -140,6 +145,9 @@ func LoadPages(fsys fs.FS) ([]*Page, error) {
 					continue
 				}
 				pages[i], pageProbs[i] = ParsePage(files[i], src)
+				if pages[i] != nil {
+					pageProbs[i] = append(pageProbs[i], glossary.CheckPage(files[i], src)...)
+				}
 			}
 		}()
 	}

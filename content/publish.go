@@ -19,21 +19,36 @@ const PlaceholderDomain = "familjeratt.example"
 // never be published as it is. live says whether the deployment gives an
 // office a real inbox (the office file's inbox is always a placeholder;
 // the real address is set at deployment).
-//
-// What it cannot check yet is said in the README: the privacy notice's
-// controller, data protection officer and retention per office are not in
-// the office files.
 func PublishProblems(fsys fs.FS, d *Data, live func(officeID string) bool) Problems {
 	var probs Problems
 	if u, err := url.Parse(d.Settings.BaseURL); err == nil && isPlaceholderHost(u.Hostname()) {
-		probs = append(probs, Problem{File: SettingsFile, Line: settingsLine(fsys, "base_url"), Msg: fmt.Sprintf(
+		probs = append(probs, Problem{File: SettingsFile, Line: settingsLineOf(fsys, "base_url"), Msg: fmt.Sprintf(
 			"base_url %s is the demo address: write the address the site is published at, like https://familjeratt.kommun.se", d.Settings.BaseURL)})
 	}
 	if d.Signing != nil && IsDevelopment(d.Signing) {
 		probs = append(probs, Problem{File: SigningFile, Line: 1, Msg: "the portal's signing certificate is the development one, " +
 			"whose key is public: replace it with the deployment's own before publishing (README: Running in production)"})
 	}
+	pp := d.Settings.Privacy
+	probs = append(probs, privacyProblems(SettingsFile, Privacy{Controller: pp.Controller, DPO: pp.DPO}, false,
+		func(key string) int { return settingsLineOf(fsys, key) }, "the portal's logs and cookie")...)
+	if pp.LegalBasis == nil {
+		probs = append(probs, Problem{File: SettingsFile, Line: settingsLineOf(fsys, "privacy.legal_basis"), Msg: "privacy.legal_basis is missing: " +
+			"say on what legal basis the portal's operator keeps the logs and sets the cookie"})
+	}
+	for _, role := range []string{"hosting", "mail"} {
+		if !pp.Has(role) {
+			probs = append(probs, Problem{File: SettingsFile, Line: settingsLineOf(fsys, "privacy.processors"), Msg: fmt.Sprintf(
+				"privacy.processors names no %s provider: the privacy notice must name every company that handles the data (role: %s)", role, role)})
+		}
+	}
+	probs = append(probs, pagePlaceholders(fsys, d.Pages)...)
 	for _, o := range d.Directory.Offices {
+		probs = append(probs, privacyProblems(o.File, o.Privacy, true, func(key string) int { return o.lines[key] }, "applications to this office")...)
+		if len(o.Sources) == 0 && (!o.Practice.Empty() || len(o.Promises) > 0 || len(o.Notes) > 0) {
+			probs = append(probs, Problem{File: o.File, Line: 1, Msg: "the file states the office's practice but has no sources: " +
+				"list where the facts come from (the office's routine, leaflet or web page), so the office can sign them off"})
+		}
 		if !live(o.ID) {
 			probs = append(probs, Problem{File: o.File, Line: o.lines["inbox"], Msg: fmt.Sprintf(
 				"the deployment gives this office no real inbox, so applications to it would go to the placeholder %s: "+
@@ -75,8 +90,9 @@ func isPlaceholderHost(host string) bool {
 	return host == PlaceholderDomain || strings.HasSuffix(host, "."+PlaceholderDomain)
 }
 
-// settingsLine finds the line of a top-level key of site.yaml, or 0.
-func settingsLine(fsys fs.FS, key string) int {
+// settingsLineOf finds the line of a key path of site.yaml
+// ("privacy.controller"), or of its nearest ancestor, or 0.
+func settingsLineOf(fsys fs.FS, key string) int {
 	src, err := fs.ReadFile(fsys, SettingsFile)
 	if err != nil {
 		return 0
@@ -86,4 +102,24 @@ func settingsLine(fsys fs.FS, key string) int {
 		return 0
 	}
 	return lineOf(node.Content[0], key)
+}
+
+// pagePlaceholders finds the demo domain in pages: a site name or an
+// e-mail address that reaches no one, such as the accessibility
+// statement's contact address.
+func pagePlaceholders(fsys fs.FS, pages []*Page) Problems {
+	var probs Problems
+	for _, p := range pages {
+		src, err := fs.ReadFile(fsys, p.File)
+		if err != nil {
+			continue
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if strings.Contains(strings.ToLower(line), PlaceholderDomain) {
+				probs = append(probs, Problem{File: p.File, Line: i + 1, Msg: fmt.Sprintf(
+					"the page names the demo domain %s: write the site's real name or address, and a real e-mail address that someone reads", PlaceholderDomain)})
+			}
+		}
+	}
+	return probs
 }

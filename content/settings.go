@@ -17,6 +17,54 @@ type Settings struct {
 	ExitURL string `yaml:"exit_url" validate:"required,weburl"`
 	// Links are the pages the header and footer link to.
 	Links Links `yaml:"links" validate:"required"`
+	// Privacy is what the privacy page says about the portal's own
+	// processing: the logs and the receipt cookie (each office's
+	// processing of an application is in its office file).
+	Privacy PortalPrivacy `yaml:"privacy"`
+}
+
+// PortalPrivacy is who is responsible for the portal's own processing of
+// personal data and who processes it on their behalf. A value left out is
+// shown on the privacy page as not yet given; make check-publish lists it.
+//
+//	privacy:
+//	  controller:
+//	    name: {sv: Kommunstyrelsen i Torsås kommun, en: The municipal executive board of Torsås}
+//	    email: kommun@torsas.se
+//	  data_protection_officer: {email: dataskyddsombud@torsas.se}
+//	  legal_basis:
+//	    sv: Allmänt intresse (artikel 6.1 e i dataskyddsförordningen) …
+//	    en: A task in the public interest (article 6(1)(e) GDPR) …
+//	  processors:
+//	    - name: Amazon Web Services
+//	      role: hosting
+//	      about: {sv: Driver webbplatsen och funktionen i EU., en: Runs the site and the function in the EU.}
+//	    - name: …
+//	      role: mail
+type PortalPrivacy struct {
+	Controller *Controller `yaml:"controller" validate:"omitempty"`
+	DPO        *Reach      `yaml:"data_protection_officer" validate:"omitempty"`
+	LegalBasis *Text       `yaml:"legal_basis" validate:"omitempty"`
+	Processors []Processor `yaml:"processors" validate:"dive"`
+}
+
+// Processor is a company that handles personal data for the portal
+// (personuppgiftsbiträde): the hosting, or the mail relay that carries
+// the encrypted applications.
+type Processor struct {
+	Name  string `yaml:"name" validate:"required,nocontrolml,max=120"`
+	Role  string `yaml:"role" validate:"required,oneof=hosting mail"`
+	About Text   `yaml:"about" validate:"required"`
+}
+
+// Has reports whether a processor with role is named.
+func (p PortalPrivacy) Has(role string) bool {
+	for _, pr := range p.Processors {
+		if pr.Role == role {
+			return true
+		}
+	}
+	return false
 }
 
 // Links names the pages the page chrome links to, in each language.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -48,6 +49,11 @@ type Form interface {
 	// CheckTexts reports the interface texts the form's pages need that
 	// strs lacks. The build checks them before it lays out any page.
 	CheckTexts(strs *content.Strings) content.Problems
+	// OfferedBy reports whether an office takes the form: its page links
+	// to the forms it takes.
+	OfferedBy(o *content.Office) bool
+	// Title is the form's title in lang, the text of links to it.
+	Title(strs *content.Strings, lang content.Lang) string
 }
 
 // AsForms turns a list of some form type into the generator's forms.
@@ -208,8 +214,8 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 		return b.Build(ctx)
 	}
 	np, probs := content.ParsePage(p.src.File, src)
-	if len(probs) > 0 || !sameMeta(np, p.src) {
-		return b.Build(ctx)
+	if len(probs) > 0 || !sameMeta(np, p.src) || len(s.data.Glossary.CheckPage(p.src.File, src)) > 0 {
+		return b.Build(ctx) // which reports the problems: content.Load checks the glossary
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -224,16 +230,17 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 }
 
 // sameMeta reports whether a page's edit leaves every other page as it
-// was: only the body and the description (which only the page shows) may
-// differ.
+// was: only the body, the description and the sources (which only the
+// page shows) may differ.
 func sameMeta(a, b *content.Page) bool {
 	fa, fb := a.FrontMatter, b.FrontMatter
 	fa.Description, fb.Description = "", ""
+	fa.Sources, fb.Sources = nil, nil
 	if (fa.Nav == nil) != (fb.Nav == nil) || fa.Nav != nil && *fa.Nav != *fb.Nav {
 		return false
 	}
 	fa.Nav, fb.Nav = nil, nil
-	return fa == fb
+	return reflect.DeepEqual(fa, fb)
 }
 
 // problems gathers every problem the build has found.

@@ -59,11 +59,16 @@
 //	             office gets its own page below this page's address; only the page that
 //	             site.yaml's links.offices names may have it, and it must), "uncrc" (lists the 54
 //	             articles of the convention below the text, and each article gets its own
-//	             page below this page's address).
+//	             page below this page's address), "privacy" (the privacy notice: below the
+//	             text, who runs the portal and is responsible for its logs, from site.yaml's
+//	             privacy, and a link to each office's part of the notice on its page).
 //	exit         true shows the "Exit this page" button, for pages a parent at risk may
 //	             need to leave quickly.
 //	nav          false leaves the page out of the section navigation (it is still
 //	             published and may be linked to).
+//	sources      What the page's facts rest on, listed under "Källor" at its foot: laws,
+//	             an authority's guidance. Each item has a title and, optionally, a url
+//	             (https://). A legal claim on a page needs its source here.
 //
 // Any other key is a problem: a typo must not pass silently.
 //

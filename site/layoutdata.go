@@ -46,11 +46,22 @@ func (s *state) officeData(p *page) any {
 	if len(names) > 1 {
 		serves = strings.Join(names[:len(names)-1], ", ") + and + names[len(names)-1]
 	}
+	// The first form is the application, with its own button; the office
+	// page links to the others the office takes.
 	apply := ""
-	if len(s.opts.Forms) > 0 {
-		apply = s.opts.Forms[0].Path(p.lang)
+	var others []chrome.Link
+	for i, f := range s.opts.Forms {
+		switch {
+		case i == 0:
+			apply = f.Path(p.lang)
+		case f.OfferedBy(p.office):
+			others = append(others, chrome.Link{Text: f.Title(s.data.Strings, p.lang), Href: f.Path(p.lang)})
+		}
 	}
-	return struct{ Serves, ApplyPath string }{serves, apply}
+	return struct {
+		Serves, ApplyPath string
+		OtherForms        []chrome.Link
+	}{serves, apply, others}
 }
 
 func uncrcData(p *page) any {
@@ -68,11 +79,14 @@ type articleView struct {
 	English        []string
 	Swedish        []string
 	SwedishPartial bool
+	// SwedishLaw: articles 1–42 are Swedish law (SFS 2018:1197); 43–54,
+	// on the committee and the treaty itself, are only in its annex.
+	SwedishLaw bool
 }
 
 func (s *state) articleData(p *page) any {
 	a := p.article
-	v := articleView{Summary: a.Paragraphs(p.lang), English: a.English, Swedish: a.Swedish, SwedishPartial: a.SwedishPartial}
+	v := articleView{Summary: a.Paragraphs(p.lang), English: a.English, Swedish: a.Swedish, SwedishPartial: a.SwedishPartial, SwedishLaw: a.N <= 42}
 	var prev, next *chrome.Link
 	if p.parent != nil {
 		sibs := p.parent.children
@@ -93,4 +107,19 @@ func (s *state) articleData(p *page) any {
 		Sources    content.ConventionSources
 		Prev, Next *chrome.Link
 	}{v, s.conv.Sources, prev, next}
+}
+
+// privacyData is what the privacy page shows below its text: who is
+// responsible for the portal's own processing, from site.yaml, and a
+// link to each office's part of the notice on its page, where the
+// office's controller, data protection officer and retention are.
+func (s *state) privacyData(p *page) any {
+	offices := make([]chrome.Link, 0, len(s.data.Directory.Offices))
+	for _, o := range s.data.Directory.Offices {
+		offices = append(offices, chrome.Link{Text: o.Name.In(p.lang), Href: s.data.Settings.OfficePath(p.lang, o.ID) + "#privacy"})
+	}
+	return struct {
+		Portal  content.PortalPrivacy
+		Offices []chrome.Link
+	}{s.data.Settings.Privacy, offices}
 }

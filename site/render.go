@@ -57,6 +57,7 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 		if err := r.markdown(p, cp, src); err != nil {
 			return err
 		}
+		cp.Sources = p.src.Sources
 	case kindOffice:
 		cp.Office = p.office
 		cp.Data = s.officeData(p)
@@ -79,6 +80,8 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 		cp.Data = s.officesData(p)
 	case "uncrc":
 		cp.Data = uncrcData(p)
+	case "privacy":
+		cp.Data = s.privacyData(p)
 	}
 
 	r.out.Reset()

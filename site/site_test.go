@@ -560,6 +560,12 @@ func (testForm) Path(lang content.Lang) string {
 	return map[content.Lang]string{content.SV: "/sv/ansok/", content.EN: "/en/apply-now/"}[lang]
 }
 
+func (testForm) OfferedBy(*content.Office) bool { return true }
+
+func (testForm) Title(strs *content.Strings, lang content.Lang) string {
+	return strs.MustGet(lang, "form.samarbetssamtal.title")
+}
+
 func (testForm) CheckTexts(strs *content.Strings) content.Problems {
 	return strs.Require("form.samarbetssamtal.title")
 }

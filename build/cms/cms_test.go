@@ -450,3 +450,31 @@ func TestServerEndsWithItsParent(t *testing.T) {
 		}
 	}
 }
+
+var quotedValue = regexp.MustCompile(`"[a-z_]+"`)
+
+// TestHelpUsesTheGlossary: the editor's labels and hints name each
+// concept as the pages do (content/glossary.yaml), so an editor reads one
+// term for one thing in the editor and in the texts they write.
+func TestHelpUsesTheGlossary(t *testing.T) {
+	g, err := content.LoadGlossary(os.DirFS(tree))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for name, docs := range map[string]map[string]help{"pageHelp": pageHelp, "officeHelp": officeHelp} {
+		for key, h := range docs {
+			for _, text := range []string{h.label, h.hint} {
+				// A quoted word is a value to type ("uncrc"), not prose.
+				text = quotedValue.ReplaceAllString(text, `""`)
+				checked++
+				for _, p := range g.Check("build/cms/fields.go", 0, content.EN, text) {
+					t.Errorf("%s[%q]: %s", name, key, p.Msg)
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("checked %d texts, want every help text", checked)
+	}
+}

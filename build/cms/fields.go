@@ -33,8 +33,13 @@ var pageHelp = map[string]help{
 		hint: "The %s version's file, below the %s/ folder, like %q. Leave empty when it has the same path there. " +
 			"Every page needs its translation; if both pages name each other, they must agree."},
 	"layout": {label: "Layout", hint: "Leave empty for an ordinary page. \"home\" is the start page; \"offices\" lists the offices " +
-		"(only the page site.yaml's links.offices names); \"uncrc\" lists the articles of the Convention on the Rights of the Child."},
+		"(only the page site.yaml's links.offices names); \"uncrc\" lists the articles of the Convention on the Rights of the Child; " +
+		"\"privacy\" is the privacy notice, with who runs the portal and each office's part below the text."},
 	"exit": {label: "Exit this page", hint: "On shows the \"Exit this page\" button: for pages a parent at risk may need to leave quickly."},
+	"sources": {label: "Sources",
+		hint: "What the page's facts rest on, listed at its foot: a law, an authority's guidance. A legal claim needs its source here."},
+	"sources.title": {label: "Title", hint: "Name the source so a reader can find it, like \"Föräldrabalken (1949:381) 6 kap. 17 c §\"."},
+	"sources.url":   {label: "Address", hint: "Optional. Starting with https://, for example the law on rkrattsbaser.gov.se."},
 	"nav": {label: "Listed in the section's navigation",
 		hint: "Off leaves the page out of the section's navigation; it is still published and may be linked to. " +
 			"A page that never set this is listed, although the switch shows off until you turn it on."},
@@ -66,6 +71,37 @@ var officeHelp = map[string]help{
 	"partners.phone":   {label: "Phone", hint: "As people write it, like 0763-44 55 62."},
 	"partners.email":   {label: "E-mail", hint: "Its address for parents."},
 	"partners.website": {label: "Website", hint: "Starting with https://."},
+	"practice": {label: "How the talks go here",
+		hint: "Your office's own practice, shown on its page, its form and the confirmation. Leave out what you do not know: the site never guesses."},
+	"practice.first_talk": {label: "First talk",
+		hint: "everyone: each parent first has a talk alone. on_request: a parent who asks has one. Leave empty if neither fits."},
+	"practice.usual_talks":      {label: "Usual number of talks", hint: "From and to, like 2 and 5. Leave both empty if it varies too much to say."},
+	"practice.usual_talks.from": {label: "From", hint: "The fewest talks you usually have."},
+	"practice.usual_talks.to":   {label: "To", hint: "The most talks you usually have; not fewer than From."},
+	"practice.aim_months":       {label: "Aim: finished within (months)", hint: "How many months you aim to finish the talks within, 2 to 24."},
+	"practice.follow_up_talk": {label: "Offers a follow-up talk",
+		hint: "On if you offer a follow-up talk after the talks. Only then can parents ask for one online."},
+	"practice.follow_up_after_months": {label: "Follow-up after (months)", hint: "About how many months after the talks. Needs the switch above on."},
+	"practice.talk_notes":             {label: "Notes from the talks", hint: "destroyed_at_end: the notes are destroyed when the talks end. Leave empty otherwise."},
+	"practice.kept":                   {label: "What is kept afterwards", hint: "What you keep after the talks, and why, like \"The application is kept, so that we can keep statistics.\""},
+	"privacy": {label: "Privacy notice",
+		hint: "Only your municipality knows these. The site shows \"not given yet\" for what is missing, and make check-publish refuses to go live without them."},
+	"privacy.controller":         {label: "Controller", hint: "Who is responsible for the applications (personuppgiftsansvarig), usually the social welfare board, and how to reach them."},
+	"privacy.controller.name":    {label: "Name", hint: "Like \"Socialnämnden i Kalmar kommun\"."},
+	"privacy.controller.phone":   {label: "Phone", hint: "As people write it. Give at least one of phone, e-mail and website."},
+	"privacy.controller.email":   {label: "E-mail", hint: "Like kommun@kalmar.se."},
+	"privacy.controller.website": {label: "Website", hint: "Starting with https://."},
+	"privacy.data_protection_officer": {label: "Data protection officer",
+		hint: "How parents reach the controller's data protection officer (dataskyddsombud). Give at least one of phone, e-mail and website."},
+	"privacy.data_protection_officer.phone":   {label: "Phone", hint: "As people write it."},
+	"privacy.data_protection_officer.email":   {label: "E-mail", hint: "Like dataskyddsombud@kalmar.se."},
+	"privacy.data_protection_officer.website": {label: "Website", hint: "Starting with https://."},
+	"privacy.retention":                       {label: "How long an application is kept", hint: "How long you keep it, and what happens to it then."},
+	"privacy.notice":                          {label: "The municipality's privacy page", hint: "Optional. Starting with https://."},
+	"sources": {label: "Sources",
+		hint: "Where the facts in this file come from: your routine, leaflet or web page. Whoever signs off the content checks the facts against them."},
+	"sources.title": {label: "Title", hint: "Like \"Rutin för samarbetssamtal, Familjerätten i Kalmar\"."},
+	"sources.url":   {label: "Address", hint: "Optional: many routines are internal. Starting with https://."},
 	"intake": {label: "Where applications go",
 		hint: "Read by the intake function. The deployment sets the real inbox (README: Running in production)."},
 	"intake.inbox": {label: "Inbox",
@@ -88,8 +124,17 @@ func (g *generator) fields(t reflect.Type, prefix string, docs map[string]help, 
 	var out []Field
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		name, opts, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
 		if name == "-" || !sf.IsExported() {
+			continue
+		}
+		if opts == "inline" {
+			// An embedded struct's keys are the outer struct's own.
+			sub, err := g.fields(sf.Type, prefix, docs, optional, used)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sub...)
 			continue
 		}
 		if name == "" {
@@ -109,9 +154,15 @@ func (g *generator) fields(t reflect.Type, prefix string, docs map[string]help, 
 			f.Widget = "object"
 			f.Required = f.Required && ft.Kind() != reflect.Pointer
 			f.Fields = textFields(h, optional || ft.Kind() == reflect.Pointer, h.widget == "text")
-		case ft.Kind() == reflect.Struct:
+		case ft.Kind() == reflect.Struct || ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct:
+			// A pointer is a group that may be left out as a whole.
+			ptr := ft.Kind() == reflect.Pointer
+			if ptr {
+				ft = ft.Elem()
+			}
 			f.Widget = "object"
-			sub, err := g.fields(ft, key, docs, optional, used)
+			f.Required = f.Required && !ptr
+			sub, err := g.fields(ft, key, docs, optional || ptr, used)
 			if err != nil {
 				return nil, err
 			}
@@ -121,6 +172,9 @@ func (g *generator) fields(t reflect.Type, prefix string, docs map[string]help, 
 			f.Fields = textFields(h, false, true)
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
 			f.Widget, f.Summary = "list", "{{fields.name.sv}}"
+			if n, ok := ft.Elem().FieldByName("Name"); !ok || n.Type != textType {
+				f.Summary = "{{fields.title}}"
+			}
 			sub, err := g.fields(ft.Elem(), key, docs, false, used)
 			if err != nil {
 				return nil, err
@@ -255,8 +309,12 @@ func yamlPaths(t reflect.Type, prefix string) []string {
 	var out []string
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		name, opts, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
 		if name == "-" || !sf.IsExported() {
+			continue
+		}
+		if opts == "inline" {
+			out = append(out, yamlPaths(sf.Type, prefix)...)
 			continue
 		}
 		key := join(prefix, name)

@@ -253,7 +253,7 @@ func TestNotLiveIsNotServed(t *testing.T) {
 	}
 	origin := func(r *http.Request) { r.Header.Set("Origin", "https://familjeratt.kommun.example") }
 	w := jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send", "municipality", "1280"), origin)
-	if !strings.Contains(w.Body.String(), "tar inte emot anmälningar här") || len(m.Messages()) != 0 {
+	if !strings.Contains(w.Body.String(), "tar inte emot ansökningar här") || len(m.Messages()) != 0 {
 		t.Errorf("Malmö, whose office is not live: status %d, %d sent; want the not-served page", w.Code, len(m.Messages()))
 	}
 	w = jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send", "municipality", "1281"), origin)
@@ -286,7 +286,7 @@ func TestForgedReceipt(t *testing.T) {
 		r.AddCookie(&http.Cookie{Name: cookies[0].Name, Value: forged})
 		w := httptest.NewRecorder()
 		fn.ServeHTTP(w, r)
-		if w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "Anmälan är skickad") {
+		if w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "<title>Ansökan är skickad") {
 			t.Errorf("forged receipt %q: status %d; it must show no confirmation", forged, w.Code)
 		}
 	}
@@ -294,7 +294,7 @@ func TestForgedReceipt(t *testing.T) {
 	r.AddCookie(cookies[0])
 	w := httptest.NewRecorder()
 	fn.ServeHTTP(w, r)
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Anmälan är skickad") {
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Ansökan är skickad") {
 		t.Errorf("the real receipt: status %d", w.Code)
 	}
 }

@@ -23,6 +23,11 @@ import (
 // Form is one of the portal's forms.
 type Form struct {
 	Def *form.Definition
+	// Practice says whether the parent is shown the office's practice
+	// (how its talks go) beside the form and on the confirmation.
+	Practice bool
+	// offeredBy reports whether an office takes this form; nil: all do.
+	offeredBy func(*content.Office) bool
 }
 
 // The forms, defined once: the site publishes their pages and the
@@ -31,6 +36,20 @@ var (
 	applicationForm = mustForm("samarbetssamtal", "/sv/anmalan/", "/en/apply/", Application{})
 	followUpForm    = mustForm("uppfoljningssamtal", "/sv/uppfoljningssamtal/", "/en/follow-up-talk/", FollowUp{})
 )
+
+func init() {
+	applicationForm.Practice = true
+	// Only an office that offers follow-up talks takes requests for one.
+	followUpForm.offeredBy = func(o *content.Office) bool { return o.Practice.FollowUpTalk }
+}
+
+// OfferedBy reports whether the office takes this form.
+func (f *Form) OfferedBy(o *content.Office) bool { return f.offeredBy == nil || f.offeredBy(o) }
+
+// Restricted reports whether some offices do not take this form, so that
+// a parent who names their municipality may be told their office does
+// not offer it.
+func (f *Form) Restricted() bool { return f.offeredBy != nil }
 
 // Forms returns the forms, the application for cooperation talks first.
 func Forms() []*Form { return []*Form{applicationForm, followUpForm} }
@@ -53,7 +72,11 @@ func (f *Form) Text(strs *content.Strings, lang content.Lang, key string, args .
 // as problems in the texts' files, so that a missing text stops the build
 // or the function's start, never a page being rendered.
 func (f *Form) CheckTexts(strs *content.Strings) content.Problems {
-	return strs.Require(f.Def.Check(strs)...)
+	keys := f.Def.Check(strs)
+	if f.Restricted() {
+		keys = append(keys, "form."+f.Def.ID+".notoffered_title", "form."+f.Def.ID+".notoffered_text")
+	}
+	return strs.Require(keys...)
 }
 
 // normalizer is implemented by forms that tidy their answers for staff
@@ -115,6 +138,7 @@ type FormData struct {
 	Office       *content.Office
 	Municipality string
 	Notice       string // what just changed, for everyone to hear: "Barn 2 är borttaget"
+	Practice     bool   // show the office's practice with its promises
 }
 
 // Step is where the parent is in the form: step N of Of.
@@ -142,6 +166,15 @@ func StaticPages() []*StaticPage {
 
 // Path is the page's address in lang.
 func (p *StaticPage) Path(lang content.Lang) string { return p.form.Def.Paths[lang] }
+
+// OfferedBy reports whether the office takes the form, so that its page
+// links to the form only then.
+func (p *StaticPage) OfferedBy(o *content.Office) bool { return p.form.OfferedBy(o) }
+
+// Title is the form's title in lang, for links to it.
+func (p *StaticPage) Title(strs *content.Strings, lang content.Lang) string {
+	return p.form.Text(strs, lang, "title")
+}
 
 // CheckTexts reports the interface texts the page needs that strs lacks.
 func (p *StaticPage) CheckTexts(strs *content.Strings) content.Problems {

@@ -292,8 +292,13 @@ func (j *journey) chooseMunicipality() {
 		j.invalid([]form.Error{{Field: "municipality", Rule: "municipality"}})
 		return
 	}
-	if _, m, ok := j.route(); !ok {
+	o, m, ok := j.route()
+	if !ok {
 		j.notServed(m)
+		return
+	}
+	if !j.f.OfferedBy(o) {
+		j.notOffered(o, m)
 		return
 	}
 	j.o.result = "municipality"
@@ -323,6 +328,10 @@ func (j *journey) accept(extra []form.Error) (accepted, bool) {
 	office, m, ok := j.route()
 	if !ok {
 		j.notServed(m)
+		return accepted{}, false
+	}
+	if !j.f.OfferedBy(office) {
+		j.notOffered(office, m)
 		return accepted{}, false
 	}
 	j.f.Normalize(decoded, j.h.today())

@@ -197,7 +197,7 @@ func TestJourney(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			e := newEnv(t)
 			want := map[string]map[string]string{
-				"sv": {"error": "Fel: Ansök om samarbetssamtal", "msg": "Skriv ditt efternamn", "check": "Kontrollera dina svar", "send": "Skicka anmälan", "sent": "Anmälan är skickad", "promise": "Inom en vecka"},
+				"sv": {"error": "Fel: Ansök om samarbetssamtal", "msg": "Skriv ditt efternamn", "check": "Kontrollera dina svar", "send": "Skicka ansökan", "sent": "Ansökan är skickad", "promise": "Inom en vecka"},
 				"en": {"error": "Error: Apply for cooperation talks", "msg": "Enter your last name", "check": "Check your answers", "send": "Send application", "sent": "Application sent", "promise": "Within a week"},
 			}[lang]
 
@@ -369,7 +369,7 @@ func TestNotServed(t *testing.T) {
 	for _, action := range []string{"check", "send"} {
 		w := post(t, e.h, with(validApplication("sv"), "_action", action, "municipality", "0180"))
 		body := w.Body.String()
-		for _, s := range []string{"Stockholm tar inte emot anmälningar här ännu", "Vi har inte skickat något", "Stockholm kommun familjerätt", "020-50 50 50", `value="change:municipality"`} {
+		for _, s := range []string{"Stockholm tar inte emot ansökningar här ännu", "Vi har inte skickat något", "Stockholm kommun familjerätt", "020-50 50 50", `value="change:municipality"`} {
 			if !strings.Contains(body, s) {
 				t.Errorf("%s: not-served page lacks %q", action, s)
 			}
@@ -393,7 +393,7 @@ func TestSharedOffice(t *testing.T) {
 		t.Fatalf("sent: %+v", e.sender.sent)
 	}
 	text := readableText(t, e.sender.sent[0].Data)
-	for _, s := range []string{"Familjerätten Helsingborg (test)", "Barnens kommun: Åstorp (1277)", "Barnen är folkbokförda i Åstorp. Kontoret tar emot anmälningar från flera kommuner."} {
+	for _, s := range []string{"Familjerätten Helsingborg (test)", "Barnens kommun: Åstorp (1277)", "Barnen är folkbokförda i Åstorp. Kontoret tar emot ansökningar från flera kommuner."} {
 		if !strings.Contains(text, s) {
 			t.Errorf("message lacks %q", s)
 		}
@@ -408,7 +408,7 @@ func TestHoneypot(t *testing.T) {
 	e := newEnv(t)
 	filled := with(validApplication("sv"), "website", "http://spam.example")
 	w := post(t, e.h, with(filled, "_action", "send"))
-	if strings.Contains(w.Body.String(), "Anmälan är skickad") {
+	if strings.Contains(w.Body.String(), "<title>Ansökan är skickad") { // not the hidden notice "Ansökan är skickad från den här webbläsaren"
 		t.Fatalf("the first post with the hidden field filled shows the confirmation")
 	}
 	if w.Code != http.StatusSeeOther || len(e.sender.sent) != 1 {
@@ -537,7 +537,7 @@ func TestDeliveryFailure(t *testing.T) {
 			t.Errorf("503 page lacks %q", s)
 		}
 	}
-	if strings.Contains(body, "Anmälan är skickad") || len(w.Result().Cookies()) != 0 {
+	if strings.Contains(body, "<title>Ansökan är skickad") || len(w.Result().Cookies()) != 0 {
 		t.Errorf("the 503 page confirms or sets a receipt")
 	}
 	again := hidden(body)
@@ -597,7 +597,7 @@ func TestLanguageSwitch(t *testing.T) {
 func TestFollowUp(t *testing.T) {
 	e := newEnv(t)
 	v := url.Values{"_lang": {"en"}, "_action": {"send"}, "applicant.given_name": {"Anna"}, "applicant.family_name": {"Lindqvist"},
-		"applicant.email": {"anna@example.org"}, "municipality": {"0834"}, "previous_reference": {"3vr2 kz78"}, "privacy_ack": {"yes"}}
+		"applicant.email": {"anna@example.org"}, "municipality": {"1280"}, "previous_reference": {"3vr2 kz78"}, "privacy_ack": {"yes"}}
 	r := httptest.NewRequest(http.MethodPost, "/api/forms/uppfoljningssamtal", strings.NewReader(v.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	w := httptest.NewRecorder()
@@ -605,7 +605,7 @@ func TestFollowUp(t *testing.T) {
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("status %d: %s", w.Code, summaryOf(w.Body.String()))
 	}
-	if len(e.sender.sent) != 1 || e.sender.sent[0].Office != "torsas" {
+	if len(e.sender.sent) != 1 || e.sender.sent[0].Office != "malmo" {
 		t.Fatalf("sent %+v", e.sender.sent)
 	}
 	text := readableText(t, e.sender.sent[0].Data)
@@ -642,7 +642,7 @@ func TestMessage(t *testing.T) {
 	env := e.sender.sent[0]
 	data := string(env.Data)
 	head, _, _ := strings.Cut(data, "\r\n\r\n")
-	for _, s := range []string{"Subject: =?utf-8?q?Ny_anm=C3=A4lan_=E2=80=93_samarbetssamtal_=E2=80=93_", "Message-ID: <", "@familjeratt.example>",
+	for _, s := range []string{"Subject: =?utf-8?q?Ny_ans=C3=B6kan_=E2=80=93_samarbetssamtal_=E2=80=93_", "Message-ID: <", "@familjeratt.example>",
 		"To: malmo@familjeratt.example", "From: noreply@familjeratt.example", "Date: Mon, 23 Nov 2026 12:00:00 +0100"} {
 		if !strings.Contains(head, s) {
 			t.Errorf("headers lack %q:\n%s", s, head)
@@ -818,10 +818,46 @@ func TestNoBads(t *testing.T) {
 	}
 }
 
-// followUp is a complete request for a follow-up talk, to Torsås.
+// followUp is a complete request for a follow-up talk, to Malmö, whose
+// fixture office offers follow-up talks.
 func followUp(lang, action string) url.Values {
 	return url.Values{"_lang": {lang}, "_action": {action}, "applicant.given_name": {"Anna"}, "applicant.family_name": {"Lindqvist"},
-		"applicant.email": {"anna@example.org"}, "municipality": {"0834"}, "previous_reference": {"3VR2-KZ78"}, "privacy_ack": {"yes"}}
+		"applicant.email": {"anna@example.org"}, "municipality": {"1280"}, "previous_reference": {"3VR2-KZ78"}, "privacy_ack": {"yes"}}
+}
+
+// TestFollowUpNotOffered: an office whose file does not say it offers
+// follow-up talks takes no request for one. Whether the parent names the
+// municipality on the first step, or sends all at once, the page says so
+// with the office's contact details, sends nothing, and keeps the answers.
+func TestFollowUpNotOffered(t *testing.T) {
+	e := newEnv(t)
+	for _, action := range []string{"municipality", "check", "send"} {
+		v := followUp("sv", action)
+		v.Set("municipality", "0834") // Torsås: its fixture states no follow-up talk
+		w := postTo(t, e.h, "/api/forms/uppfoljningssamtal", v)
+		body := w.Body.String()
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: status %d", action, w.Code)
+		}
+		for _, s := range []string{"tar inte emot förfrågningar om uppföljningssamtal här", "Vi har inte skickat något",
+			"010-35 33 100", `href="/sv/familjeratt/torsas/"`, `value="change:municipality"`} {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s: the page lacks %q", action, s)
+			}
+		}
+		if hidden(body).Get("applicant.given_name") != "Anna" {
+			t.Errorf("%s: the answers are not kept", action)
+		}
+		if len(w.Result().Cookies()) != 0 {
+			t.Errorf("%s: a receipt was set", action)
+		}
+	}
+	if len(e.sender.sent) != 0 {
+		t.Errorf("%d messages delivered to an office that takes no follow-up requests", len(e.sender.sent))
+	}
+	if !strings.Contains(e.logs.String(), `"outcome":"not_offered"`) {
+		t.Errorf("the log does not say not_offered:\n%s", e.logs.String())
+	}
 }
 
 // postTo posts a form to path from the site's origin.

@@ -32,6 +32,10 @@ type (
 		Municipality         string
 		OfficesPath          string
 		ViolencePath         string
+		// Office, when set, serves the municipality but does not take
+		// this form, and OfficePath is its page.
+		Office     *content.Office
+		OfficePath string
 	}
 	sentData struct {
 		Name       string
@@ -39,6 +43,7 @@ type (
 		Office     *content.Office
 		OfficePath string
 		Sent       string // when the office's server took it, in Swedish time, for people
+		Practice   bool   // show the office's practice under what happens next
 	}
 )
 
@@ -113,7 +118,7 @@ func (j *journey) showForm(status int, errs []form.Error, opts form.ViewOptions)
 	p.Error = len(errs) > 0
 	p.TranslationForm = view.FormID
 	j.h.render(j.w, status, "form", p, intake.FormData{View: view, Next: "check", Intro: true,
-		Step: intake.Step{N: 2, Of: steps}, Office: office, Municipality: m.Name, Notice: j.notice,
+		Step: intake.Step{N: 2, Of: steps}, Office: office, Municipality: m.Name, Notice: j.notice, Practice: j.f.Practice,
 		Hidden: append(intake.Controls(j.lang, "form"), j.carried(intake.FirstStep, nil)...)})
 }
 
@@ -151,6 +156,24 @@ func (j *journey) notServed(m content.Municipality) {
 		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Municipality: m.Name,
 		Hidden:      append(intake.Controls(j.lang, "municipality"), j.f.Def.HiddenValues(j.values)...),
 		OfficesPath: links.Offices.In(j.lang), ViolencePath: links.Violence.In(j.lang),
+	})
+}
+
+// notOffered says, as soon as the parent has named the municipality, that
+// its office does not take this form here, and how to reach the office
+// instead. Nothing was sent, and the answers are kept.
+func (j *journey) notOffered(o *content.Office, m content.Municipality) {
+	j.o.result, j.o.office = "not_offered", o.ID
+	strs := j.h.cfg.Data.Strings
+	p := j.h.basePage(j.f, j.lang, strs.MustGet(j.lang, "form."+j.f.Def.ID+".notoffered_title", "office", o.Name.In(j.lang)))
+	id := "form-" + j.f.Def.ID
+	p.TranslationForm = id
+	links := j.h.cfg.Data.Settings.Links
+	j.h.render(j.w, http.StatusOK, "notserved", p, notServedData{
+		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Municipality: m.Name,
+		Hidden:      append(intake.Controls(j.lang, "municipality"), j.f.Def.HiddenValues(j.values)...),
+		OfficesPath: links.Offices.In(j.lang), ViolencePath: links.Violence.In(j.lang),
+		Office: o, OfficePath: j.h.cfg.Data.Settings.OfficePath(j.lang, o.ID),
 	})
 }
 
@@ -235,5 +258,6 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 		Name: f.Def.ID, Reference: rc.ref, Office: office,
 		OfficePath: h.cfg.Data.Settings.OfficePath(rc.lang, office.ID),
 		Sent:       intake.FormatTime(h.cfg.Data.Strings, rc.lang, rc.sent),
+		Practice:   f.Practice,
 	})
 }

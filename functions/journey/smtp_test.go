@@ -118,7 +118,7 @@ func TestSMTPDelivery(t *testing.T) {
 	}
 	wantHeaders := map[string]string{
 		"From": "noreply@familjeratt.example", "To": "malmo@familjeratt.example",
-		"Subject":                 "Ny anmälan – samarbetssamtal – " + ref.String(),
+		"Subject":                 "Ny ansökan – samarbetssamtal – " + ref.String(),
 		"Date":                    "Mon, 23 Nov 2026 12:00:00 +0100",
 		"Message-Id":              delivery.MessageID(ref, "samarbetssamtal", "noreply@familjeratt.example"),
 		"X-Familjeratt-Reference": ref.String(),
@@ -372,7 +372,7 @@ func TestSMTPFaults(t *testing.T) {
 			if res.StatusCode != http.StatusServiceUnavailable {
 				t.Fatalf("status %d, want 503", res.StatusCode)
 			}
-			if len(res.Cookies()) != 0 || strings.Contains(body, "Anmälan är skickad") {
+			if len(res.Cookies()) != 0 || strings.Contains(body, "<title>Ansökan är skickad") {
 				t.Errorf("the failure confirms, or sets a receipt")
 			}
 			if !strings.Contains(body, "Dina svar är inte skickade") {

@@ -19,7 +19,7 @@ func TestMunicipalityFirst(t *testing.T) {
 
 	w := post(t, e.h, with(first, "municipality", "0180"))
 	body := w.Body.String()
-	if w.Code != http.StatusOK || !strings.Contains(body, "Stockholm tar inte emot anmälningar här ännu") {
+	if w.Code != http.StatusOK || !strings.Contains(body, "Stockholm tar inte emot ansökningar här ännu") {
 		t.Fatalf("Stockholm: status %d; want the not-served page at once", w.Code)
 	}
 	for _, s := range []string{"Stockholm kommun familjerätt", "112", "020-50 50 50", `href="/sv/familjeratt/"`} {
@@ -180,9 +180,12 @@ func TestInvalidUTF8IsNotEchoed(t *testing.T) {
 }
 
 // TestFollowUpWords: every page of the follow-up journey calls it a
-// request (förfrågan), never an application (anmälan) as the other form
+// request (förfrågan), never an application (ansökan) as the other form
 // does: the municipality's step, the form, the answers to check and the
-// page that says no office here takes the municipality.
+// page that says no office here takes the municipality. It looks for the
+// other form's own phrases (and the old word, anmälan), not for
+// "ansökningar" alone: texts both forms share say that offices take
+// applications here.
 func TestFollowUpWords(t *testing.T) {
 	e := newEnv(t)
 	postFollowUp := func(v url.Values) string {
@@ -203,7 +206,7 @@ func TestFollowUpWords(t *testing.T) {
 	} {
 		body := postFollowUp(v)
 		main := body[strings.Index(body, "<main"):]
-		for _, word := range []string{"anmälan", "anmälningar", "Anmälan"} {
+		for _, word := range []string{"Skicka ansökan", "skickar ansökan", "Din ansökan", "emot ansökningar här ännu", "anmälan", "anmälningar", "Anmälan"} {
 			if strings.Contains(main, word) {
 				t.Errorf("%s of the follow-up says %q", name, word)
 			}

@@ -263,6 +263,7 @@ type Page struct {
 	SectionNav  template.HTML // prerendered once for many pages, see [Chrome.NewNavList]
 	FooterNav   template.HTML // prerendered once for each language
 	Office      *content.Office
+	Sources     []content.Source // what the page's facts rest on: its front matter's sources
 	Body        template.HTML
 	Data        any
 

@@ -46,7 +46,7 @@ func signed(t *testing.T, text string) []byte {
 		"-inkey", filepath.Join(root, "build/dev-only-keys/signing.key.pem"))
 }
 
-const head = "From: noreply@familjeratt.example\r\nTo: x@familjeratt.example\r\nSubject: =?utf-8?q?Ny_anm=C3=A4lan?=\r\n"
+const head = "From: noreply@familjeratt.example\r\nTo: x@familjeratt.example\r\nSubject: =?utf-8?q?Ny_ans=C3=B6kan?=\r\n"
 
 // sealed is entity encrypted by the real openssl to an office's
 // development certificate, as an S/MIME client would send it.
@@ -72,7 +72,7 @@ func TestOpenInbox(t *testing.T) {
 	if err := run(context.Background(), []string{"openinbox", "-root", root}, func(k string) string { return env[k] }, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"WARNING: opening with the DEVELOPMENT keys", "Subject: Ny anmälan", "Encrypted: S/MIME, opened with", "Förnamn: TEST",
+	for _, want := range []string{"WARNING: opening with the DEVELOPMENT keys", "Subject: Ny ansökan", "Encrypted: S/MIME, opened with", "Förnamn: TEST",
 		"NOT ENCRYPTED: this office accepts TLS-only delivery", "Skickad utan kryptering", "Signed: by the portal's certificate noreply@familjeratt.example, verified"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the output lacks %q:\n%s", want, out.String())

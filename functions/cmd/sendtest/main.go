@@ -35,7 +35,7 @@ import (
 )
 
 // testNote is in the application where staff look first.
-const testNote = "TESTANSÖKAN från make send-test-application – inte en riktig anmälan. Kontrollera att den gick att öppna, och radera den sedan."
+const testNote = "TESTANSÖKAN från make send-test-application – inte en riktig ansökan. Kontrollera att den gick att öppna, och radera den sedan."
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
