@@ -10,9 +10,10 @@ export PORT
 BROWSER_DIR := build/browsertest
 AUDIT_DIR   := build/browsertest/audit
 CMS_DIR     := build/cms
+DYNALITE_DIR := build/dynalite
 
-.PHONY: help run edit site test deps deps-apt deps-npm deps-cms check-format vet check-deps test-go bench \
-        audit package deploy check-publish publish-site open-inbox send-test-application clean
+.PHONY: help run edit site test deps deps-apt deps-npm deps-cms deps-dynalite check-format vet check-deps test-go bench \
+        audit package deploy check-publish publish-site open-inbox ledger sweep send-test-application clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
@@ -59,7 +60,7 @@ deps-apt:
 
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime
 # from GitHub when java is missing; deps-apt installs Debian's instead.
-deps-npm: deps-cms
+deps-npm: deps-cms deps-dynalite
 	@if [ -f $(BROWSER_DIR)/package-lock.json ]; then \
 		cd $(BROWSER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	fi
@@ -72,6 +73,16 @@ deps-cms:
 	@if [ ! -f $(CMS_DIR)/node_modules/.package-lock.json ] || [ $(CMS_DIR)/package-lock.json -nt $(CMS_DIR)/node_modules/.package-lock.json ]; then \
 		echo "installing the web editor (Decap CMS and decap-server, pinned in $(CMS_DIR)/package-lock.json)…"; \
 		cd $(CMS_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	fi
+
+# dynalite: a DynamoDB-compatible server on Node.js for the ledger's
+# DynamoDB store tests (functions/ledger/dynamostore), in memory.
+# --ignore-scripts: classic-level's install script would compile LevelDB
+# when none of the prebuilt binaries it ships (linux-x64, linux-arm64…) fits.
+deps-dynalite:
+	@if [ ! -f $(DYNALITE_DIR)/node_modules/.package-lock.json ] || [ $(DYNALITE_DIR)/package-lock.json -nt $(DYNALITE_DIR)/node_modules/.package-lock.json ]; then \
+		echo "installing dynalite for the DynamoDB store tests (pinned in $(DYNALITE_DIR)/package-lock.json)…"; \
+		cd $(DYNALITE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	fi
 
 check-format: ## fail if any Go file is not gofmt-formatted
@@ -120,6 +131,12 @@ publish-site: ## refuse if anything is missing for publication, then build publi
 
 open-inbox: ## decrypt and print the local inbox with the demo offices' development keys
 	$(GO) run ./functions/cmd/openinbox
+
+ledger: ## print the delivery ledger: each reference's state, and the counts per office and state (JSON lines: make ledger ARGS=-json)
+	$(GO) run ./functions/cmd/ledger $(ARGS)
+
+sweep: ## remind offices of unacknowledged applications and escalate, once, as the schedule does
+	$(GO) run ./functions/cmd/ledger sweep
 
 send-test-application: ## send a test application to an office: make send-test-application OFFICE=torsas
 	$(GO) run ./functions/cmd/sendtest -office "$(OFFICE)"

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -33,6 +34,9 @@ import (
 	"familjeratt.example/portal/functions/delivery/mailtest"
 	"familjeratt.example/portal/functions/function"
 	"familjeratt.example/portal/functions/lambda"
+	"familjeratt.example/portal/functions/ledger"
+	"familjeratt.example/portal/functions/ledger/boltstore"
+	"familjeratt.example/portal/functions/ledger/dynamostore"
 	"familjeratt.example/portal/site/chrome"
 	"familjeratt.example/portal/site/server"
 )
@@ -225,6 +229,10 @@ func TestEnvironment(t *testing.T) {
 			return signingKey
 		case "INTAKE_RECEIPT_KEY":
 			return "resolved-receipt-key-of-32-characters-or-more"
+		case "INTAKE_ACK_KEY":
+			return "resolved-ack-key-of-32-characters-or-more-too"
+		case "AWS_REGION":
+			return "eu-north-1" // as Lambda sets it
 		}
 		s, _ := env[k].(string)
 		return s
@@ -609,33 +617,82 @@ func TestLogAlarms(t *testing.T) {
 		body = string(b)
 	}
 	filled.Body, filled.IsBase64Encoded = body+"&website=http%3A%2F%2Fspam.example", false
-	filters := map[string]string{"DeliveryFailuresMetric": "DeliveryFailuresAlarm", "HoneypotMetric": "HoneypotAlarm"}
+	filters := map[string]string{"DeliveryFailuresMetric": "DeliveryFailuresAlarm", "HoneypotMetric": "HoneypotAlarm",
+		"LedgerFailuresMetric": "LedgerFailuresAlarm", "BouncesMetric": "BouncesAlarm", "EscalationsMetric": "EscalationsAlarm"}
 	if got := resourcesOf(t, tpl, "AWS::Logs::MetricFilter"); len(got) != len(filters) {
 		t.Errorf("%d metric filters, want %d: test each one here", len(got), len(filters))
+	}
+	// A ledger that cannot be written: a real store, closed.
+	broken, err := boltstore.Open(filepath.Join(t.TempDir(), "ledger.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken.Close()
+	bounce, err := os.ReadFile(filepath.Join("..", "functions", "ses", "testdata", "bounce.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// accepted puts the bounce fixture's reference in the ledger as
+	// accepted by an office's server, the given time ago.
+	accepted := func(ago time.Duration) func(t *testing.T, fn *function.Function) {
+		return func(t *testing.T, fn *function.Function) {
+			ctx := context.Background()
+			book := *fn.Ledger
+			book.Now = func() time.Time { return time.Now().Add(-ago) }
+			if _, err := book.Begin(ctx, "3VR2-KZ78", "samarbetssamtal", fn.Data.Directory.Offices[0].ID, ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := book.Record(ctx, "3VR2-KZ78", ledger.Accepted, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	tests := []struct {
 		name    string
 		inbox   string
+		store   ledger.Store
 		event   events.LambdaFunctionURLRequest
 		status  int
+		run     func(t *testing.T, fn *function.Function) // instead of the event
 		matches map[string]int
 	}{
-		{"delivery fails", filepath.Join(blocker, "inbox"), valid, http.StatusServiceUnavailable, map[string]int{"DeliveryFailuresMetric": 1}},
-		{"delivered", t.TempDir(), valid, http.StatusSeeOther, nil},
-		{"delivered, the hidden field filled", t.TempDir(), filled, http.StatusSeeOther, map[string]int{"HoneypotMetric": 1}},
+		{"delivery fails", filepath.Join(blocker, "inbox"), nil, valid, http.StatusServiceUnavailable, nil, map[string]int{"DeliveryFailuresMetric": 1}},
+		{"delivered", t.TempDir(), nil, valid, http.StatusSeeOther, nil, nil},
+		{"delivered, the hidden field filled", t.TempDir(), nil, filled, http.StatusSeeOther, nil, map[string]int{"HoneypotMetric": 1}},
+		{"the ledger cannot be written", t.TempDir(), broken, valid, http.StatusServiceUnavailable, nil,
+			map[string]int{"DeliveryFailuresMetric": 1, "LedgerFailuresMetric": 1}},
+		{"a bounce", t.TempDir(), nil, valid, 0, func(t *testing.T, fn *function.Function) {
+			accepted(time.Hour)(t, fn)
+			if err := fn.SESNotice(context.Background(), bounce); err != nil {
+				t.Fatal(err)
+			}
+		}, map[string]int{"BouncesMetric": 1}},
+		{"not acknowledged after the reminder", t.TempDir(), nil, valid, 0, func(t *testing.T, fn *function.Function) {
+			accepted(30*24*time.Hour)(t, fn)
+			if _, err := fn.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}, map[string]int{"EscalationsMetric": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			env := map[string]string{"INTAKE_INBOX_DIR": tt.inbox, "INTAKE_ALLOWED_ORIGIN": "https://familjeratt.example",
-				"INTAKE_SIGNING_KEY_FILE": filepath.Join("..", function.DevSigningKey)}
-			h, err := function.New(func(k string) string { return env[k] }, function.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+				"INTAKE_SIGNING_KEY_FILE": filepath.Join("..", function.DevSigningKey),
+				"INTAKE_LEDGER_FILE":      filepath.Join(t.TempDir(), "ledger.db")}
+			h, err := function.New(func(k string) string { return env[k] }, function.Options{
+				Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Ledger: tt.store})
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := lambda.Handler(h)(context.Background(), tt.event)
-			if err != nil || res.StatusCode != tt.status {
-				t.Fatalf("status %d (%v), want %d", res.StatusCode, err, tt.status)
+			defer h.Close()
+			if tt.run != nil {
+				tt.run(t, h)
+			} else {
+				res, err := lambda.Handler(h)(context.Background(), tt.event)
+				if err != nil || res.StatusCode != tt.status {
+					t.Fatalf("status %d (%v), want %d", res.StatusCode, err, tt.status)
+				}
 			}
 			for id := range filters {
 				pattern := fmt.Sprint(get(t, tpl, "Resources."+id+".Properties.FilterPattern"))
@@ -1009,5 +1066,62 @@ func TestCfnLint(t *testing.T) {
 	cmd.Env = append(os.Environ(), "AWS_DEFAULT_REGION=eu-north-1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("cfn-lint: %v\n%s", err, out)
+	}
+}
+
+// TestLedgerResources: the table, its TTL, the function's permissions,
+// the SES events' way in and the schedule match what the code does: the
+// store's key and expiry attributes, the calls it makes, and the event
+// shapes the function's dispatcher recognises.
+func TestLedgerResources(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	if got := get(t, tpl, "Resources.LedgerTable.Properties.KeySchema.0.AttributeName"); got != dynamostore.KeyAttribute {
+		t.Errorf("the table's key is %v, the store's %s", got, dynamostore.KeyAttribute)
+	}
+	ttl := get(t, tpl, "Resources.LedgerTable.Properties.TimeToLiveSpecification").(map[string]any)
+	if ttl["AttributeName"] != dynamostore.TTLAttribute || ttl["Enabled"] != true {
+		t.Errorf("TTL %v, want enabled on %s", ttl, dynamostore.TTLAttribute)
+	}
+	if got := get(t, tpl, "Resources.LedgerTable.Properties.BillingMode"); got != "PAY_PER_REQUEST" {
+		t.Errorf("billing %v, want on demand", got)
+	}
+	// Least privilege: exactly the calls the store makes, on this table.
+	stmt := get(t, tpl, "Resources.IntakeFunction.Properties.Policies.0.Statement.0").(map[string]any)
+	actions := fmt.Sprint(stmt["Action"])
+	if actions != "[dynamodb:GetItem dynamodb:PutItem dynamodb:Scan]" || fmt.Sprint(stmt["Resource"]) != "getatt:LedgerTable.Arn" {
+		t.Errorf("the function may %s on %v; want GetItem, PutItem and Scan on the ledger table", actions, stmt["Resource"])
+	}
+	env := get(t, tpl, "Resources.IntakeFunction.Properties.Environment.Variables").(map[string]any)
+	if env["INTAKE_LEDGER_TABLE"] != "ref:LedgerTable" || env["INTAKE_SES_CONFIGURATION_SET"] != "ref:DeliveryEvents" {
+		t.Errorf("the function is not given the table and the configuration set: %v, %v", env["INTAKE_LEDGER_TABLE"], env["INTAKE_SES_CONFIGURATION_SET"])
+	}
+	// SES → SNS → the function, with the permission for SNS to invoke it.
+	if got := get(t, tpl, "Resources.DeliveryEventsDestination.Properties.EventDestination.SnsDestination.TopicARN"); got != "ref:DeliveryEventsTopic" {
+		t.Errorf("SES events go to %v", got)
+	}
+	types := fmt.Sprint(get(t, tpl, "Resources.DeliveryEventsDestination.Properties.EventDestination.MatchingEventTypes"))
+	for _, k := range []string{"bounce", "delivery", "complaint"} {
+		if !strings.Contains(types, k) {
+			t.Errorf("SES does not report %s events: %s", k, types)
+		}
+	}
+	sub := get(t, tpl, "Resources.DeliveryEventsSubscription.Properties").(map[string]any)
+	if sub["Protocol"] != "lambda" || sub["Endpoint"] != "getatt:IntakeFunction.Arn" {
+		t.Errorf("the topic's subscription is %v", sub)
+	}
+	perm := get(t, tpl, "Resources.DeliveryEventsPermission.Properties").(map[string]any)
+	if perm["Principal"] != "sns.amazonaws.com" || perm["SourceArn"] != "ref:DeliveryEventsTopic" {
+		t.Errorf("SNS may not invoke the function: %v", perm)
+	}
+	// The schedule's input is the event the dispatcher runs the sweep for.
+	target := get(t, tpl, "Resources.SweepSchedule.Properties.Target").(map[string]any)
+	var input struct{ Action string }
+	if err := json.Unmarshal([]byte(fmt.Sprint(target["Input"])), &input); err != nil || input.Action != "sweep" || target["Arn"] != "getatt:IntakeFunction.Arn" {
+		t.Errorf("the schedule invokes %v with %v", target["Arn"], target["Input"])
+	}
+	ran := false
+	handle := lambda.Dispatch(http.NotFoundHandler(), lambda.Events{Scheduled: func(context.Context) error { ran = true; return nil }})
+	if _, err := handle(context.Background(), json.RawMessage(fmt.Sprint(target["Input"]))); err != nil || !ran {
+		t.Errorf("the schedule's input does not run the sweep: %v", err)
 	}
 }

@@ -61,6 +61,8 @@ type Municipality struct {
 //	intake:                     # where applications go (read by the intake function)
 //	  inbox: torsas@familjeratt.example
 //	  certificates: [certs/torsas.pem]
+//	  remind_after_days: 2      # working days before a reminder (optional)
+//	  escalate_to: chef@torsas.se   # told when still not acknowledged after that (optional)
 //
 // The intake keys are described on [Intake].
 type Office struct {
@@ -135,6 +137,25 @@ type Intake struct {
 	// encryption when the office has no certificate. The mail provider can
 	// then read the applications; see the README before setting it.
 	AcceptTLSOnly bool `yaml:"accept_tls_only"`
+	// RemindAfterDays is how many working days after an application was
+	// accepted the office is reminded that nobody has acknowledged it
+	// (default 2); after as many again, the escalation goes out.
+	RemindAfterDays int `yaml:"remind_after_days" validate:"omitempty,min=1,max=20"`
+	// EscalateTo is another address at the office or the municipality
+	// (a manager's, say) that is told when an application is still not
+	// acknowledged after the reminder. The operator's alarm goes off too.
+	EscalateTo string `yaml:"escalate_to" validate:"omitempty,email,max=254"`
+}
+
+// DefaultRemindAfterDays is the reminder's delay when an office sets none.
+const DefaultRemindAfterDays = 2
+
+// RemindAfter is the office's reminder delay in working days.
+func (in Intake) RemindAfter() int {
+	if in.RemindAfterDays > 0 {
+		return in.RemindAfterDays
+	}
+	return DefaultRemindAfterDays
 }
 
 // Encryption says how applications to the office are protected, for the

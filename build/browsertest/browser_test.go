@@ -93,7 +93,8 @@ func run(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer portal.Close()
-	failing, err = serveBuilt(Options{Root: root, Public: public, Env: map[string]string{"INTAKE_INBOX_DIR": filepath.Join(blocker, "inbox")}})
+	failing, err = serveBuilt(Options{Root: root, Public: public, Env: map[string]string{"INTAKE_INBOX_DIR": filepath.Join(blocker, "inbox"),
+		"INTAKE_LEDGER_FILE": filepath.Join(tmp, "failing-ledger.db")}})
 	if err != nil {
 		return 0, err
 	}

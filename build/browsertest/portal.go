@@ -127,7 +127,7 @@ func Start(ctx context.Context, o Options) (*Portal, error) {
 }
 
 func serve(ln net.Listener, url string, o Options) (*Portal, error) {
-	api, err := intakeHandler(o)
+	api, err := intakeHandler(o, url)
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("starting the intake function: %w", err)
@@ -139,7 +139,7 @@ func serve(ln net.Listener, url string, o Options) (*Portal, error) {
 
 // intakeHandler is the function as the dev server runs it, on the
 // repository's content and chrome, configured by o.Env.
-func intakeHandler(o Options) (http.Handler, error) {
+func intakeHandler(o Options, url string) (http.Handler, error) {
 	getenv := func(k string) string {
 		if v, ok := o.Env[k]; ok || k != "INTAKE_SIGNING_KEY_FILE" {
 			return v
@@ -150,6 +150,7 @@ func intakeHandler(o Options) (http.Handler, error) {
 		Content: os.DirFS(filepath.Join(o.Root, "content")),
 		Chrome:  os.DirFS(filepath.Join(o.Root, "site", "chrome")),
 		Logger:  o.Logger,
+		BaseURL: url,
 	})
 }
 

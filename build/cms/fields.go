@@ -109,6 +109,10 @@ var officeHelp = map[string]help{
 	"intake.certificates": {label: "Certificates", widget: "file",
 		hint: "The office's S/MIME certificates as PEM files (the office mailbox's, and those of staff who read with their own keys): " +
 			"applications are encrypted to each. Upload the file the office's IT department sends; the README's staff guide says how to export it."},
+	"intake.remind_after_days": {label: "Reminder after (working days)",
+		hint: "How many working days after an application arrived the office is reminded if nobody has confirmed receipt. Default 2."},
+	"intake.escalate_to": {label: "Escalate to",
+		hint: "Another address (a manager's, say) told when an application is still not confirmed after the reminder and as many days again."},
 	"intake.accept_tls_only": {label: "Accept delivery without encryption",
 		hint: "Only for an office with no certificate yet, and only after reading the README section \"TLS-only delivery: the risk\": " +
 			"the mail provider can then read the applications."},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 
 	"familjeratt.example/portal/functions/intake"
 )
@@ -27,7 +28,16 @@ func (in *Inbox) Send(ctx context.Context, env *Envelope) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if ref, err := intake.ParseReference(string(env.Reference)); !safeName.MatchString(env.Office) || err != nil || ref != env.Reference {
+	name := ""
+	if env.Reference == "" {
+		// A notice, not an application: named by when it came.
+		name = "notice-" + time.Now().UTC().Format("20060102T150405.000000000") + ".eml"
+	} else if ref, err := intake.ParseReference(string(env.Reference)); err != nil || ref != env.Reference {
+		return fmt.Errorf("inbox: unsafe file name for office %q", env.Office)
+	} else {
+		name = env.Reference.String() + ".eml"
+	}
+	if !safeName.MatchString(env.Office) {
 		return fmt.Errorf("inbox: unsafe file name for office %q", env.Office)
 	}
 	dir := filepath.Join(in.Dir, env.Office)
@@ -54,7 +64,7 @@ func (in *Inbox) Send(ctx context.Context, env *Envelope) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	final := filepath.Join(dir, env.Reference.String()+".eml")
+	final := filepath.Join(dir, name)
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return err
 	}

@@ -42,6 +42,9 @@ type Envelope struct {
 	Office    string // the office's id, which names its inbox folder
 	Reference intake.Reference
 	Data      []byte
+	// ProviderID is set by a transport that learns the relay's own id
+	// for the message from its 250 answer.
+	ProviderID string
 }
 
 // Transport hands a finished message to the office. It returns nil only
@@ -59,6 +62,9 @@ type Mailer struct {
 	Inboxes   Inboxes      // the deployment's real addresses
 	Signer    *Signer      // the portal's key, which signs every message
 	Transport Transport
+	// ConfigurationSet, when set, names the Amazon SES configuration set
+	// in every message, so that SES reports its bounces and deliveries.
+	ConfigurationSet string
 }
 
 // Deliver composes the message for s and sends it. It returns nil only
@@ -68,7 +74,12 @@ func (m *Mailer) Deliver(ctx context.Context, s *intake.Submission) error {
 	if err != nil {
 		return err
 	}
-	return m.Transport.Send(ctx, env)
+	s.MessageID = env.MessageID
+	if err := m.Transport.Send(ctx, env); err != nil {
+		return err
+	}
+	s.ProviderID = env.ProviderID
+	return nil
 }
 
 // staffLang is the language of what staff read.
@@ -98,6 +109,11 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	for _, r := range head {
 		fmt.Fprintf(&text, "%s: %s\n", r.K, r.V)
 	}
+	ack := ""
+	if s.AckURL != "" {
+		ack = strs.MustGet(staffLang, "staff.ack")
+		fmt.Fprintf(&text, "\n%s\n%s\n", ack, s.AckURL)
+	}
 	if len(flags) > 0 {
 		fmt.Fprintf(&text, "\n== %s ==\n", strs.MustGet(staffLang, "staff.flags_heading"))
 		for _, f := range flags {
@@ -118,7 +134,9 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 		Flags   []intake.Flag
 		FlagsH  string
 		Summary *form.Summary
-	}{title, head, flags, strs.MustGet(staffLang, "staff.flags_heading"), summary}); err != nil {
+		Ack     string
+		AckURL  string
+	}{title, head, flags, strs.MustGet(staffLang, "staff.flags_heading"), summary, ack, s.AckURL}); err != nil {
 		return nil, err
 	}
 
@@ -171,6 +189,9 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	// own (and in the subject) is what shows staff that a second message
 	// is the same application again.
 	writeHeader(&msg, ReferenceHeader, s.Reference.String())
+	if m.ConfigurationSet != "" {
+		writeHeader(&msg, "X-SES-CONFIGURATION-SET", m.ConfigurationSet)
+	}
 	writeHeader(&msg, "MIME-Version", "1.0")
 	msg.Write(inner)
 	env.Data = msg.Bytes()
@@ -261,6 +282,7 @@ var staffHTML = template.Must(template.New("staff").Parse(`<!DOCTYPE html>
 <body style="font-family:Arial,sans-serif;line-height:1.4;color:#0b0c0c">
 <h1 style="font-size:20px">{{.Title}}</h1>
 <table>{{range .Head}}<tr><th style="text-align:left;padding-right:1em">{{.K}}</th><td>{{.V}}</td></tr>{{end}}</table>
+{{if .AckURL}}<p><a href="{{.AckURL}}">{{.Ack}}</a></p>{{end}}
 {{if .Flags}}<div style="border:4px solid #d4351c;padding:8px 12px;margin:16px 0">
 <h2 style="font-size:18px;margin:0 0 8px">{{.FlagsH}}</h2>
 <ul>{{range .Flags}}<li><strong>{{.Text}}</strong></li>{{end}}</ul></div>{{end}}
@@ -273,7 +295,7 @@ var staffHTML = template.Must(template.New("staff").Parse(`<!DOCTYPE html>
 // strs lacks, so the function refuses to start rather than fail at a
 // parent's send.
 func CheckTexts(strs *content.Strings) content.Problems {
-	keys := []string{"staff.reference", "staff.received", "staff.office", "staff.municipality", "staff.language", "staff.flags_heading"}
+	keys := []string{"staff.reference", "staff.received", "staff.office", "staff.municipality", "staff.language", "staff.flags_heading", "staff.ack"}
 	for _, lang := range content.Langs {
 		keys = append(keys, "staff.language_"+string(lang))
 	}

@@ -206,9 +206,18 @@ func (s *SMTP) attempt(ctx context.Context, env *Envelope) error {
 	if _, err := w.Write(env.Data); err != nil {
 		return classify(ctx, "data", err)
 	}
-	if err := w.Close(); err != nil { // the server's answer to the end of DATA
+	resp, err := w.CloseWithResponse() // the server's answer to the end of DATA
+	if err != nil {
+		var se *smtp.SMTPError
+		if !errors.As(err, &se) {
+			// The whole message went out and no answer came back: the
+			// server may have taken it. Saying "not sent" would invite a
+			// second copy; saying "sent" might be false.
+			return &DeliveryError{"unknown", err}
+		}
 		return classify(ctx, "data", err)
 	}
+	env.ProviderID = providerID(resp.StatusText)
 	c.Quit() // the message is accepted; a failed goodbye changes nothing
 	return nil
 }
@@ -297,6 +306,19 @@ func classify(ctx context.Context, step string, err error) error {
 		kind = "timeout"
 	}
 	return &DeliveryError{kind, err}
+}
+
+// providerID is the relay's id for an accepted message, from its 250
+// answer: Amazon SES answers "Ok <id>"; other servers say other things,
+// and the first word that looks like an id is taken, or "".
+func providerID(text string) string {
+	for _, f := range strings.Fields(text) {
+		f = strings.Trim(f, "<>()[],;")
+		if len(f) >= 16 && len(f) <= 200 && !strings.ContainsAny(f, " \t\"'") {
+			return f
+		}
+	}
+	return ""
 }
 
 // heloName is the name the function gives in EHLO: it has no host name

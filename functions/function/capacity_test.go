@@ -1,16 +1,19 @@
 package function
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"familjeratt.example/portal/functions/delivery/mailtest"
 	jt "familjeratt.example/portal/functions/journey/journeytest"
 	"familjeratt.example/portal/functions/lambda/lambdatest"
+	"familjeratt.example/portal/functions/ledger/dynamostore/dynalitetest"
 )
 
 // reservedConcurrency is build/template.yaml's default (its test checks
@@ -30,8 +33,11 @@ func TestHungRelay(t *testing.T) {
 	}
 	relay := mailtest.NewHungServer(t)
 	f := newFixture(t, "a", "b")
+	db := dynalitetest.Start(t) // the ledger, as on Lambda
+	table := db.Table(t)
 	pool := &lambdatest.Pool{Max: reservedConcurrency, New: func() (http.Handler, error) {
-		return New(f.lambda("INTAKE_SMTP_ADDR", relay), Options{Content: f.fsys})
+		return New(f.lambda("INTAKE_SMTP_ADDR", relay, "INTAKE_LEDGER_TABLE", table, "AWS_ENDPOINT_URL_DYNAMODB", db.Endpoint,
+			"AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"), Options{Content: f.fsys})
 	}}
 	origin := func(r *http.Request) { r.Header.Set("Origin", "https://familjeratt.kommun.example") }
 	app := jt.With(jt.ValidApplication("sv"), "municipality", "1280")
@@ -40,10 +46,13 @@ func TestHungRelay(t *testing.T) {
 	var mu sync.Mutex
 	var sends, checks []*httptest.ResponseRecorder
 	var slowest time.Duration
+	var n atomic.Int64
 	send := func() {
 		defer wg.Done()
 		start := time.Now()
-		w := jt.Post(t, pool, jt.With(app, "_action", "send"), origin)
+		// Each parent's own application: the ledger would hold back the
+		// same one sent while it is being sent.
+		w := jt.Post(t, pool, jt.With(app, "_action", "send", "applicant.given_name", fmt.Sprintf("Anna%d", n.Add(1))), origin)
 		mu.Lock()
 		sends, slowest = append(sends, w), max(slowest, time.Since(start))
 		mu.Unlock()

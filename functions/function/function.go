@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +27,8 @@ import (
 	"familjeratt.example/portal/functions/delivery"
 	"familjeratt.example/portal/functions/intake"
 	"familjeratt.example/portal/functions/journey"
+	"familjeratt.example/portal/functions/ledger"
+	"familjeratt.example/portal/functions/ledger/boltstore"
 	"familjeratt.example/portal/site/chrome"
 )
 
@@ -40,18 +43,24 @@ type Var struct {
 // Env lists every environment variable the function reads. The
 // deployment template is checked against it.
 var Env = map[string]Var{
-	"INTAKE_INBOX_DIR":        {Meaning: "the local inbox folder, used when INTAKE_SMTP_ADDR is empty, never on Lambda (default var/inbox)", Deployed: false},
-	"INTAKE_CONTENT_DIR":      {Meaning: "a content folder to take the offices, settings and texts from instead of those built in: for tests and previews; refused when the folder is missing", Deployed: false},
-	"INTAKE_FROM":             {Meaning: "the sender address of messages to offices (default noreply@familjeratt.example)", Deployed: true},
-	"INTAKE_INBOXES":          {Meaning: "real inbox addresses by office id, overriding the placeholders: malmo=familjeratt@malmo.se,torsas=…", Deployed: true},
-	"INTAKE_ALLOWED_ORIGIN":   {Meaning: "the site's origin, e.g. https://familjeratt.example; POSTs from elsewhere are refused", Deployed: true},
-	"INTAKE_SMTP_ADDR":        {Meaning: "the mail server, host:port, e.g. email-smtp.eu-north-1.amazonaws.com:587; when set, delivery goes by SMTP with STARTTLS, otherwise to the local inbox", Deployed: true},
-	"INTAKE_SMTP_USERNAME":    {Meaning: "the SMTP username (for SES, the SMTP credentials' username); empty means no AUTH", Deployed: true},
-	"INTAKE_SMTP_PASSWORD":    {Meaning: "the SMTP password: a secret, which the template takes from the secret store, never as plain text", Deployed: true},
-	"INTAKE_SMTP_CA_FILE":     {Meaning: "optional: a PEM file of the CAs that verify the mail server, instead of the system's (a private relay)", Deployed: true},
-	"INTAKE_SIGNING_KEY":      {Meaning: "the private key (PEM) of the portal's signing certificate, content/signing.pem: a secret, from the secret store", Deployed: true},
-	"INTAKE_SIGNING_KEY_FILE": {Meaning: "a file holding that key, for running elsewhere (default off Lambda: " + DevSigningKey + ")", Deployed: false},
-	"INTAKE_RECEIPT_KEY":      {Meaning: "at least 32 random characters that sign the receipt cookie: a secret, from the secret store (made afresh off Lambda)", Deployed: true},
+	"INTAKE_INBOX_DIR":             {Meaning: "the local inbox folder, used when INTAKE_SMTP_ADDR is empty, never on Lambda (default var/inbox)", Deployed: false},
+	"INTAKE_CONTENT_DIR":           {Meaning: "a content folder to take the offices, settings and texts from instead of those built in: for tests and previews; refused when the folder is missing", Deployed: false},
+	"INTAKE_FROM":                  {Meaning: "the sender address of messages to offices (default noreply@familjeratt.example)", Deployed: true},
+	"INTAKE_INBOXES":               {Meaning: "real inbox addresses by office id, overriding the placeholders: malmo=familjeratt@malmo.se,torsas=…", Deployed: true},
+	"INTAKE_ALLOWED_ORIGIN":        {Meaning: "the site's origin, e.g. https://familjeratt.example; POSTs from elsewhere are refused", Deployed: true},
+	"INTAKE_SMTP_ADDR":             {Meaning: "the mail server, host:port, e.g. email-smtp.eu-north-1.amazonaws.com:587; when set, delivery goes by SMTP with STARTTLS, otherwise to the local inbox", Deployed: true},
+	"INTAKE_SMTP_USERNAME":         {Meaning: "the SMTP username (for SES, the SMTP credentials' username); empty means no AUTH", Deployed: true},
+	"INTAKE_SMTP_PASSWORD":         {Meaning: "the SMTP password: a secret, which the template takes from the secret store, never as plain text", Deployed: true},
+	"INTAKE_SMTP_CA_FILE":          {Meaning: "optional: a PEM file of the CAs that verify the mail server, instead of the system's (a private relay)", Deployed: true},
+	"INTAKE_SIGNING_KEY":           {Meaning: "the private key (PEM) of the portal's signing certificate, content/signing.pem: a secret, from the secret store", Deployed: true},
+	"INTAKE_SIGNING_KEY_FILE":      {Meaning: "a file holding that key, for running elsewhere (default off Lambda: " + DevSigningKey + ")", Deployed: false},
+	"INTAKE_RECEIPT_KEY":           {Meaning: "at least 32 random characters that sign the receipt cookie: a secret, from the secret store (made afresh off Lambda)", Deployed: true},
+	"INTAKE_ACK_KEY":               {Meaning: "at least 32 random characters that sign the acknowledgement links in staff messages: a secret, from the secret store (off Lambda: kept in a file beside the ledger)", Deployed: true},
+	"INTAKE_LEDGER_TABLE":          {Meaning: "the DynamoDB table of the delivery ledger; required on Lambda", Deployed: true},
+	"INTAKE_LEDGER_FILE":           {Meaning: "the delivery ledger's file off Lambda (default ledger.db in the INTAKE_INBOX_DIR folder, var/inbox)", Deployed: false},
+	"INTAKE_LEDGER_DAYS":           {Meaning: "how many days a ledger entry is kept (default 180)", Deployed: true},
+	"INTAKE_SES_CONFIGURATION_SET": {Meaning: "the Amazon SES configuration set whose bounce, delivery and complaint events reach the function, named in a header of every message", Deployed: true},
+	"AWS_ENDPOINT_URL_DYNAMODB":    {Meaning: "the AWS SDK's own variable: a DynamoDB-compatible server to use instead of the region's (tests; dynalite)", Deployed: false},
 }
 
 // Options are what the environment does not say: where the content and
@@ -65,6 +74,13 @@ type Options struct {
 	Logger *slog.Logger     // nil: no log
 	Now    func() time.Time // nil: time.Now
 	Random io.Reader        // for references; nil: crypto/rand
+	// Ledger is the delivery ledger's store; nil opens the one the
+	// environment names (see [Env]).
+	Ledger ledger.Store
+	// BaseURL is where the site is served, for the links the function
+	// writes into staff messages, when INTAKE_ALLOWED_ORIGIN does not
+	// say (make run: http://127.0.0.1:8080); empty: site.yaml's base_url.
+	BaseURL string
 }
 
 // Function is the intake function, ready to serve.
@@ -77,6 +93,20 @@ type Function struct {
 	// Live are the offices this deployment delivers to; the others'
 	// municipalities get the page saying no office here takes them.
 	Live []*content.Office
+	// Ledger is the delivery ledger.
+	Ledger *ledger.Ledger
+	mailer *delivery.Mailer
+	logger *slog.Logger
+	now    func() time.Time
+	close  func() error
+}
+
+// Close releases the ledger's file, if the function opened one.
+func (f *Function) Close() error {
+	if f.close == nil {
+		return nil
+	}
+	return f.close()
 }
 
 // DefaultFrom is the sender when INTAKE_FROM is not set.
@@ -153,14 +183,126 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	mailer := &delivery.Mailer{Strings: data.Strings, Sources: intake.MunicipalitySources(data.Directory),
-		From: from, Inboxes: inboxes, Signer: signer, Transport: transport}
-	h, err := journey.NewHandler(journey.Config{Data: data, Chrome: c, Deliverer: mailer, Live: live,
-		ReceiptKey: receiptKey, Logger: opts.Logger, Now: opts.Now, Random: opts.Random, AllowedOrigin: origin})
+	store, closeStore, err := ledgerFromEnv(getenv, opts, onLambda)
 	if err != nil {
 		return nil, err
 	}
-	return &Function{Handler: h, Data: data, Chrome: c, Transport: transport, Inboxes: inboxes, Live: live}, nil
+	fail := func(err error) (*Function, error) {
+		if closeStore != nil {
+			closeStore()
+		}
+		return nil, err
+	}
+	days := 0
+	if v := getenv("INTAKE_LEDGER_DAYS"); v != "" {
+		if days, err = strconv.Atoi(v); err != nil || days < 1 || days > 3650 {
+			return fail(fmt.Errorf("INTAKE_LEDGER_DAYS: %q is not a number of days from 1 to 3650", v))
+		}
+	}
+	book := &ledger.Ledger{Store: store, Keep: time.Duration(days) * 24 * time.Hour, Now: opts.Now}
+	ackKey, err := ackKeyFromEnv(getenv, onLambda)
+	if err != nil {
+		return fail(err)
+	}
+	ackBase := origin
+	if ackBase == "" {
+		ackBase = strings.TrimSuffix(opts.BaseURL, "/")
+	}
+	if ackBase == "" {
+		ackBase = data.Settings.BaseURL
+	}
+	mailer := &delivery.Mailer{Strings: data.Strings, Sources: intake.MunicipalitySources(data.Directory),
+		From: from, Inboxes: inboxes, Signer: signer, Transport: transport,
+		ConfigurationSet: getenv("INTAKE_SES_CONFIGURATION_SET")}
+	h, err := journey.NewHandler(journey.Config{Data: data, Chrome: c, Deliverer: mailer, Live: live,
+		ReceiptKey: receiptKey, Logger: opts.Logger, Now: opts.Now, Random: opts.Random, AllowedOrigin: origin,
+		Ledger: book, AckKey: ackKey, AckBase: ackBase})
+	if err != nil {
+		return fail(err)
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Function{Handler: h, Data: data, Chrome: c, Transport: transport, Inboxes: inboxes, Live: live,
+		Ledger: book, mailer: mailer, logger: logger, now: now, close: closeStore}, nil
+}
+
+// OpenLedger opens the ledger's store as the function does: DynamoDB
+// when INTAKE_LEDGER_TABLE is set (always on Lambda), otherwise the file
+// LedgerFile names. The operator's command reads the same ledger.
+func OpenLedger(getenv func(string) string, now func() time.Time) (ledger.Store, func() error, error) {
+	return ledgerFromEnv(getenv, Options{Now: now}, OnLambda(getenv))
+}
+
+// ledgerFromEnv opens the ledger's store: the one given, DynamoDB on
+// Lambda, or a file off Lambda. The function refuses to start without
+// one: without its ledger it could send the same application twice and
+// never notice a lost one.
+func ledgerFromEnv(getenv func(string) string, opts Options, onLambda bool) (ledger.Store, func() error, error) {
+	if opts.Ledger != nil {
+		return opts.Ledger, nil, nil
+	}
+	if table := getenv("INTAKE_LEDGER_TABLE"); table != "" || onLambda {
+		if table == "" {
+			return nil, nil, errors.New("INTAKE_LEDGER_TABLE is not set: on Lambda the delivery ledger is a DynamoDB table")
+		}
+		return dynamoLedger(getenv, table, opts.Now)
+	}
+	file := LedgerFile(getenv)
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return nil, nil, fmt.Errorf("INTAKE_LEDGER_FILE: %w", err)
+	}
+	s, err := boltstore.Open(file, opts.Now)
+	if err != nil {
+		return nil, nil, fmt.Errorf("INTAKE_LEDGER_FILE: %w", err)
+	}
+	return s, s.Close, nil
+}
+
+// LedgerFile is the ledger's file off Lambda: INTAKE_LEDGER_FILE, or
+// ledger.db in the local inbox's folder, so that whatever gives the
+// function its own inbox (a test, make run) gives it its own ledger too.
+func LedgerFile(getenv func(string) string) string {
+	if f := getenv("INTAKE_LEDGER_FILE"); f != "" {
+		return f
+	}
+	dir := getenv("INTAKE_INBOX_DIR")
+	if dir == "" {
+		dir = filepath.Join("var", "inbox")
+	}
+	return filepath.Join(dir, "ledger.db")
+}
+
+// ackKeyFromEnv reads the key that signs acknowledgement links. Off
+// Lambda, a missing key is kept in a file beside the ledger, so that the
+// links in messages already in var/inbox still work after a restart.
+func ackKeyFromEnv(getenv func(string) string, onLambda bool) ([]byte, error) {
+	key := []byte(getenv("INTAKE_ACK_KEY"))
+	switch {
+	case len(key) >= 32:
+		return key, nil
+	case len(key) > 0:
+		return nil, errors.New("INTAKE_ACK_KEY is too short: give at least 32 random characters")
+	case onLambda:
+		return nil, errors.New("INTAKE_ACK_KEY is not set: on Lambda the acknowledgement links are signed with the deployment's secret key")
+	}
+	file := LedgerFile(getenv) + ".ack-key"
+	if b, err := os.ReadFile(file); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(file, key, 0o600); err != nil {
+		return nil, fmt.Errorf("INTAKE_ACK_KEY: keeping a development key: %w", err)
+	}
+	return key, nil
 }
 
 // OnLambda reports whether the function runs on AWS Lambda.

@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/big"
 	"net/http"
@@ -15,15 +16,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/content/contenttest"
 	"familjeratt.example/portal/functions/delivery"
 	"familjeratt.example/portal/functions/delivery/mailtest"
 	jt "familjeratt.example/portal/functions/journey/journeytest"
+	"familjeratt.example/portal/functions/ledger/dynamostore/dynalitetest"
 )
 
 // devKey is the development signing key, for runs off Lambda from this
@@ -33,11 +39,34 @@ const devKey = "../../" + DevSigningKey
 // dev is an environment for the committed content off Lambda, with the
 // pairs in kv set.
 func dev(kv ...string) func(string) string {
-	env := map[string]string{"INTAKE_SIGNING_KEY_FILE": devKey}
+	// Each function its own ledger file: two in one process cannot
+	// share one (the file is locked), and none may land in the source tree.
+	env := map[string]string{"INTAKE_SIGNING_KEY_FILE": devKey,
+		"INTAKE_LEDGER_FILE": filepath.Join(ledgerDir, fmt.Sprintf("ledger-%d.db", ledgers.Add(1)))}
 	for i := 0; i+1 < len(kv); i += 2 {
 		env[kv[i]] = kv[i+1]
 	}
 	return func(k string) string { return env[k] }
+}
+
+// lambdaSets are the variables Lambda itself gives every function.
+var lambdaSets = map[string]bool{"AWS_LAMBDA_RUNTIME_API": true, "AWS_REGION": true,
+	"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true}
+
+var (
+	ledgerDir string
+	ledgers   atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "function-test-ledgers")
+	if err != nil {
+		panic(err)
+	}
+	ledgerDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // fixture is content as a real deployment has it: offices with their own
@@ -78,7 +107,10 @@ func (f fixture) lambda(kv ...string) func(string) string {
 		"INTAKE_ALLOWED_ORIGIN":  "https://familjeratt.kommun.example",
 		"INTAKE_SIGNING_KEY":     f.signingKey,
 		"INTAKE_RECEIPT_KEY":     strings.Repeat("k", 32),
+		"INTAKE_ACK_KEY":         strings.Repeat("a", 32),
 		"INTAKE_INBOXES":         "a=familjeratt@a.example,b=familjeratt@b.example",
+		// New only makes the client: no request reaches DynamoDB.
+		"INTAKE_LEDGER_TABLE": "ledger", "AWS_REGION": "eu-north-1",
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i+1] == "" {
@@ -205,7 +237,7 @@ func TestNew(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
 			for k := range read {
-				if _, ok := Env[k]; !ok && k != "AWS_LAMBDA_RUNTIME_API" { // set by Lambda, not by the template
+				if _, ok := Env[k]; !ok && !lambdaSets[k] { // set by Lambda, not by the template
 					t.Errorf("New reads %s, which Env does not list", k)
 				}
 			}
@@ -246,8 +278,11 @@ func devSigningPEM(t testing.TB) string {
 func TestNotLiveIsNotServed(t *testing.T) {
 	f := newFixture(t, "a", "b")
 	m := mailtest.NewServer(t, mailtest.Options{})
+	db := dynalitetest.Start(t) // the ledger, as on Lambda: a DynamoDB table
+	table := db.Table(t)
 	fn, err := New(f.lambda("INTAKE_INBOXES", "b=familjeratt@b.example", "INTAKE_SMTP_ADDR", m.Addr,
-		"INTAKE_SMTP_CA_FILE", m.CA.File(t, t.TempDir())), Options{Content: f.fsys})
+		"INTAKE_SMTP_CA_FILE", m.CA.File(t, t.TempDir()), "INTAKE_LEDGER_TABLE", table,
+		"AWS_ENDPOINT_URL_DYNAMODB", db.Endpoint, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"), Options{Content: f.fsys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,6 +294,23 @@ func TestNotLiveIsNotServed(t *testing.T) {
 	w = jt.Post(t, fn, jt.With(jt.ValidApplication("sv"), "_action", "send", "municipality", "1281"), origin)
 	if w.Code != http.StatusSeeOther || len(m.Messages()) != 1 || m.Messages()[0].To[0] != "familjeratt@b.example" {
 		t.Errorf("Lund, whose office is live: status %d, sent %d", w.Code, len(m.Messages()))
+	}
+
+	// The ledger's DynamoDB items, read raw, hold nothing the parent typed.
+	out, err := db.Client.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table)})
+	if err != nil || len(out.Items) != 1 {
+		t.Fatalf("%v items in the ledger (%v), want 1", len(out.Items), err)
+	}
+	raw := fmt.Sprintf("%#v", out.Items)
+	for k, vals := range jt.ValidApplication("sv") {
+		if strings.HasPrefix(k, "_") {
+			continue // the journey's own controls, not answers
+		}
+		for _, v := range vals {
+			if len(v) >= 4 && v != "1280" && v != "unknown" && strings.Contains(raw, v) {
+				t.Errorf("the ledger's item holds %s = %q", k, v)
+			}
+		}
 	}
 }
 
@@ -302,7 +354,8 @@ func TestForgedReceipt(t *testing.T) {
 // TestSMTPWithCAFile: INTAKE_SMTP_CA_FILE is what verifies the server.
 func TestSMTPWithCAFile(t *testing.T) {
 	m := mailtest.NewServer(t, mailtest.Options{})
-	env := map[string]string{"INTAKE_SMTP_ADDR": m.Addr, "INTAKE_SMTP_CA_FILE": m.CA.File(t, t.TempDir()), "INTAKE_SIGNING_KEY_FILE": devKey}
+	env := map[string]string{"INTAKE_SMTP_ADDR": m.Addr, "INTAKE_SMTP_CA_FILE": m.CA.File(t, t.TempDir()), "INTAKE_SIGNING_KEY_FILE": devKey,
+		"INTAKE_LEDGER_FILE": filepath.Join(t.TempDir(), "ledger.db")}
 	fn, err := New(func(k string) string { return env[k] }, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -314,8 +367,13 @@ func TestSMTPWithCAFile(t *testing.T) {
 	if got := m.Messages(); len(got) != 1 || string(got[0].Data) != string(e.Data) {
 		t.Errorf("received %d messages (%v), want one holding %q", len(got), got, e.Data)
 	}
+	fn.Close()
 	delete(env, "INTAKE_SMTP_CA_FILE") // the system's roots do not know the test CA
-	fn, _ = New(func(k string) string { return env[k] }, Options{})
+	fn, err = New(func(k string) string { return env[k] }, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fn.Close()
 	var de *delivery.DeliveryError
 	if err := fn.Transport.Send(context.Background(), e); !errors.As(err, &de) || de.Kind() != "tls" {
 		t.Errorf("without the CA file: got %v, want a tls failure", err)

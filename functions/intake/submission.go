@@ -21,6 +21,14 @@ type Submission struct {
 	// Honeypot says the field people never see was filled: a bot, or a
 	// browser's autofill. Staff are told; the parent is never fooled.
 	Honeypot bool
+	// AckURL, when set, is the address staff open to acknowledge
+	// receipt: signed for this reference only, it reveals nothing.
+	AckURL string
+
+	// Set by the deliverer once the office's server has taken it: the
+	// message's own Message-ID, and the id the relay gave it in its 250
+	// answer, if any (Amazon SES gives its own).
+	MessageID, ProviderID string
 }
 
 // HoneypotField is the name of the field people never see.

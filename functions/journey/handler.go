@@ -32,6 +32,7 @@ import (
 	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/functions/form"
 	"familjeratt.example/portal/functions/intake"
+	"familjeratt.example/portal/functions/ledger"
 	"familjeratt.example/portal/site/chrome"
 )
 
@@ -59,9 +60,19 @@ type Config struct {
 	// ReceiptKey signs the receipt cookie, so a forged one shows no
 	// confirmation; nil means a key made afresh.
 	ReceiptKey []byte
-	Now        func() time.Time
-	Random     io.Reader
-	Logger     *slog.Logger
+	// Ledger records each delivery (no personal data): a reference the
+	// office's server already took is never sent again, and an outcome
+	// that cannot be known is recorded as unknown. nil: no ledger, for
+	// tests of the journey alone; the function always has one.
+	Ledger *ledger.Ledger
+	// AckKey signs the links in staff messages that acknowledge receipt,
+	// and AckBase is the origin they point to, like
+	// https://familjeratt.kommun.se. Without a key, messages have no link.
+	AckKey  []byte
+	AckBase string
+	Now     func() time.Time
+	Random  io.Reader
+	Logger  *slog.Logger
 }
 
 // MaxBody is the largest form post accepted: ten children and every free
@@ -127,6 +138,8 @@ func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/forms/{form}", h.submit)
 	mux.HandleFunc("GET /api/forms/{form}/sent", h.sent)
+	mux.HandleFunc("GET /api/ack/{ref}/{mac}", h.ackPage)
+	mux.HandleFunc("POST /api/ack/{ref}/{mac}", h.ack)
 	mux.HandleFunc("/api/forms/{form}", h.methodNotAllowed)
 	mux.HandleFunc("/", h.notFound)
 	return chrome.WithSecurityHeaders(h.recover(mux))
@@ -154,7 +167,7 @@ func (h *handler) log(r *http.Request, start time.Time, o outcome) {
 		attrs = append(attrs, "invalid_fields", o.fields)
 	}
 	level := slog.LevelInfo
-	if o.result == "delivery_failed" || o.result == "error" {
+	if o.result == "delivery_failed" || o.result == "delivery_unknown" || o.result == "error" {
 		level = slog.LevelError
 	}
 	h.cfg.Logger.Log(r.Context(), level, "intake", attrs...)
@@ -250,6 +263,7 @@ type journey struct {
 	// proof of an earlier send from this browser.
 	receipt receipt
 	notice  string // what the last action changed, said at the top of the form
+	unknown bool   // the last send's outcome cannot be known: the failed page says so
 }
 
 // validate decodes and checks the values; it returns the decoded form and
@@ -380,20 +394,58 @@ func (j *journey) send(extra []form.Error) {
 	}
 	sub := &intake.Submission{Form: j.f, Reference: reference, Received: j.h.cfg.Now(), Lang: j.lang,
 		Office: office, Municipality: m, Answers: decoded, Values: j.f.Def.Encode(decoded),
-		Honeypot: j.values.Get(intake.HoneypotField) != ""}
+		Honeypot: j.values.Get(intake.HoneypotField) != "", AckURL: j.h.ackURL(reference)}
 	ctx, cancel := detach(j.ctx)
+	defer cancel()
+	if l := j.h.cfg.Ledger; l != nil {
+		prior, err := l.Begin(ctx, reference.String(), j.f.Def.ID, office.ID, "")
+		if err != nil {
+			// Without its record the portal could neither stop a second
+			// copy nor notice a lost one: nothing is sent.
+			j.o.result = "delivery_failed"
+			j.h.cfg.Logger.Error("ledger write failed", "form", j.f.Def.ID, "reference", reference.String(),
+				"office", office.ID, "cause", "ledger")
+			j.showCheck(http.StatusServiceUnavailable, "failed", reference, office)
+			return
+		}
+		switch {
+		case prior.Sent():
+			// The office's server already took this very application
+			// (another browser, or the receipt expired): not again.
+			j.o.result = "repeat"
+			j.confirm(reference, office, prior.Received)
+			return
+		case prior.Sending(j.h.cfg.Now()):
+			// Another request is sending it this moment (a second press,
+			// another tab): not twice. Whether it arrives is not known
+			// yet, and the page says so.
+			j.o.result, j.unknown = "in_flight", true
+			j.showCheck(http.StatusServiceUnavailable, "failed", reference, office)
+			return
+		}
+	}
 	err := j.h.cfg.Deliverer.Deliver(ctx, sub)
-	cancel()
 	if err != nil {
-		// Not sent: say so, keep every answer, and offer to try again
-		// with the same reference. The cause stays in the log's
-		// category only: an error text might hold an address.
+		kind := failureKind(err)
+		state := ledger.Failed
+		if kind == "unknown" {
+			state = ledger.Unknown
+		}
+		j.record(ctx, reference, state, "")
+		// Not sent, or not known to be: say so, keep every answer, and
+		// offer to try again with the same reference. The cause stays
+		// in the log's category only: an error text might hold an
+		// address.
 		j.o.result = "delivery_failed"
+		if state == ledger.Unknown {
+			j.o.result, j.unknown = "delivery_unknown", true
+		}
 		j.h.cfg.Logger.Error("delivery failed", "form", j.f.Def.ID, "reference", reference.String(),
-			"office", office.ID, "cause", failureKind(err))
+			"office", office.ID, "cause", kind)
 		j.showCheck(http.StatusServiceUnavailable, "failed", reference, office)
 		return
 	}
+	j.record(ctx, reference, ledger.Accepted, sub.ProviderID)
 	j.o.result = "delivered"
 	if sub.Honeypot {
 		// Possibly a bot, possibly a parent's autofill: it is delivered
@@ -401,13 +453,32 @@ func (j *journey) send(extra []form.Error) {
 		// pretend confirmation.
 		j.h.cfg.Logger.Warn("honeypot", "form", j.f.Def.ID, "reference", reference.String(), "office", office.ID)
 	}
-	rc := receipt{form: j.f.Def.ID, ref: reference, office: office.ID, lang: j.lang, sent: sub.Received}
+	j.confirm(reference, office, sub.Received)
+}
+
+// confirm sets the receipt and sends the browser to the confirmation.
+func (j *journey) confirm(reference intake.Reference, office *content.Office, sent time.Time) {
+	rc := receipt{form: j.f.Def.ID, ref: reference, office: office.ID, lang: j.lang, sent: sent}
 	http.SetCookie(j.w, &http.Cookie{
 		Name: receiptCookie, Value: rc.sign(j.h.cfg.ReceiptKey),
 		Path: "/api/forms/", MaxAge: 15 * 60, HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: j.secure,
 	})
 	j.redirectToReceipt()
+}
+
+// record moves the reference's ledger entry on after a delivery attempt.
+// A failure to write is the operator's alarm, not the parent's: the
+// office's server has answered, and the parent is told what it said.
+func (j *journey) record(ctx context.Context, reference intake.Reference, s ledger.State, providerID string) {
+	l := j.h.cfg.Ledger
+	if l == nil {
+		return
+	}
+	if _, _, err := l.Record(ctx, reference.String(), s, providerID); err != nil {
+		j.h.cfg.Logger.Error("ledger write failed", "form", j.f.Def.ID, "reference", reference.String(),
+			"state", string(s), "cause", "ledger")
+	}
 }
 
 // redirectToReceipt sends the browser to the confirmation, so that a

@@ -24,6 +24,8 @@ import (
 	"familjeratt.example/portal/functions/delivery/mailtest"
 	"familjeratt.example/portal/functions/intake"
 	jt "familjeratt.example/portal/functions/journey/journeytest"
+	"familjeratt.example/portal/functions/ledger"
+	"familjeratt.example/portal/functions/ledger/boltstore"
 	"familjeratt.example/portal/site/chrome"
 	"familjeratt.example/portal/site/chrome/chrometest"
 )
@@ -99,7 +101,13 @@ type env struct {
 	inbox  string
 	logs   *jt.Log
 	sender *switchable
+	ledger *ledger.Ledger
+	// ledgerFile is the ledger's file on disk.
+	ledgerFile string
 }
+
+// ackKey signs the acknowledgement links in the tests' messages.
+var ackKey = []byte("an-acknowledgement-key-of-32-bytes!")
 
 // switchable is a transport a test can make fail.
 type switchable struct {
@@ -128,7 +136,13 @@ var (
 // newEnv is the journey delivering through the real mailer to a local
 // inbox in a temporary folder, through a transport the test can make
 // fail.
-func newEnv(t testing.TB) *env {
+// newEnvWithout is newEnv without a ledger: the journey as it was before
+// the ledger, for the benchmark that measures what the ledger costs.
+func newEnvWithout(t testing.TB) *env { return newEnvLedger(t, false) }
+
+func newEnv(t testing.TB) *env { return newEnvLedger(t, true) }
+
+func newEnvLedger(t testing.TB, withLedger bool) *env {
 	t.Helper()
 	dataOnce.Do(func() {
 		sharedData = testData(t)
@@ -143,10 +157,22 @@ func newEnv(t testing.TB) *env {
 	_, signer := keys(t)
 	mailer := &delivery.Mailer{Strings: sharedData.Strings, Sources: intake.MunicipalitySources(sharedData.Directory),
 		From: "noreply@familjeratt.example", Signer: signer, Transport: e.sender}
+	e.ledgerFile = filepath.Join(t.TempDir(), "ledger.db")
+	store, err := boltstore.Open(e.ledgerFile, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	e.ledger = &ledger.Ledger{Store: store, Now: func() time.Time { return now }}
+	book := e.ledger
+	if !withLedger {
+		book = nil
+	}
 	h, err := NewHandler(Config{
 		Data: sharedData, Chrome: sharedCh, Deliverer: mailer,
 		Now: func() time.Time { return now }, Random: jt.Fixed{},
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)),
+		Ledger: book, AckKey: ackKey, AckBase: "http://example.com",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -697,6 +723,19 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	if strings.Count(logs, "\n") < 9 {
 		t.Fatalf("only %d log lines: the journeys did not all run", strings.Count(logs, "\n"))
 	}
+	// The ledger's file, as it lies on disk, is held to the same rule.
+	var entries []string
+	if err := e.ledger.Store.Scan(context.Background(), func(en ledger.Entry) error {
+		entries = append(entries, en.Reference)
+		return nil
+	}); err != nil || len(entries) == 0 {
+		t.Fatalf("the ledger holds %d entries (%v): the sends did not reach it", len(entries), err)
+	}
+	file, err := os.ReadFile(e.ledgerFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs += string(file)
 	for k, vals := range v {
 		if strings.HasPrefix(k, "_") {
 			continue
@@ -739,7 +778,9 @@ func TestGoldenPages(t *testing.T) {
 	confirmation := httptest.NewRecorder()
 	e.h.ServeHTTP(confirmation, r)
 	e.sender.fail = errors.New("down")
-	failed := post(t, e.h, with(v, "_action", "send"))
+	// Another application: the one above was delivered, and the ledger
+	// would only confirm it again.
+	failed := post(t, e.h, with(v, "_action", "send", "applicant.given_name", "Annie"))
 	pages := map[string]*httptest.ResponseRecorder{
 		"form-errors.html":  post(t, e.h, with(v, "_action", "check", "applicant.personal_number", "19811218-9875", "children.0.given_name", "")),
 		"check.html":        check,
@@ -798,7 +839,9 @@ func TestNoBads(t *testing.T) {
 			follow := postTo(t, e.h, "/api/forms/uppfoljningssamtal", followUp(lang, "send"))
 			pages["follow-up confirmation"] = get(e, "/api/forms/uppfoljningssamtal/sent", follow.Result().Cookies()...)
 			e.sender.fail = errors.New("down")
-			pages["not sent"] = post(t, e.h, with(v, "_action", "send"))
+			// Another application: the one above was delivered, and the
+			// ledger would only confirm it again.
+			pages["not sent"] = post(t, e.h, with(v, "_action", "send", "applicant.given_name", "Annie"))
 			e.sender.fail = nil
 			e.sender.next = panicking{}
 			pages["something went wrong"] = post(t, e.h, with(v, "_action", "send", "applicant.given_name", "Annika"))
@@ -869,4 +912,150 @@ func postTo(t *testing.T, h http.Handler, path string, v url.Values) *httptest.R
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w
+}
+
+// TestSendTwiceDeliversOnce: the same application sent again without the
+// first send's receipt (another browser, or after the receipt expired)
+// is not delivered again: the ledger knows the office's server took it,
+// and the parent gets the confirmation.
+func TestSendTwiceDeliversOnce(t *testing.T) {
+	e := newEnv(t)
+	for i := range 2 {
+		w := post(t, e.h, with(validApplication("sv"), "_action", "send"))
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("send %d: status %d", i+1, w.Code)
+		}
+	}
+	if n := len(e.sender.sent); n != 1 {
+		t.Errorf("%d messages delivered for one application sent twice, want 1", n)
+	}
+	if !strings.Contains(e.logs.String(), `"outcome":"repeat"`) {
+		t.Errorf("the second send is not logged as a repeat:\n%s", e.logs.String())
+	}
+}
+
+// TestLedgerFaultIsNotSent: when the ledger cannot be written, nothing
+// is delivered and the parent is told it was not sent, with every answer
+// kept; the log raises the alarm.
+func TestLedgerFaultIsNotSent(t *testing.T) {
+	e := newEnv(t)
+	store, err := boltstore.Open(filepath.Join(t.TempDir(), "ledger.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close() // a real store that fails every read and write
+	*e.ledger = ledger.Ledger{Store: store}
+	w := post(t, e.h, with(validApplication("sv"), "_action", "send"))
+	body := w.Body.String()
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(body, "Dina svar är inte skickade") {
+		t.Errorf("status %d; want 503 and the not-sent page", w.Code)
+	}
+	if len(w.Result().Cookies()) != 0 || len(e.sender.sent) != 0 {
+		t.Errorf("%d cookies, %d delivered; want none", len(w.Result().Cookies()), len(e.sender.sent))
+	}
+	if hidden(body).Get("applicant.given_name") != "Anna" {
+		t.Error("the answers are not kept")
+	}
+	if !strings.Contains(e.logs.String(), `"msg":"ledger write failed"`) {
+		t.Errorf("no alarm line:\n%s", e.logs.String())
+	}
+}
+
+// TestAcknowledge: the staff message links to a page with a button;
+// opening the link changes nothing (mail scanners open links), pressing
+// the button records the acknowledgement, twice is harmless, and a link
+// altered in any way shows nothing.
+func TestAcknowledge(t *testing.T) {
+	e := newEnv(t)
+	if w := post(t, e.h, with(validApplication("sv"), "_action", "send")); w.Code != http.StatusSeeOther {
+		t.Fatalf("send: status %d", w.Code)
+	}
+	text := readableText(t, e.sender.sent[0].Data)
+	i := strings.Index(text, "http://example.com/api/ack/")
+	if i < 0 {
+		t.Fatalf("the staff message has no acknowledgement link:\n%s", text)
+	}
+	link := strings.Fields(text[i:])[0]
+	path := strings.TrimPrefix(link, "http://example.com")
+	ref := e.sender.sent[0].Reference.String()
+	state := func() ledger.State {
+		en, err := e.ledger.Store.Get(context.Background(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return en.State
+	}
+
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	res := httptest.NewRecorder()
+	e.h.ServeHTTP(res, r)
+	page := res.Body.String()
+	if res.Code != http.StatusOK || !strings.Contains(page, `method="post"`) || !strings.Contains(page, ref) {
+		t.Fatalf("GET %s: status %d\n%s", path, res.Code, page)
+	}
+	if got := state(); got != ledger.Accepted {
+		t.Errorf("after opening the link the state is %s, want accepted: only the button acknowledges", got)
+	}
+	for i := range 2 {
+		w := postTo(t, e.h, path, url.Values{})
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "mottagandet är bekräftat") {
+			t.Errorf("press %d: status %d\n%s", i+1, w.Code, w.Body.String())
+		}
+	}
+	if got := state(); got != ledger.Acknowledged {
+		t.Errorf("after the button the state is %s, want acknowledged", got)
+	}
+	for _, bad := range []string{path[:len(path)-1] + "A", strings.Replace(path, ref[:4], "ZZZZ", 1), "/api/ack/" + strings.ReplaceAll(ref, "-", "") + "/"} {
+		if w := postTo(t, e.h, bad, url.Values{}); w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), ref) {
+			t.Errorf("POST %s: status %d, want 404 revealing nothing", bad, w.Code)
+		}
+	}
+}
+
+// TestConcurrentSendsDeliverOnce: the same application sent from many
+// tabs at the same moment reaches the office once. The others are told
+// that it could not be confirmed yet, never "sent" without a 250.
+func TestConcurrentSendsDeliverOnce(t *testing.T) {
+	e := newEnv(t)
+	release := make(chan struct{})
+	e.sender.next = &gate{next: e.sender.next, wait: release}
+	body := with(validApplication("sv"), "_action", "send")
+	var wg sync.WaitGroup
+	codes := make(chan int, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- post(t, e.h, body).Code
+		}()
+	}
+	time.Sleep(200 * time.Millisecond) // all are in: one sending, the others refused
+	close(release)
+	wg.Wait()
+	close(codes)
+	var sent, unconfirmed int
+	for c := range codes {
+		switch c {
+		case http.StatusSeeOther:
+			sent++
+		case http.StatusServiceUnavailable:
+			unconfirmed++
+		default:
+			t.Errorf("status %d", c)
+		}
+	}
+	if n := len(e.sender.sent); n != 1 || sent != 1 || unconfirmed != 7 {
+		t.Errorf("%d delivered, %d confirmed, %d told it is not confirmed; want 1, 1 and 7", n, sent, unconfirmed)
+	}
+}
+
+// gate holds every send until wait closes.
+type gate struct {
+	next delivery.Transport
+	wait chan struct{}
+}
+
+func (g *gate) Send(ctx context.Context, env *delivery.Envelope) error {
+	<-g.wait
+	return g.next.Send(ctx, env)
 }

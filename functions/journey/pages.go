@@ -25,6 +25,7 @@ type (
 		Reference            intake.Reference
 		Office               *content.Office
 		Step                 intake.Step
+		Unknown              bool // the failed page: whether it arrived cannot be known
 	}
 	notServedData struct {
 		FormID, Action, Name string
@@ -126,7 +127,10 @@ func (j *journey) showForm(status int, errs []form.Error, opts form.ViewOptions)
 // answers after a delivery failed, with a button to send again.
 func (j *journey) showCheck(status int, layout string, ref intake.Reference, office *content.Office) {
 	title := j.h.text(j.f, j.lang, "check_title")
-	if layout == "failed" {
+	switch {
+	case layout == "failed" && j.unknown:
+		title = j.h.cfg.Data.Strings.MustGet(j.lang, "failed.unknown_title")
+	case layout == "failed":
 		title = j.h.cfg.Data.Strings.MustGet(j.lang, "failed.title")
 	}
 	p := j.h.stepPage(j.f, j.lang, title, 3)
@@ -135,7 +139,7 @@ func (j *journey) showCheck(status int, layout string, ref intake.Reference, off
 	p.TranslationForm = id
 	hidden := append(intake.Controls(j.lang, "check"), j.f.Def.HiddenValues(j.values)...)
 	j.h.render(j.w, status, layout, p, checkData{
-		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Reference: ref, Office: office,
+		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Reference: ref, Office: office, Unknown: j.unknown,
 		Summary: j.f.Def.Summary(j.h.cfg.Data.Strings, j.lang, j.values, j.h.sources, false),
 		Hidden:  hidden, Step: intake.Step{N: 3, Of: steps},
 	})

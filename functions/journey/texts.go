@@ -7,7 +7,7 @@ import (
 )
 
 // layouts are the chrome's layouts the journey renders.
-var layouts = []string{"form", "check", "failed", "notserved", "sent", "message"}
+var layouts = []string{"form", "check", "failed", "notserved", "sent", "message", "ack"}
 
 // messages are the short pages of [handler.message], by key.
 var messages = []string{"forbidden", "media_type", "too_large", "bad_request", "server_error", "method", "not_found", "no_receipt"}
@@ -21,7 +21,10 @@ func CheckTexts(strs *content.Strings, c *chrome.Chrome) content.Problems {
 	for _, f := range intake.Forms() {
 		probs = append(probs, f.CheckTexts(strs)...)
 	}
-	keys := []string{"breadcrumbs.home", "failed.title"}
+	keys := []string{"breadcrumbs.home", "failed.title", "failed.unknown_title"}
+	for _, state := range []string{"ask", "done", "invalid", "failed"} {
+		keys = append(keys, "ack."+state+"_title")
+	}
 	for _, m := range messages {
 		keys = append(keys, "message."+m+".title", "message."+m+".text")
 	}

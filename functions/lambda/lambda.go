@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -118,4 +120,57 @@ func (w *response) event() events.LambdaFunctionURLResponse {
 		res.IsBase64Encoded = true
 	}
 	return res
+}
+
+// Events are the function's invocations that are not HTTP requests.
+type Events struct {
+	// SNS handles the messages of an SNS event: Amazon SES's delivery
+	// notifications. An error makes Lambda report the invocation failed,
+	// and SNS delivers again.
+	SNS func(ctx context.Context, messages [][]byte) error
+	// Scheduled handles the schedule's invocation: its input is
+	// {"action": "sweep"}.
+	Scheduled func(ctx context.Context) error
+}
+
+// invocation is enough of any event to tell its kind.
+type invocation struct {
+	Records []struct {
+		EventSource string `json:"EventSource"`
+		SNS         struct {
+			Message string `json:"Message"`
+		} `json:"Sns"`
+	} `json:"Records"`
+	Action string `json:"action"`
+}
+
+// Dispatch answers HTTP events with h and the others with ev: one
+// function, so that every invocation runs with the same configuration.
+func Dispatch(h http.Handler, ev Events) func(context.Context, json.RawMessage) (any, error) {
+	httpHandler := Handler(h)
+	return func(ctx context.Context, raw json.RawMessage) (any, error) {
+		var inv invocation
+		_ = json.Unmarshal(raw, &inv) // an HTTP event has neither field
+		switch {
+		case len(inv.Records) > 0 && inv.Records[0].EventSource == "aws:sns":
+			msgs := make([][]byte, 0, len(inv.Records))
+			for _, r := range inv.Records {
+				msgs = append(msgs, []byte(r.SNS.Message))
+			}
+			if ev.SNS == nil {
+				return nil, errors.New("no handler for SNS events")
+			}
+			return nil, ev.SNS(ctx, msgs)
+		case inv.Action == "sweep":
+			if ev.Scheduled == nil {
+				return nil, errors.New("no handler for the schedule")
+			}
+			return map[string]string{"status": "swept"}, ev.Scheduled(ctx)
+		}
+		var req events.LambdaFunctionURLRequest
+		if err := json.Unmarshal(raw, &req); err != nil {
+			return nil, err
+		}
+		return httpHandler(ctx, req)
+	}
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"familjeratt.example/portal/functions/delivery"
 	"familjeratt.example/portal/functions/function"
@@ -19,18 +21,38 @@ type liveIntake struct {
 	getenv   func(string) string
 	logger   *slog.Logger
 	content  fs.FS
-	chromeFS fs.FS // nil: the built-in templates
+	chromeFS fs.FS  // nil: the built-in templates
+	baseURL  string // the local site, for the links in staff messages
 	current  atomic.Pointer[function.Function]
 }
 
 // reload builds a new function; on failure the old one keeps serving.
 func (l *liveIntake) reload() error {
-	fn, err := function.New(l.getenv, function.Options{Content: l.content, Chrome: l.chromeFS, Logger: l.logger})
+	fn, err := function.New(l.getenv, function.Options{Content: l.content, Chrome: l.chromeFS, Logger: l.logger, BaseURL: l.baseURL})
 	if err != nil {
 		return err
 	}
-	l.current.Store(fn)
+	if old := l.current.Swap(fn); old != nil {
+		old.Close()
+	}
 	return nil
+}
+
+// sweepEvery runs the function's sweep (reminders, escalations) every
+// interval until ctx ends, as the schedule does in production.
+func (l *liveIntake) sweepEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if fn := l.current.Load(); fn != nil {
+				fn.Sweep(ctx) // it logs what it did
+			}
+		}
+	}
 }
 
 func (l *liveIntake) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -67,7 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	opts.Forms = site.AsForms(intake.StaticPages())
-	api := &liveIntake{getenv: getenv, logger: slog.New(slog.NewJSONHandler(stdout, nil)), content: opts.Content, chromeFS: opts.Chrome}
+	api := &liveIntake{getenv: getenv, logger: slog.New(slog.NewJSONHandler(stdout, nil)), content: opts.Content, chromeFS: opts.Chrome, baseURL: opts.BaseURL}
+	go api.sweepEvery(ctx, time.Minute)
 	b := site.NewBuilder(opts)
 	defer b.Close()
 	problems := &board{source: b.Source}

@@ -30,6 +30,7 @@ import (
 	"familjeratt.example/portal/functions/delivery"
 	"familjeratt.example/portal/functions/delivery/mailtest"
 	jt "familjeratt.example/portal/functions/journey/journeytest"
+	"familjeratt.example/portal/functions/ledger/dynamostore/dynalitetest"
 )
 
 // These tests run the real bootstrap binary, built as for Lambda (with
@@ -331,7 +332,12 @@ func newFixture(tb testing.TB, files ...string) fixture {
 // lambdaEnv is the function's configuration as build/template.yaml gives
 // it, pointing at the test's mail server and the fixture's content.
 func lambdaEnv(tb testing.TB, m *mailtest.Server, f fixture, dir string) []string {
+	db := dynalitetest.Start(tb) // the ledger, as on Lambda: a DynamoDB table
 	return []string{
+		"INTAKE_LEDGER_TABLE=" + db.Table(tb),
+		"AWS_ENDPOINT_URL_DYNAMODB=" + db.Endpoint,
+		"AWS_REGION=eu-north-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
+		"INTAKE_ACK_KEY=" + strings.Repeat("a", 32),
 		"INTAKE_SMTP_ADDR=" + m.Addr,
 		"INTAKE_SMTP_USERNAME=" + smtpUser,
 		"INTAKE_SMTP_PASSWORD=" + smtpPass,
@@ -464,7 +470,9 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 				t.Errorf("subject %q, reference %q: want the function's own reference in both, not the one the event posts", subject, ref)
 			}
 		}},
-		{"valid POST, refused by the mail server", "valid-post.json", http.StatusServiceUnavailable, func(t *testing.T, res events.LambdaFunctionURLResponse) {
+		// Another application: the ledger confirms the one above again
+		// without sending it (TestLedger… in package journey).
+		{"valid POST, refused by the mail server", "valid-post-another.json", http.StatusServiceUnavailable, func(t *testing.T, res events.LambdaFunctionURLResponse) {
 			if n := len(m.Messages()); n != 1 {
 				t.Errorf("%d messages accepted, want still 1", n)
 			}

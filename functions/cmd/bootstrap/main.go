@@ -29,7 +29,6 @@ import (
 	"time"
 	_ "time/tzdata" // Lambda's minimal image may lack the zone files; staff read Swedish time
 
-	"github.com/aws/aws-lambda-go/events"
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 
 	"familjeratt.example/portal/functions/function"
@@ -49,6 +48,9 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	fn, err := function.New(getenv, function.Options{Logger: logger})
+	if err == nil {
+		defer fn.Close()
+	}
 	if api := getenv("AWS_LAMBDA_RUNTIME_API"); api != "" {
 		if err != nil {
 			reportInitError(api, err)
@@ -94,10 +96,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // new one. An invocation in flight is finished before serveLambda returns,
 // and its context is not cancelled by the signal: only the invocation's
 // deadline ends it, so a delivery under way is never cut short.
-func serveLambda(ctx context.Context, h http.Handler) error {
+func serveLambda(ctx context.Context, f *function.Function) error {
 	var inflight sync.RWMutex
-	fn := lambda.Handler(h)
-	handler := func(ctx context.Context, ev events.LambdaFunctionURLRequest) (events.LambdaFunctionURLResponse, error) {
+	fn := lambda.Dispatch(f, lambda.Events{
+		SNS: func(ctx context.Context, msgs [][]byte) error {
+			for _, m := range msgs {
+				if err := f.SESNotice(ctx, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Scheduled: func(ctx context.Context) error { _, err := f.Sweep(ctx); return err },
+	})
+	handler := func(ctx context.Context, ev json.RawMessage) (any, error) {
 		inflight.RLock()
 		defer inflight.RUnlock()
 		return fn(ctx, ev)

@@ -109,9 +109,13 @@ func TestSendFails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			ledgerFile := filepath.Join(t.TempDir(), "ledger.db")
 			err := run(context.Background(), tt.args, func(k string) string {
-				if k == "INTAKE_SIGNING_KEY_FILE" {
+				switch k {
+				case "INTAKE_SIGNING_KEY_FILE":
 					return devKey
+				case "INTAKE_LEDGER_FILE":
+					return ledgerFile
 				}
 				return tt.env[k]
 			}, &bytes.Buffer{})
