@@ -1029,12 +1029,26 @@ func TestConcurrentSendsDeliverOnce(t *testing.T) {
 			codes <- post(t, e.h, body).Code
 		}()
 	}
-	time.Sleep(200 * time.Millisecond) // all are in: one sending, the others refused
+	// One is held in the transport; the seven others must come back
+	// without it, refused, while it is still sending.
+	var got []int
+	timeout := time.After(10 * time.Second)
+	for len(got) < 7 {
+		select {
+		case c := <-codes:
+			got = append(got, c)
+		case <-timeout:
+			t.Fatalf("only %d of the other sends came back while one was sending: %v", len(got), got)
+		}
+	}
 	close(release)
 	wg.Wait()
 	close(codes)
-	var sent, unconfirmed int
 	for c := range codes {
+		got = append(got, c)
+	}
+	var sent, unconfirmed int
+	for _, c := range got {
 		switch c {
 		case http.StatusSeeOther:
 			sent++
