@@ -100,7 +100,7 @@ func (h *handler) ack(w http.ResponseWriter, r *http.Request) {
 
 // renderAck renders the acknowledgement page, in Swedish: it is for staff.
 func (h *handler) renderAck(w http.ResponseWriter, status int, d ackData) {
-	p := &chrome.Page{Lang: content.SV, NoIndex: true,
-		Title: h.cfg.Data.Strings.MustGet(content.SV, "ack."+d.State+"_title")}
+	title := h.cfg.Data.Strings.MustGet(content.SV, "ack."+d.State+"_title")
+	p := &chrome.Page{Lang: content.SV, NoIndex: true, Title: title, Description: title}
 	h.render(w, status, "ack", p, d)
 }
