@@ -595,6 +595,9 @@ func TestRecoverable(t *testing.T) {
 			if got := solveLines(r); tc.name != "hidden total of shown cells" && len(got) != 0 {
 				t.Errorf("line solver found %q; the case is meant to need more", got)
 			}
+			if len(tc.hidden) > 4 {
+				return // too many for the brute force
+			}
 			if got := bruteForce(g, tab.Rows, tab.Cols); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("brute force =\n %q\nwant %q", got, tc.want)
 			}
