@@ -72,7 +72,7 @@ func (s *Sweep) Run(ctx context.Context) (Report, error) {
 			return nil
 		}
 		days := o.Intake.RemindAfter()
-		accepted := e.At[ledger.Accepted].In(intake.Stockholm)
+		accepted := since(e).In(intake.Stockholm)
 		first := calendar.AddWorkingDays(accepted, days)
 		second := calendar.AddWorkingDays(first, days)
 		switch {
@@ -108,14 +108,24 @@ func (s *Sweep) Run(ctx context.Context) (Report, error) {
 }
 
 // waiting reports whether an entry awaits the office's acknowledgement:
-// its server took it, and no bounce or complaint has already raised the
-// alarm about it.
+// its server took it, or it went out whole with no answer (unknown: it
+// may well have arrived, and only the office can say), and no bounce or
+// complaint has already raised the alarm about it.
 func waiting(e ledger.Entry) bool {
 	switch e.State {
-	case ledger.Accepted, ledger.Delivered, ledger.Reminded, ledger.Escalated:
-		return !e.At[ledger.Accepted].IsZero()
+	case ledger.Accepted, ledger.Delivered, ledger.Reminded, ledger.Escalated, ledger.Unknown:
+		return !since(e).IsZero()
 	}
 	return false
+}
+
+// since is when the office's wait began: when its server accepted the
+// application, or else when it went out with no answer.
+func since(e ledger.Entry) time.Time {
+	if t := e.At[ledger.Accepted]; !t.IsZero() {
+		return t
+	}
+	return e.At[ledger.Unknown]
 }
 
 func add(m map[string]*due, o *content.Office, e ledger.Entry) {
@@ -182,7 +192,7 @@ func (s *Sweep) send(ctx context.Context, d *due, escalation bool) error {
 // language, with the references and when each arrived, nothing else.
 func notice(d *due, inbox string, escalation bool) (subject, text string) {
 	subject = "Påminnelse: ansökningar som inte är bekräftade"
-	intro := "Familjerättsportalen har lämnat de här ansökningarna till er e-postlåda, men ingen hos er har bekräftat att de har kommit fram."
+	intro := "Familjerättsportalen har skickat de här ansökningarna till er e-postlåda, men ingen hos er har bekräftat att de har kommit fram."
 	if escalation {
 		subject = "Obekräftade ansökningar: ingen har svarat på påminnelsen"
 		intro = "De här ansökningarna till " + d.office.Name.SV + " är fortfarande inte bekräftade, trots en påminnelse. " +
