@@ -151,16 +151,7 @@ func (j *journey) showCheck(status int, layout string, ref intake.Reference, off
 // are kept, for a parent who chose the wrong municipality.
 func (j *journey) notServed(m content.Municipality) {
 	j.o.result = "not_served"
-	strs := j.h.cfg.Data.Strings
-	p := j.h.basePage(j.f, j.lang, strs.MustGet(j.lang, "form."+j.f.Def.ID+".notserved_title", "municipality", m.Name))
-	id := "form-" + j.f.Def.ID
-	p.TranslationForm = id
-	links := j.h.cfg.Data.Settings.Links
-	j.h.render(j.w, http.StatusOK, "notserved", p, notServedData{
-		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Municipality: m.Name,
-		Hidden:      append(intake.Controls(j.lang, "municipality"), j.f.Def.HiddenValues(j.values)...),
-		OfficesPath: links.Offices.In(j.lang), ViolencePath: links.Violence.In(j.lang),
-	})
+	j.nowhere(j.h.cfg.Data.Strings.MustGet(j.lang, "form."+j.f.Def.ID+".notserved_title", "municipality", m.Name), m, nil)
 }
 
 // notOffered says, as soon as the parent has named the municipality, that
@@ -168,17 +159,26 @@ func (j *journey) notServed(m content.Municipality) {
 // instead. Nothing was sent, and the answers are kept.
 func (j *journey) notOffered(o *content.Office, m content.Municipality) {
 	j.o.result, j.o.office = "not_offered", o.ID
-	strs := j.h.cfg.Data.Strings
-	p := j.h.basePage(j.f, j.lang, strs.MustGet(j.lang, "form."+j.f.Def.ID+".notoffered_title", "office", o.Name.In(j.lang)))
+	j.nowhere(j.h.cfg.Data.Strings.MustGet(j.lang, "form."+j.f.Def.ID+".notoffered_title", "office", o.Name.In(j.lang)), m, o)
+}
+
+// nowhere renders the page saying the answers can go nowhere here: no
+// office serves the municipality (office nil), or its office does not
+// take this form.
+func (j *journey) nowhere(title string, m content.Municipality, office *content.Office) {
+	p := j.h.basePage(j.f, j.lang, title)
 	id := "form-" + j.f.Def.ID
 	p.TranslationForm = id
 	links := j.h.cfg.Data.Settings.Links
-	j.h.render(j.w, http.StatusOK, "notserved", p, notServedData{
+	d := notServedData{
 		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Municipality: m.Name,
 		Hidden:      append(intake.Controls(j.lang, "municipality"), j.f.Def.HiddenValues(j.values)...),
 		OfficesPath: links.Offices.In(j.lang), ViolencePath: links.Violence.In(j.lang),
-		Office: o, OfficePath: j.h.cfg.Data.Settings.OfficePath(j.lang, o.ID),
-	})
+	}
+	if office != nil {
+		d.Office, d.OfficePath = office, j.h.cfg.Data.Settings.OfficePath(j.lang, office.ID)
+	}
+	j.h.render(j.w, http.StatusOK, "notserved", p, d)
 }
 
 // receiptCookie carries the reference from the POST that delivered to the
