@@ -146,6 +146,9 @@ type Data struct {
 	Signing   *x509.Certificate // the portal's own, that signs messages to offices
 	Pages     []*Page           // nil when loaded by [LoadData]
 	Glossary  *Glossary         // nil when loaded by [LoadData], or when the tree has no glossary.yaml
+	// Statistics are the published yearly exports, newest first; nil
+	// when loaded by [LoadData].
+	Statistics []*Statistics
 }
 
 // Load reads and checks a whole content tree, and checks the texts of its
@@ -158,10 +161,12 @@ func Load(fsys fs.FS) (*Data, error) {
 	pages, err := loadPages(fsys, glossary)
 	probs = appendErr(probs, err)
 	probs = append(probs, glossary.checkData(fsys)...)
+	stats, err := LoadStatistics(fsys, d.Directory)
+	probs = appendErr(probs, err)
 	if len(probs) > 0 {
 		return nil, probs.Err()
 	}
-	d.Pages, d.Glossary = pages, glossary
+	d.Pages, d.Glossary, d.Statistics = pages, glossary, stats
 	return d, nil
 }
 

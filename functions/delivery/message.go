@@ -31,7 +31,13 @@ import (
 
 // SchemaVersion is the version of the JSON part's layout. Staff tooling
 // reads it first; a change that could break an import bumps it.
-const SchemaVersion = 1
+//
+//   - 2: interpreter_language (the applicant's and the other parent's)
+//     is a code from a closed list (content.InterpreterLanguages: ISO 639
+//     codes and "other"; "" no interpreter), no longer free text, and
+//     interpreter_language_other beside it holds the language typed for
+//     "other".
+const SchemaVersion = 2
 
 // Envelope is a message exactly as it goes to the office: the local inbox
 // writes these bytes to a file and SMTP sends them.

@@ -314,7 +314,7 @@ func (d *Definition) Check(strs *content.Strings) []string {
 		"sent_title", "sent_intro", "notserved_title", "notserved_text"} {
 		need("form." + d.ID + "." + key)
 	}
-	for _, key := range []string{"honeypot", "not_given", "optional", "continue", "error_summary_title", "error.invalid"} {
+	for _, key := range []string{"honeypot", "not_given", "optional", "continue", "choose", "error_summary_title", "error.invalid"} {
 		need("form." + key)
 	}
 	var walk func([]*Field)
@@ -335,6 +335,9 @@ func (d *Definition) Check(strs *content.Strings) []string {
 				walk(f.Fields)
 			default:
 				need(d.textKey(f.Name, "label"))
+				if f.OwnEmpty() {
+					need(d.textKey(f.Name, "empty"))
+				}
 			}
 			if sec := f.Attrs["section"]; sec != "" {
 				need("form." + d.ID + ".section." + sec)

@@ -13,8 +13,14 @@
 //	    checkboxes, checkbox, select, or honeypot, then options such as
 //	    autocomplete=…, width=short|medium, inputmode=…, options=<source>,
 //	    section=<name> (a heading before the field, from
-//	    form.<id>.section.<name>), and optional=no (a field required
-//	    together with another, which is not labelled optional).
+//	    form.<id>.section.<name>), optional=no (a field required
+//	    together with another, which is not labelled optional), and,
+//	    for a select, empty=own: its empty value is an answer in itself
+//	    ("no interpreter needed"), so its first option, and that answer
+//	    on the check-answers page, read form.<id>.<field>.empty, not
+//	    "Choose". A select's options come from a [Sources] entry, each
+//	    labelled with its Label, or with the interface text its Text
+//	    names.
 //
 // A nested struct is a group of fields (a fieldset); a slice of structs is
 // a group that repeats, like the children of an application.
@@ -61,8 +67,8 @@ type Field struct {
 	Key      string // the last part of the name: "given_name"
 	Kind     Kind
 	Rules    string   // the validate tag
-	Required bool     // a required… rule applies, at least sometimes
-	Options  []string // the values of radios, checkboxes and checkboxes
+	Required bool     // a required… rule applies, at least sometimes, or no answer is an answer (empty=own): not labelled optional
+	Options  []string // the values of radios and checkboxes
 	Source   string   // for a select: the name of its option source
 	Attrs    map[string]string
 	Fields   []*Field // of a group or repeat
@@ -153,6 +159,14 @@ func fieldsOf(t reflect.Type, prefix string, inRepeat bool) ([]*Field, error) {
 		if f.Kind == Select && f.Source == "" {
 			return nil, fmt.Errorf("%s: a select needs options=<source>", f.Name)
 		}
+		if e, ok := f.Attrs["empty"]; ok && (e != "own" || f.Kind != Select) {
+			return nil, fmt.Errorf("%s: empty=own is the one empty= option, and only for a select", f.Name)
+		}
+		if f.OwnEmpty() {
+			// Its empty value is an answer ("no interpreter needed"), so
+			// the question is never unanswered: not labelled optional.
+			f.Required = true
+		}
 		fields = append(fields, f)
 	}
 	return fields, nil
@@ -230,6 +244,10 @@ func stripIndexes(name string) string {
 	}
 	return strings.Join(out, ".")
 }
+
+// OwnEmpty reports whether the field's empty value is an answer with a
+// text of its own (empty=own): a select's "no interpreter needed".
+func (f *Field) OwnEmpty() bool { return f.Attrs["empty"] == "own" }
 
 // ID is the HTML id of a field's input (its first input, for radios and
 // checkboxes): error-summary links go there.

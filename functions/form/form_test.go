@@ -437,3 +437,108 @@ func TestAnswers(t *testing.T) {
 		t.Errorf("Answers:\ngot  %#v\nwant %#v", got, want)
 	}
 }
+
+// A select whose empty value is an answer of its own, with options
+// labelled by interface texts.
+type ownEmptyForm struct {
+	Lang  string `schema:"lang" validate:"omitempty,oneof=a b" form:"select,options=langs,empty=own"`
+	Place string `schema:"place" form:"select,options=langs"`
+}
+
+const ownEmptyTexts = `form:
+  optional: (optional)
+  choose: Choose
+  not_given: Not given
+  e:
+    lang:
+      label: Interpreter?
+      empty: No interpreter
+    place:
+      label: Place
+names:
+  a: Name A
+  b: Name B
+`
+
+var textSources = Sources{"langs": func(content.Lang) []Option {
+	return []Option{{Value: "a", Text: "names.a"}, {Value: "b", Text: "names.b"}, {Value: "c", Label: "Label C", Text: "names.none"}}
+}}
+
+func TestOwnEmptySelect(t *testing.T) {
+	d, err := New("e", nil, "/api/forms/e", ownEmptyForm{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strs, err := content.LoadStrings(fstest.MapFS{"i18n/sv.yaml": {Data: []byte(ownEmptyTexts)}, "i18n/en.yaml": {Data: []byte(ownEmptyTexts)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lang, _ := d.Field("lang")
+	if !lang.OwnEmpty() || !lang.Required {
+		t.Errorf("lang: empty=own, and not labelled optional: %+v", lang)
+	}
+	if missing := d.Check(strs); contains(missing, "form.e.lang.empty") || contains(missing, "form.choose") {
+		t.Errorf("Check: %v", missing)
+	}
+	bare, _ := content.LoadStrings(fstest.MapFS{"i18n/sv.yaml": {Data: []byte("a: b\n")}, "i18n/en.yaml": {Data: []byte("a: b\n")}})
+	if missing := d.Check(bare); !contains(missing, "form.e.lang.empty") || contains(missing, "form.e.place.empty") || !contains(missing, "form.choose") {
+		t.Errorf("Check with no texts: the own empty text and form.choose are needed: %v", missing)
+	}
+
+	v := d.View(strs, content.EN, url.Values{"lang": {"b"}}, nil, ViewOptions{Sources: textSources})
+	byName := map[string]*FieldView{}
+	for _, it := range v.Items {
+		byName[it.Field.Name] = it.Field
+	}
+	var got []string
+	for _, o := range byName["lang"].Options {
+		got = append(got, o.Value+"="+o.Label)
+		if o.Checked != (o.Value == "b") {
+			t.Errorf("option %s checked %v", o.Value, o.Checked)
+		}
+	}
+	if want := "a=Name A b=Name B c=Label C"; strings.Join(got, " ") != want {
+		t.Errorf("options: got %q, want %q (a Label wins over a Text)", strings.Join(got, " "), want)
+	}
+	if f := byName["lang"]; f.Empty != "No interpreter" || f.Optional {
+		t.Errorf("lang: empty option %q, optional %v", f.Empty, f.Optional)
+	}
+	if f := byName["place"]; f.Empty != "Choose" || !f.Optional {
+		t.Errorf("place: empty option %q, optional %v", f.Empty, f.Optional)
+	}
+
+	for _, tt := range []struct {
+		values url.Values
+		staff  bool
+		want   string
+	}{
+		{url.Values{"lang": {"a"}, "place": {"b"}}, false, "Interpreter?=Name A Place=Name B"},
+		{url.Values{}, false, "Interpreter?=No interpreter Place=Not given"},
+		{url.Values{"lang": {""}, "place": {"c"}}, false, "Interpreter?=No interpreter Place=Label C"},
+		{url.Values{"lang": {"zz"}}, false, "Interpreter?=zz Place=Not given"}, // off the list: as it came, never a blank
+		{url.Values{}, true, ""}, // staff: no row for the empty answer
+		{url.Values{"lang": {"b"}}, true, "Interpreter?=Name B"},
+	} {
+		var rows []string
+		for _, sec := range d.Summary(strs, content.EN, tt.values, textSources, tt.staff).Sections {
+			for _, r := range sec.Rows {
+				rows = append(rows, r.Key+"="+r.Value)
+			}
+		}
+		if strings.Join(rows, " ") != tt.want {
+			t.Errorf("summary of %v (staff %v): got %q, want %q", tt.values, tt.staff, strings.Join(rows, " "), tt.want)
+		}
+	}
+
+	type ownEmptyText struct {
+		T string `schema:"t" form:"text,empty=own"`
+	}
+	type otherEmpty struct {
+		S string `schema:"s" form:"select,options=x,empty=yes"`
+	}
+	for name, proto := range map[string]any{"empty=own on a text": ownEmptyText{}, "empty=yes": otherEmpty{}} {
+		if _, err := New("x", nil, "/x", proto); err == nil {
+			t.Errorf("%s: got no error", name)
+		}
+	}
+}

@@ -10,8 +10,11 @@ import (
 	"familjeratt.example/portal/content"
 )
 
-// Option is one choice of a select.
-type Option struct{ Value, Label string }
+// Option is one choice of a select, labelled with Label, or, when Label
+// is empty, with the interface text Text names ("languages.ar"): a
+// source whose names are texts gives keys, and the engine reads them in
+// the page's language.
+type Option struct{ Value, Label, Text string }
 
 // Sources give selects their options in a language, by source name.
 type Sources map[string]func(content.Lang) []Option
@@ -92,6 +95,7 @@ type FieldView struct {
 	Optional     bool
 	Value        string
 	Options      []OptionView
+	Empty        string // a select's first option, value "": "Choose", or the field's own (empty=own)
 	Autocomplete string
 	Inputmode    string
 	Width        string
@@ -248,13 +252,25 @@ func (b *viewBuilder) field(f *Field, name string) *FieldView {
 	case Checkbox:
 		fv.Options = []OptionView{{Value: "yes", ID: fv.ID, Checked: checked["yes"], Label: fv.Label}}
 	case Select:
+		fv.Empty = b.text("form.choose")
+		if f.OwnEmpty() {
+			fv.Empty = b.text(b.d.textKey(f.Name, "empty"))
+		}
 		if src, ok := b.opts.Sources[f.Source]; ok {
 			for _, o := range src(b.lang) {
-				fv.Options = append(fv.Options, OptionView{Value: o.Value, Label: o.Label, Checked: checked[o.Value]})
+				fv.Options = append(fv.Options, OptionView{Value: o.Value, Label: b.label(o), Checked: checked[o.Value]})
 			}
 		}
 	}
 	return fv
+}
+
+// label is an option's label in the page's language.
+func (b *viewBuilder) label(o Option) string {
+	if o.Label == "" && o.Text != "" {
+		return b.text(o.Text)
+	}
+	return o.Label
 }
 
 // Hidden is a name and value carried in a hidden input.
@@ -389,7 +405,8 @@ func (b *viewBuilder) answered(name string) bool {
 }
 
 // display is how an answer reads back: the label of a chosen option, or
-// the text as typed, or "not given".
+// the text as typed, or "not given" (or, for a select whose empty value
+// is an answer of its own, that answer's text).
 func (b *viewBuilder) display(f *Field, name string) string {
 	vals := b.values[name]
 	var parts []string
@@ -408,7 +425,7 @@ func (b *viewBuilder) display(f *Field, name string) string {
 			if src, ok := b.opts.Sources[f.Source]; ok {
 				for _, o := range src(b.lang) {
 					if o.Value == v {
-						v = o.Label
+						v = b.label(o)
 					}
 				}
 			}
@@ -416,6 +433,9 @@ func (b *viewBuilder) display(f *Field, name string) string {
 		parts = append(parts, valid(v))
 	}
 	if len(parts) == 0 {
+		if f.OwnEmpty() {
+			return b.text(b.d.textKey(f.Name, "empty"))
+		}
 		return b.text("form.not_given")
 	}
 	return strings.Join(parts, "\n")

@@ -28,34 +28,42 @@ type Application struct {
 }
 
 // Applicant is the parent who applies.
+//
+// InterpreterLanguage, here and of the other parent, is a code from the
+// closed list content.InterpreterLanguages, which the statistics count,
+// or "" for no interpreter; a language not on the list is "other", with
+// the language typed in InterpreterLanguageOther (see
+// [Application.CheckForm] for that text without "other").
 type Applicant struct {
-	GivenName           string `schema:"given_name" validate:"required,max=100,nocontrol" form:"text,autocomplete=given-name,spellcheck=false"`
-	FamilyName          string `schema:"family_name" validate:"required,max=100,nocontrol" form:"text,autocomplete=family-name,spellcheck=false"`
-	PersonalNumber      string `schema:"personal_number" validate:"required,pnrformat,pnrdate,pnrchecksum" form:"text,inputmode=numeric,width=medium,spellcheck=false"`
-	ProtectedIdentity   string `schema:"protected_identity" validate:"required,oneof=yes no" form:"radios"`
-	Street              string `schema:"street" validate:"required_unless=ProtectedIdentity yes,max=100,nocontrol" form:"text,autocomplete=address-line1"`
-	PostalCode          string `schema:"postal_code" validate:"required_unless=ProtectedIdentity yes,omitempty,postcode" form:"text,autocomplete=postal-code,inputmode=numeric,width=short"`
-	City                string `schema:"city" validate:"required_unless=ProtectedIdentity yes,max=100,nocontrol" form:"text,autocomplete=address-level2,width=medium"`
-	Phone               string `schema:"phone" validate:"required_without=Email,omitempty,max=30,phone" form:"tel,autocomplete=tel,width=medium"`
-	Email               string `schema:"email" validate:"omitempty,email254" form:"email,autocomplete=email,spellcheck=false,optional=no"`
-	SafeContact         string `schema:"safe_contact" validate:"max=2000,nocontrolml" form:"textarea"`
-	InterpreterLanguage string `schema:"interpreter_language" validate:"max=100,nocontrol" form:"text,width=medium"`
-	IndividualFirstTalk string `schema:"individual_first_talk" validate:"required,oneof=yes no" form:"radios"`
+	GivenName                string `schema:"given_name" validate:"required,max=100,nocontrol" form:"text,autocomplete=given-name,spellcheck=false"`
+	FamilyName               string `schema:"family_name" validate:"required,max=100,nocontrol" form:"text,autocomplete=family-name,spellcheck=false"`
+	PersonalNumber           string `schema:"personal_number" validate:"required,pnrformat,pnrdate,pnrchecksum" form:"text,inputmode=numeric,width=medium,spellcheck=false"`
+	ProtectedIdentity        string `schema:"protected_identity" validate:"required,oneof=yes no" form:"radios"`
+	Street                   string `schema:"street" validate:"required_unless=ProtectedIdentity yes,max=100,nocontrol" form:"text,autocomplete=address-line1"`
+	PostalCode               string `schema:"postal_code" validate:"required_unless=ProtectedIdentity yes,omitempty,postcode" form:"text,autocomplete=postal-code,inputmode=numeric,width=short"`
+	City                     string `schema:"city" validate:"required_unless=ProtectedIdentity yes,max=100,nocontrol" form:"text,autocomplete=address-level2,width=medium"`
+	Phone                    string `schema:"phone" validate:"required_without=Email,omitempty,max=30,phone" form:"tel,autocomplete=tel,width=medium"`
+	Email                    string `schema:"email" validate:"omitempty,email254" form:"email,autocomplete=email,spellcheck=false,optional=no"`
+	SafeContact              string `schema:"safe_contact" validate:"max=2000,nocontrolml" form:"textarea"`
+	InterpreterLanguage      string `schema:"interpreter_language" validate:"omitempty,interpreterlanguage" form:"select,options=interpreter_languages,empty=own"`
+	InterpreterLanguageOther string `schema:"interpreter_language_other" validate:"required_if=InterpreterLanguage other,max=100,nocontrol" form:"text,width=medium"`
+	IndividualFirstTalk      string `schema:"individual_first_talk" validate:"required,oneof=yes no" form:"radios"`
 }
 
 // OtherParent is the child's other parent. Only the name is required:
 // some parents do not know the rest, or must not try to find it out.
 type OtherParent struct {
-	GivenName           string `schema:"given_name" validate:"required,max=100,nocontrol" form:"text,spellcheck=false"`
-	FamilyName          string `schema:"family_name" validate:"required,max=100,nocontrol" form:"text,spellcheck=false"`
-	PersonalNumber      string `schema:"personal_number" validate:"omitempty,pnrformat,pnrdate,pnrchecksum" form:"text,inputmode=numeric,width=medium,spellcheck=false"`
-	Phone               string `schema:"phone" validate:"omitempty,max=30,phone" form:"tel,width=medium"`
-	Email               string `schema:"email" validate:"omitempty,email254" form:"email,spellcheck=false"`
-	Street              string `schema:"street" validate:"max=100,nocontrol" form:"text"`
-	PostalCode          string `schema:"postal_code" validate:"omitempty,postcode" form:"text,inputmode=numeric,width=short"`
-	City                string `schema:"city" validate:"max=100,nocontrol" form:"text,width=medium"`
-	InterpreterLanguage string `schema:"interpreter_language" validate:"max=100,nocontrol" form:"text,width=medium"`
-	Agrees              string `schema:"agrees" validate:"required,oneof=yes no unknown" form:"radios"`
+	GivenName                string `schema:"given_name" validate:"required,max=100,nocontrol" form:"text,spellcheck=false"`
+	FamilyName               string `schema:"family_name" validate:"required,max=100,nocontrol" form:"text,spellcheck=false"`
+	PersonalNumber           string `schema:"personal_number" validate:"omitempty,pnrformat,pnrdate,pnrchecksum" form:"text,inputmode=numeric,width=medium,spellcheck=false"`
+	Phone                    string `schema:"phone" validate:"omitempty,max=30,phone" form:"tel,width=medium"`
+	Email                    string `schema:"email" validate:"omitempty,email254" form:"email,spellcheck=false"`
+	Street                   string `schema:"street" validate:"max=100,nocontrol" form:"text"`
+	PostalCode               string `schema:"postal_code" validate:"omitempty,postcode" form:"text,inputmode=numeric,width=short"`
+	City                     string `schema:"city" validate:"max=100,nocontrol" form:"text,width=medium"`
+	InterpreterLanguage      string `schema:"interpreter_language" validate:"omitempty,interpreterlanguage" form:"select,options=interpreter_languages,empty=own"`
+	InterpreterLanguageOther string `schema:"interpreter_language_other" validate:"required_if=InterpreterLanguage other,max=100,nocontrol" form:"text,width=medium"`
+	Agrees                   string `schema:"agrees" validate:"required,oneof=yes no unknown" form:"radios"`
 }
 
 // Child is a child the application is about.
@@ -72,6 +80,18 @@ func (a *Application) CheckForm(today time.Time) []form.Error {
 		if t == "other" && a.TopicsOther == "" {
 			errs = append(errs, form.Error{Field: "topics_other", Rule: "required"})
 		}
+	}
+	// A language typed under "other" while "no interpreter needed" is
+	// chosen is most likely a need (a parent without JavaScript sees the
+	// box at all times): refused, so the parent chooses, never dropped.
+	// Typed beside a language from the list, it is kept and delivered
+	// as typed (it may name a dialect), and harmless: the list's
+	// language is the one counted and flagged.
+	if a.Applicant.InterpreterLanguage == "" && a.Applicant.InterpreterLanguageOther != "" {
+		errs = append(errs, form.Error{Field: "applicant.interpreter_language", Rule: "choose_other"})
+	}
+	if a.OtherParent.InterpreterLanguage == "" && a.OtherParent.InterpreterLanguageOther != "" {
+		errs = append(errs, form.Error{Field: "other_parent.interpreter_language", Rule: "choose_other"})
 	}
 	// A personnummer belongs to one person: the same number twice is a
 	// typing mistake, and staff would not know whose it is.

@@ -73,6 +73,13 @@ func (f *Form) Text(strs *content.Strings, lang content.Lang, key string, args .
 // or the function's start, never a page being rendered.
 func (f *Form) CheckTexts(strs *content.Strings) content.Problems {
 	keys := f.Def.Check(strs)
+	languages := false
+	f.Def.Walk(func(fd *form.Field) { languages = languages || fd.Source == "interpreter_languages" })
+	if languages {
+		for _, o := range InterpreterLanguageOptions() {
+			keys = append(keys, o.Text)
+		}
+	}
 	if f.Restricted() {
 		keys = append(keys, "form."+f.Def.ID+".notoffered_title", "form."+f.Def.ID+".notoffered_text")
 	}
@@ -111,17 +118,35 @@ func (f *FollowUp) normalize(time.Time) {
 	}
 }
 
-// MunicipalitySources offers every municipality in a form's select, by
-// name.
+// MunicipalitySources gives the forms' selects their options: every
+// municipality, by name, and the interpreter languages (see
+// [InterpreterLanguageOptions]). Every page and message that shows a
+// form is given these.
 func MunicipalitySources(d *content.Directory) form.Sources {
-	return form.Sources{"municipalities": func(content.Lang) []form.Option {
-		opts := make([]form.Option, 0, len(d.Municipalities))
-		for _, m := range d.Municipalities {
-			opts = append(opts, form.Option{Value: m.Code, Label: m.Name})
-		}
-		return opts
-	}}
+	return form.Sources{
+		"municipalities": func(content.Lang) []form.Option {
+			opts := make([]form.Option, 0, len(d.Municipalities))
+			for _, m := range d.Municipalities {
+				opts = append(opts, form.Option{Value: m.Code, Label: m.Name})
+			}
+			return opts
+		},
+		"interpreter_languages": func(content.Lang) []form.Option { return InterpreterLanguageOptions() },
+	}
 }
+
+// InterpreterLanguageOptions are the closed list of interpreter
+// languages, content.InterpreterLanguages, in its order, each named by
+// its interface text languages.<code>: the one place the names are.
+func InterpreterLanguageOptions() []form.Option {
+	opts := make([]form.Option, 0, len(content.InterpreterLanguages))
+	for _, code := range content.InterpreterLanguages {
+		opts = append(opts, form.Option{Value: code, Text: languageKey(code)})
+	}
+	return opts
+}
+
+func languageKey(code string) string { return "languages." + code }
 
 // FormData is what the "form" layout shows: one step of the form, the
 // hidden fields that carry the journey and the answers of other steps,

@@ -21,6 +21,7 @@ func FuzzDecodeValidate(f *testing.F) {
 	f.Add("applicant.personal_number=%FF%FE&topics=other&topics=other")
 	f.Add("a=b&&&c=%zz")
 	f.Add("applicant.given_name=\x00&children.-1.given_name=a")
+	f.Add("applicant.interpreter_language=other&applicant.interpreter_language_other=%FF&other_parent.interpreter_language=xx")
 	data, err := content.LoadData(content.DataFiles)
 	if err != nil {
 		f.Fatal(err)

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -49,6 +50,9 @@ func NewValidator(dir *content.Directory, today func() time.Time) *validator.Val
 		"municipality": func(fl validator.FieldLevel) bool {
 			_, ok := dir.Municipality(fl.Field().String())
 			return ok
+		},
+		"interpreterlanguage": func(fl validator.FieldLevel) bool {
+			return slices.Contains(content.InterpreterLanguages, fl.Field().String())
 		},
 	}
 	for tag, fn := range rules {

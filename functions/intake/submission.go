@@ -83,10 +83,10 @@ func (a *Application) flags(strs *content.Strings, lang content.Lang) []Flag {
 		add("individual_first_talk")
 	}
 	if a.Applicant.InterpreterLanguage != "" {
-		add("interpreter_applicant", "language", a.Applicant.InterpreterLanguage)
+		add("interpreter_applicant", "language", languageName(strs, lang, a.Applicant.InterpreterLanguage, a.Applicant.InterpreterLanguageOther))
 	}
 	if a.OtherParent.InterpreterLanguage != "" {
-		add("interpreter_other_parent", "language", a.OtherParent.InterpreterLanguage)
+		add("interpreter_other_parent", "language", languageName(strs, lang, a.OtherParent.InterpreterLanguage, a.OtherParent.InterpreterLanguageOther))
 	}
 	if a.CourtOrdered == "yes" {
 		add("court_ordered", "case", a.CourtCaseNumber)
@@ -98,4 +98,20 @@ func (a *Application) flags(strs *content.Strings, lang content.Lang) []Flag {
 		add("other_parent_unknown")
 	}
 	return fs
+}
+
+// languageName is an interpreter language as staff read it in a flag: its
+// name from the list, or for "other" with the language the parent typed,
+// "Annat språk: amhariska". Text typed beside a language from the list
+// is in the answers, not in the flag.
+func languageName(strs *content.Strings, lang content.Lang, code, other string) string {
+	key := languageKey(code)
+	if !strs.Has(key) {
+		return code // never on a valid application: the list has every name
+	}
+	name := strs.MustGet(lang, key)
+	if code == "other" && other != "" {
+		return name + ": " + other
+	}
+	return name
 }

@@ -661,7 +661,8 @@ func readableText(t *testing.T, data []byte) string {
 func TestMessage(t *testing.T) {
 	e := newEnv(t)
 	post(t, e.h, with(validApplication("sv"), "_action", "send", "applicant.protected_identity", "yes",
-		"applicant.interpreter_language", "arabiska", "court_ordered", "yes", "court_case_number", "T 1234-25"))
+		"applicant.interpreter_language", "ar", "other_parent.interpreter_language", "other",
+		"other_parent.interpreter_language_other", "amhariska", "court_ordered", "yes", "court_case_number", "T 1234-25"))
 	if len(e.sender.sent) != 1 {
 		t.Fatal("not sent")
 	}
@@ -681,17 +682,30 @@ func TestMessage(t *testing.T) {
 	}
 	text := readableText(t, env.Data)
 	flags := text[strings.Index(text, "== Viktigt =="):strings.Index(text, "== Sökanden ==")]
-	for _, s := range []string{"skyddade personuppgifter", "Säker kontakt enligt sökanden: Ring efter klockan tio", "Sökanden behöver tolk: arabiska", "Mål: T 1234-25"} {
+	for _, s := range []string{"skyddade personuppgifter", "Säker kontakt enligt sökanden: Ring efter klockan tio", "Sökanden behöver tolk: Arabiska",
+		"Den andra föräldern behöver tolk: Annat språk: amhariska", "Mål: T 1234-25"} {
 		if !strings.Contains(flags, s) {
 			t.Errorf("the flags lack %q:\n%s", s, flags)
 		}
+	}
+	// The languages by name, never by code; the typed one as typed.
+	lines := strings.ReplaceAll(text, "\r\n", "\n")
+	for _, s := range []string{"Sökanden behöver tolk på: Arabiska\n", "Den andra föräldern behöver tolk på: Annat språk\n",
+		"Tolkspråk för den andra föräldern, som sökanden skrev det: amhariska\n"} {
+		if !strings.Contains(lines, s) {
+			t.Errorf("the message lacks %q:\n%s", s, text)
+		}
+	}
+	if strings.Contains(lines, ": ar\n") || strings.Contains(lines, ": other\n") {
+		t.Errorf("the message shows a language's code:\n%s", text)
 	}
 	if !strings.Contains(text, "Personnummer: 19811218-9876") || !strings.Contains(text, "Personnummer: 20150101-0027") {
 		t.Errorf("the message lacks the applicant's personnummer")
 	}
 	parts, _ := delivery.Parts(opened(t, env.Data))
 	doc := string(parts["application/json"])
-	for _, s := range []string{`"schema_version": 1`, `"form": "samarbetssamtal"`, `"protected_identity"`, `"given_name": "Lisa"`, `"personal_number": "20150101-0027"`, `"code": "1280"`} {
+	for _, s := range []string{`"schema_version": 2`, `"form": "samarbetssamtal"`, `"protected_identity"`, `"given_name": "Lisa"`, `"personal_number": "20150101-0027"`, `"code": "1280"`,
+		`"interpreter_language": "ar"`, `"interpreter_language": "other"`, `"interpreter_language_other": "amhariska"`, `"interpreter_language_other": ""`} {
 		if !strings.Contains(doc, s) {
 			t.Errorf("JSON lacks %s", s)
 		}

@@ -163,7 +163,7 @@ func TestSMTPDelivery(t *testing.T) {
 	if err := json.Unmarshal(parts["application/json"], &doc); err != nil {
 		t.Fatalf("the JSON part: %v", err)
 	}
-	if got := fmt.Sprintln(doc.Schema, doc.Form, doc.Reference, doc.Received, doc.Office["id"]); got != "1 samarbetssamtal "+ref.String()+" 2026-11-23T11:00:00Z malmo\n" {
+	if got := fmt.Sprintln(doc.Schema, doc.Form, doc.Reference, doc.Received, doc.Office["id"]); got != "2 samarbetssamtal "+ref.String()+" 2026-11-23T11:00:00Z malmo\n" {
 		t.Errorf("JSON head: got %s", got)
 	}
 	// As posted, except what the function tidies.
