@@ -13,7 +13,7 @@ CMS_DIR     := build/cms
 DYNALITE_DIR := build/dynalite
 
 .PHONY: help run edit site test deps deps-apt deps-npm deps-cms deps-dynalite check-format vet check-deps test-go bench \
-        audit package deploy check-publish publish-site open-inbox ledger sweep send-test-application clean
+        audit package deploy check-publish publish-site open-inbox ledger sweep stats send-test-application clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
@@ -137,6 +137,9 @@ ledger: ## print the delivery ledger: each reference's state, and the counts per
 
 sweep: ## remind offices of unacknowledged applications and escalate, once, as the schedule does
 	$(GO) run ./functions/cmd/ledger sweep
+
+stats: ## write the statistics, small numbers hidden: per office a CSV and an HTML summary in var/stats/ (ARGS="-year 2025"; "-export 2025" writes content/statistics/2025.yaml; "-mail 2025" sends the yearly e-mails)
+	$(GO) run ./functions/cmd/stats $(ARGS)
 
 send-test-application: ## send a test application to an office: make send-test-application OFFICE=torsas
 	$(GO) run ./functions/cmd/sendtest -office "$(OFFICE)"

@@ -37,6 +37,9 @@ import (
 	"familjeratt.example/portal/functions/ledger"
 	"familjeratt.example/portal/functions/ledger/boltstore"
 	"familjeratt.example/portal/functions/ledger/dynamostore"
+	"familjeratt.example/portal/functions/stats"
+	"familjeratt.example/portal/functions/stats/boltstats"
+	"familjeratt.example/portal/functions/stats/dynamostats"
 	"familjeratt.example/portal/site/chrome"
 	"familjeratt.example/portal/site/server"
 )
@@ -618,7 +621,8 @@ func TestLogAlarms(t *testing.T) {
 	}
 	filled.Body, filled.IsBase64Encoded = body+"&website=http%3A%2F%2Fspam.example", false
 	filters := map[string]string{"DeliveryFailuresMetric": "DeliveryFailuresAlarm", "HoneypotMetric": "HoneypotAlarm",
-		"LedgerFailuresMetric": "LedgerFailuresAlarm", "BouncesMetric": "BouncesAlarm", "EscalationsMetric": "EscalationsAlarm"}
+		"LedgerFailuresMetric": "LedgerFailuresAlarm", "BouncesMetric": "BouncesAlarm", "EscalationsMetric": "EscalationsAlarm",
+		"StatisticsFailuresMetric": "StatisticsFailuresAlarm"}
 	if got := resourcesOf(t, tpl, "AWS::Logs::MetricFilter"); len(got) != len(filters) {
 		t.Errorf("%d metric filters, want %d: test each one here", len(got), len(filters))
 	}
@@ -647,27 +651,45 @@ func TestLogAlarms(t *testing.T) {
 			}
 		}
 	}
+	// Counters that cannot be written: a real store whose file became
+	// a folder.
+	brokenStatsFile := filepath.Join(t.TempDir(), "stats.db")
+	brokenStats, err := boltstats.Open(brokenStatsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(brokenStatsFile); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(brokenStatsFile, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		inbox   string
 		store   ledger.Store
+		stats   stats.Store
 		event   events.LambdaFunctionURLRequest
 		status  int
 		run     func(t *testing.T, fn *function.Function) // instead of the event
 		matches map[string]int
 	}{
-		{"delivery fails", filepath.Join(blocker, "inbox"), nil, valid, http.StatusServiceUnavailable, nil, map[string]int{"DeliveryFailuresMetric": 1}},
-		{"delivered", t.TempDir(), nil, valid, http.StatusSeeOther, nil, nil},
-		{"delivered, the hidden field filled", t.TempDir(), nil, filled, http.StatusSeeOther, nil, map[string]int{"HoneypotMetric": 1}},
-		{"the ledger cannot be written", t.TempDir(), broken, valid, http.StatusServiceUnavailable, nil,
+		{"delivery fails", filepath.Join(blocker, "inbox"), nil, nil, valid, http.StatusServiceUnavailable, nil, map[string]int{"DeliveryFailuresMetric": 1}},
+		{"delivered", t.TempDir(), nil, nil, valid, http.StatusSeeOther, nil, nil},
+		{"delivered, the hidden field filled", t.TempDir(), nil, nil, filled, http.StatusSeeOther, nil, map[string]int{"HoneypotMetric": 1}},
+		{"the ledger cannot be written", t.TempDir(), broken, nil, valid, http.StatusServiceUnavailable, nil,
 			map[string]int{"DeliveryFailuresMetric": 1, "LedgerFailuresMetric": 1}},
-		{"a bounce", t.TempDir(), nil, valid, 0, func(t *testing.T, fn *function.Function) {
+		// The application is delivered and the parent told so; only the
+		// count is missing, and the operator is told.
+		{"the statistics cannot be written", t.TempDir(), nil, brokenStats, valid, http.StatusSeeOther, nil,
+			map[string]int{"StatisticsFailuresMetric": 1}},
+		{"a bounce", t.TempDir(), nil, nil, valid, 0, func(t *testing.T, fn *function.Function) {
 			accepted(time.Hour)(t, fn)
 			if err := fn.SESNotice(context.Background(), bounce); err != nil {
 				t.Fatal(err)
 			}
 		}, map[string]int{"BouncesMetric": 1}},
-		{"not acknowledged after the reminder", t.TempDir(), nil, valid, 0, func(t *testing.T, fn *function.Function) {
+		{"not acknowledged after the reminder", t.TempDir(), nil, nil, valid, 0, func(t *testing.T, fn *function.Function) {
 			accepted(30*24*time.Hour)(t, fn)
 			if _, err := fn.Sweep(context.Background()); err != nil {
 				t.Fatal(err)
@@ -681,7 +703,7 @@ func TestLogAlarms(t *testing.T) {
 				"INTAKE_SIGNING_KEY_FILE": filepath.Join("..", function.DevSigningKey),
 				"INTAKE_LEDGER_FILE":      filepath.Join(t.TempDir(), "ledger.db")}
 			h, err := function.New(func(k string) string { return env[k] }, function.Options{
-				Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Ledger: tt.store})
+				Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Ledger: tt.store, Stats: tt.stats})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1123,5 +1145,49 @@ func TestLedgerResources(t *testing.T) {
 	handle := lambda.Dispatch(http.NotFoundHandler(), lambda.Events{Scheduled: func(context.Context) error { ran = true; return nil }})
 	if _, err := handle(context.Background(), json.RawMessage(fmt.Sprint(target["Input"]))); err != nil || !ran {
 		t.Errorf("the schedule's input does not run the sweep: %v", err)
+	}
+}
+
+// TestStatsResources: the counters' table is keyed as the store writes
+// it, has no stream and no time to live (sums only, kept for years), the
+// function may only add to it and scan it, and the yearly schedule's
+// input runs the yearly statistics.
+func TestStatsResources(t *testing.T) {
+	_, tpl, _ := loadTemplate(t, params)
+	props := get(t, tpl, "Resources.StatsTable.Properties").(map[string]any)
+	keys := fmt.Sprint(props["KeySchema"])
+	want := fmt.Sprint([]any{map[string]any{"AttributeName": dynamostats.OfficeAttribute, "KeyType": "HASH"},
+		map[string]any{"AttributeName": dynamostats.MonthAttribute, "KeyType": "RANGE"}})
+	if keys != want {
+		t.Errorf("the counters' keys are %s, the store's %s", keys, want)
+	}
+	for _, k := range []string{"StreamSpecification", "TimeToLiveSpecification"} {
+		if _, ok := props[k]; ok {
+			t.Errorf("the counters' table has %s: it must have no stream and no expiry", k)
+		}
+	}
+	if props["BillingMode"] != "PAY_PER_REQUEST" {
+		t.Errorf("billing %v, want on demand", props["BillingMode"])
+	}
+	stmt := get(t, tpl, "Resources.IntakeFunction.Properties.Policies.0.Statement.1").(map[string]any)
+	if a := fmt.Sprint(stmt["Action"]); a != "[dynamodb:UpdateItem dynamodb:Scan]" || fmt.Sprint(stmt["Resource"]) != "getatt:StatsTable.Arn" {
+		t.Errorf("the function may %s on %v; want UpdateItem and Scan on the counters' table", a, stmt["Resource"])
+	}
+	env := get(t, tpl, "Resources.IntakeFunction.Properties.Environment.Variables").(map[string]any)
+	// The threshold is the parameter's, resolved: its default.
+	if env["INTAKE_STATS_TABLE"] != "ref:StatsTable" || fmt.Sprint(env["INTAKE_STATS_THRESHOLD"]) != strconv.Itoa(function.DefaultThreshold) {
+		t.Errorf("the function is not given the counters' table and threshold: %v, %v", env["INTAKE_STATS_TABLE"], env["INTAKE_STATS_THRESHOLD"])
+	}
+	target := get(t, tpl, "Resources.StatisticsSchedule.Properties.Target").(map[string]any)
+	if target["Arn"] != "getatt:IntakeFunction.Arn" {
+		t.Errorf("the yearly schedule invokes %v", target["Arn"])
+	}
+	ran := false
+	handle := lambda.Dispatch(http.NotFoundHandler(), lambda.Events{Statistics: func(context.Context) error { ran = true; return nil }})
+	if _, err := handle(context.Background(), json.RawMessage(fmt.Sprint(target["Input"]))); err != nil || !ran {
+		t.Errorf("the yearly schedule's input %v does not run the statistics: %v", target["Input"], err)
+	}
+	if got := get(t, tpl, "Resources.StatisticsSchedule.Properties.ScheduleExpressionTimezone"); got != "Europe/Stockholm" {
+		t.Errorf("the yearly schedule runs in %v: the year ends in Swedish time", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	jt "familjeratt.example/portal/functions/journey/journeytest"
 	"familjeratt.example/portal/functions/lambda/lambdatest"
 	"familjeratt.example/portal/functions/ledger/dynamostore/dynalitetest"
+	"familjeratt.example/portal/functions/stats/dynamostats"
 )
 
 // reservedConcurrency is build/template.yaml's default (its test checks
@@ -35,8 +36,10 @@ func TestHungRelay(t *testing.T) {
 	f := newFixture(t, "a", "b")
 	db := dynalitetest.Start(t) // the ledger, as on Lambda
 	table := db.Table(t)
+	statsTable := db.TableKeys(t, "stats", dynamostats.OfficeAttribute, dynamostats.MonthAttribute)
 	pool := &lambdatest.Pool{Max: reservedConcurrency, New: func() (http.Handler, error) {
-		return New(f.lambda("INTAKE_SMTP_ADDR", relay, "INTAKE_LEDGER_TABLE", table, "AWS_ENDPOINT_URL_DYNAMODB", db.Endpoint,
+		return New(f.lambda("INTAKE_SMTP_ADDR", relay, "INTAKE_LEDGER_TABLE", table, "INTAKE_STATS_TABLE", statsTable,
+			"AWS_ENDPOINT_URL_DYNAMODB", db.Endpoint,
 			"AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"), Options{Content: f.fsys})
 	}}
 	origin := func(r *http.Request) { r.Header.Set("Origin", "https://familjeratt.kommun.example") }

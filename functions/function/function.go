@@ -29,6 +29,8 @@ import (
 	"familjeratt.example/portal/functions/journey"
 	"familjeratt.example/portal/functions/ledger"
 	"familjeratt.example/portal/functions/ledger/boltstore"
+	"familjeratt.example/portal/functions/stats"
+	"familjeratt.example/portal/functions/stats/boltstats"
 	"familjeratt.example/portal/site/chrome"
 )
 
@@ -59,6 +61,10 @@ var Env = map[string]Var{
 	"INTAKE_LEDGER_TABLE":          {Meaning: "the DynamoDB table of the delivery ledger; required on Lambda", Deployed: true},
 	"INTAKE_LEDGER_FILE":           {Meaning: "the delivery ledger's file off Lambda (default ledger.db in the INTAKE_INBOX_DIR folder, var/inbox)", Deployed: false},
 	"INTAKE_LEDGER_DAYS":           {Meaning: "how many days a ledger entry is kept (default 180)", Deployed: true},
+	"INTAKE_STATS_TABLE":           {Meaning: "the DynamoDB table of the statistics' counters (keys office and month, no stream, no TTL); required on Lambda", Deployed: true},
+	"INTAKE_STATS_FILE":            {Meaning: "the statistics' file off Lambda (default: beside the ledger's file, var/inbox/ledger-stats.db)", Deployed: false},
+	"INTAKE_STATS_THRESHOLD":       {Meaning: "the smallest count published or e-mailed as a number; smaller ones are shown as \"<5\" (default 5, from 3 to 100)", Deployed: true},
+	"INTAKE_OPERATOR_EMAIL":        {Meaning: "the portal operator's address, where the yearly national statistics go; without it they are only logged as not sent", Deployed: true},
 	"INTAKE_SES_CONFIGURATION_SET": {Meaning: "the Amazon SES configuration set whose bounce, delivery and complaint events reach the function, named in a header of every message", Deployed: true},
 	"AWS_ENDPOINT_URL_DYNAMODB":    {Meaning: "the AWS SDK's own variable: a DynamoDB-compatible server to use instead of the region's (tests; dynalite)", Deployed: false},
 }
@@ -77,6 +83,9 @@ type Options struct {
 	// Ledger is the delivery ledger's store; nil opens the one the
 	// environment names (see [Env]).
 	Ledger ledger.Store
+	// Stats is the statistics' store; nil opens the one the environment
+	// names.
+	Stats stats.Store
 	// BaseURL is where the site is served, for the links the function
 	// writes into staff messages, when INTAKE_ALLOWED_ORIGIN does not
 	// say (make run: http://127.0.0.1:8080); empty: site.yaml's base_url.
@@ -95,10 +104,15 @@ type Function struct {
 	Live []*content.Office
 	// Ledger is the delivery ledger.
 	Ledger *ledger.Ledger
-	mailer *delivery.Mailer
-	logger *slog.Logger
-	now    func() time.Time
-	close  func() error
+	// Stats are the statistics' counters, and Threshold the smallest
+	// count an output shows as a number.
+	Stats     stats.Store
+	Threshold int
+	operator  string // INTAKE_OPERATOR_EMAIL
+	mailer    *delivery.Mailer
+	logger    *slog.Logger
+	now       func() time.Time
+	close     func() error
 }
 
 // Close releases the ledger's file, if the function opened one.
@@ -199,7 +213,20 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 			return fail(fmt.Errorf("INTAKE_LEDGER_DAYS: %q is not a number of days from 1 to 3650", v))
 		}
 	}
-	book := &ledger.Ledger{Store: store, Keep: time.Duration(days) * 24 * time.Hour, Now: opts.Now}
+	statsStore, err := statsFromEnv(getenv, opts, onLambda)
+	if err != nil {
+		return fail(err)
+	}
+	threshold, err := ThresholdFromEnv(getenv)
+	if err != nil {
+		return fail(err)
+	}
+	operator := getenv("INTAKE_OPERATOR_EMAIL")
+	if operator != "" && !intake.ValidEmail(operator) {
+		return fail(fmt.Errorf("INTAKE_OPERATOR_EMAIL: %q is not an e-mail address", operator))
+	}
+	counter := &stats.Counter{Store: statsStore, Logger: opts.Logger}
+	book := &ledger.Ledger{Store: store, Keep: time.Duration(days) * 24 * time.Hour, Now: opts.Now, Changed: counter.Changed}
 	ackKey, err := ackKeyFromEnv(getenv, onLambda)
 	if err != nil {
 		return fail(err)
@@ -216,7 +243,7 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 		ConfigurationSet: getenv("INTAKE_SES_CONFIGURATION_SET")}
 	h, err := journey.NewHandler(journey.Config{Data: data, Chrome: c, Deliverer: mailer, Live: live,
 		ReceiptKey: receiptKey, Logger: opts.Logger, Now: opts.Now, Random: opts.Random, AllowedOrigin: origin,
-		Ledger: book, AckKey: ackKey, AckBase: ackBase})
+		Ledger: book, AckKey: ackKey, AckBase: ackBase, Counter: counter})
 	if err != nil {
 		return fail(err)
 	}
@@ -229,7 +256,64 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 		now = time.Now
 	}
 	return &Function{Handler: h, Data: data, Chrome: c, Transport: transport, Inboxes: inboxes, Live: live,
-		Ledger: book, mailer: mailer, logger: logger, now: now, close: closeStore}, nil
+		Ledger: book, Stats: statsStore, Threshold: threshold, operator: operator, mailer: mailer, logger: logger, now: now, close: closeStore}, nil
+}
+
+// DefaultThreshold is the smallest count shown as a number unless
+// INTAKE_STATS_THRESHOLD says otherwise.
+const DefaultThreshold = 5
+
+// ThresholdFromEnv reads INTAKE_STATS_THRESHOLD. Below 3 a count points
+// at one or two families too easily, so it is refused.
+func ThresholdFromEnv(getenv func(string) string) (int, error) {
+	v := getenv("INTAKE_STATS_THRESHOLD")
+	if v == "" {
+		return DefaultThreshold, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 3 || n > 100 {
+		return 0, fmt.Errorf("INTAKE_STATS_THRESHOLD: %q is not a whole number from 3 to 100", v)
+	}
+	return n, nil
+}
+
+// OpenStats opens the statistics' store as the function does: DynamoDB
+// when INTAKE_STATS_TABLE is set (always on Lambda), otherwise the file
+// StatsFile names. `make stats` reads the same counters.
+func OpenStats(getenv func(string) string) (stats.Store, error) {
+	return statsFromEnv(getenv, Options{}, OnLambda(getenv))
+}
+
+func statsFromEnv(getenv func(string) string, opts Options, onLambda bool) (stats.Store, error) {
+	if opts.Stats != nil {
+		return opts.Stats, nil
+	}
+	if table := getenv("INTAKE_STATS_TABLE"); table != "" || onLambda {
+		if table == "" {
+			return nil, errors.New("INTAKE_STATS_TABLE is not set: on Lambda the statistics are a DynamoDB table")
+		}
+		return dynamoStats(getenv, table)
+	}
+	file := StatsFile(getenv)
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return nil, fmt.Errorf("INTAKE_STATS_FILE: %w", err)
+	}
+	s, err := boltstats.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("INTAKE_STATS_FILE: %w", err)
+	}
+	return s, nil
+}
+
+// StatsFile is the statistics' file off Lambda: INTAKE_STATS_FILE, or
+// a file beside the ledger's, named after it (var/inbox/ledger-stats.db
+// by default), so that whatever gives the function its own ledger (a
+// test, make run) gives it its own counters too.
+func StatsFile(getenv func(string) string) string {
+	if f := getenv("INTAKE_STATS_FILE"); f != "" {
+		return f
+	}
+	return strings.TrimSuffix(LedgerFile(getenv), ".db") + "-stats.db"
 }
 
 // OpenLedger opens the ledger's store as the function does: DynamoDB

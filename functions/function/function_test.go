@@ -30,6 +30,7 @@ import (
 	"familjeratt.example/portal/functions/delivery/mailtest"
 	jt "familjeratt.example/portal/functions/journey/journeytest"
 	"familjeratt.example/portal/functions/ledger/dynamostore/dynalitetest"
+	"familjeratt.example/portal/functions/stats/dynamostats"
 )
 
 // devKey is the development signing key, for runs off Lambda from this
@@ -110,7 +111,7 @@ func (f fixture) lambda(kv ...string) func(string) string {
 		"INTAKE_ACK_KEY":         strings.Repeat("a", 32),
 		"INTAKE_INBOXES":         "a=familjeratt@a.example,b=familjeratt@b.example",
 		// New only makes the client: no request reaches DynamoDB.
-		"INTAKE_LEDGER_TABLE": "ledger", "AWS_REGION": "eu-north-1",
+		"INTAKE_LEDGER_TABLE": "ledger", "INTAKE_STATS_TABLE": "stats", "AWS_REGION": "eu-north-1",
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i+1] == "" {
@@ -282,6 +283,7 @@ func TestNotLiveIsNotServed(t *testing.T) {
 	table := db.Table(t)
 	fn, err := New(f.lambda("INTAKE_INBOXES", "b=familjeratt@b.example", "INTAKE_SMTP_ADDR", m.Addr,
 		"INTAKE_SMTP_CA_FILE", m.CA.File(t, t.TempDir()), "INTAKE_LEDGER_TABLE", table,
+		"INTAKE_STATS_TABLE", db.TableKeys(t, "stats", dynamostats.OfficeAttribute, dynamostats.MonthAttribute),
 		"AWS_ENDPOINT_URL_DYNAMODB", db.Endpoint, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"), Options{Content: f.fsys})
 	if err != nil {
 		t.Fatal(err)

@@ -44,6 +44,12 @@ type Deliverer interface {
 	Deliver(ctx context.Context, s *intake.Submission) error
 }
 
+// Counter counts an accepted submission in the statistics: at most once
+// per reference, through a claim in its ledger entry.
+type Counter interface {
+	Submission(ctx context.Context, l *ledger.Ledger, sub *intake.Submission)
+}
+
 // Config is what the handler needs.
 type Config struct {
 	Data      *content.Data
@@ -70,6 +76,9 @@ type Config struct {
 	// https://familjeratt.kommun.se. Without a key, messages have no link.
 	AckKey  []byte
 	AckBase string
+	// Counter, if set, counts each submission the office's server
+	// accepted (it needs the Ledger).
+	Counter Counter
 	Now     func() time.Time
 	Random  io.Reader
 	Logger  *slog.Logger
@@ -411,8 +420,13 @@ func (j *journey) send(extra []form.Error) {
 		switch {
 		case prior.Sent():
 			// The office's server already took this very application
-			// (another browser, or the receipt expired): not again.
+			// (another browser, or the receipt expired): not again. If
+			// its count could not be written then, it is counted now.
 			j.o.result = "repeat"
+			if !prior.Counted {
+				sub.Received = prior.Received
+				j.count(ctx, sub)
+			}
 			j.confirm(reference, office, prior.Received)
 			return
 		case prior.Sending(j.h.cfg.Now()):
@@ -446,11 +460,12 @@ func (j *journey) send(extra []form.Error) {
 		return
 	}
 	j.record(ctx, reference, ledger.Accepted, sub.ProviderID)
+	j.count(ctx, sub)
 	j.o.result = "delivered"
 	if sub.Honeypot {
 		// Possibly a bot, possibly a parent's autofill: it is delivered
-		// with a note for staff, and counted, never answered with a
-		// pretend confirmation.
+		// with a note for staff, never answered with a pretend
+		// confirmation, and left out of the statistics.
 		j.h.cfg.Logger.Warn("honeypot", "form", j.f.Def.ID, "reference", reference.String(), "office", office.ID)
 	}
 	j.confirm(reference, office, sub.Received)
@@ -478,6 +493,13 @@ func (j *journey) record(ctx context.Context, reference intake.Reference, s ledg
 	if _, _, err := l.Record(ctx, reference.String(), s, providerID); err != nil {
 		j.h.cfg.Logger.Error("ledger write failed", "form", j.f.Def.ID, "reference", reference.String(),
 			"state", string(s), "cause", "ledger")
+	}
+}
+
+// count adds an accepted submission to the statistics.
+func (j *journey) count(ctx context.Context, sub *intake.Submission) {
+	if c, l := j.h.cfg.Counter, j.h.cfg.Ledger; c != nil && l != nil {
+		c.Submission(ctx, l, sub)
 	}
 }
 

@@ -131,6 +131,9 @@ type Events struct {
 	// Scheduled handles the schedule's invocation: its input is
 	// {"action": "sweep"}.
 	Scheduled func(ctx context.Context) error
+	// Statistics handles the yearly schedule's invocation, whose input
+	// is {"action": "statistics"}: the summaries of the year that ended.
+	Statistics func(ctx context.Context) error
 }
 
 // invocation is enough of any event to tell its kind.
@@ -166,6 +169,11 @@ func Dispatch(h http.Handler, ev Events) func(context.Context, json.RawMessage) 
 				return nil, errors.New("no handler for the schedule")
 			}
 			return map[string]string{"status": "swept"}, ev.Scheduled(ctx)
+		case inv.Action == "statistics":
+			if ev.Statistics == nil {
+				return nil, errors.New("no handler for the statistics schedule")
+			}
+			return map[string]string{"status": "sent"}, ev.Statistics(ctx)
 		}
 		var req events.LambdaFunctionURLRequest
 		if err := json.Unmarshal(raw, &req); err != nil {

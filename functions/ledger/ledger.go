@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -80,6 +81,9 @@ type Entry struct {
 	// SES replaces the Message-ID with its own).
 	MessageID  string `json:"message_id,omitempty"`
 	ProviderID string `json:"provider_id,omitempty"`
+	// Counted says the application is in the statistics: claimed once,
+	// after it was accepted, by [Ledger.Claim].
+	Counted bool `json:"counted,omitempty"`
 	// Expires is when the entry is deleted (DynamoDB's TTL) or, in a
 	// store without TTL, ignored by every read.
 	Expires time.Time `json:"expires"`
@@ -87,6 +91,16 @@ type Entry struct {
 	// only if the stored entry still has the version it was read with.
 	Version int64 `json:"version"`
 }
+
+// StatisticsForm is the form of an entry that records a yearly
+// statistics summary sent to an office (or the operator), not an
+// application: so that a retried or repeated yearly run never sends one
+// twice. The sweep leaves such entries alone: nobody acknowledges them.
+const StatisticsForm = "statistics-summary"
+
+// Application reports whether the entry is an application's (or a
+// follow-up request's), which staff acknowledge, rather than a notice's.
+func (e *Entry) Application() bool { return e.Form != StatisticsForm }
 
 // Sent reports whether the office's server has taken the message: the
 // states after which sending it again would deliver a second copy.
@@ -168,6 +182,11 @@ type Ledger struct {
 	// unless set.
 	Keep time.Duration
 	Now  func() time.Time
+	// Changed, if set, is called after each write made by Record (and
+	// Claim), with the entry before and after it: exactly once per
+	// recorded event, since a write conditional on the version is made
+	// by one caller only. The statistics count the ledger's events here.
+	Changed func(ctx context.Context, before, after Entry)
 }
 
 // DefaultKeep is how long entries are kept unless configured: long enough
@@ -244,6 +263,8 @@ func (l *Ledger) update(ctx context.Context, reference string, change func(*Entr
 		if err != nil {
 			return Entry{}, false, err
 		}
+		before := e
+		before.At = maps.Clone(e.At)
 		if !change(&e) {
 			return e, false, nil
 		}
@@ -254,9 +275,41 @@ func (l *Ledger) update(ctx context.Context, reference string, change func(*Entr
 		case err != nil:
 			return Entry{}, false, err
 		}
+		if l.Changed != nil {
+			l.Changed(ctx, before, e)
+		}
 		return e, true, nil
 	}
 	return Entry{}, false, fmt.Errorf("ledger: %s kept changing: %w", reference, ErrConflict)
+}
+
+// Claim marks an accepted entry as counted in the statistics and
+// reports whether this call did: true exactly once per reference, for
+// the caller whose conditional write won, and never before the office's
+// server accepted it. A reference the ledger does not know is not
+// claimed (ErrNotFound).
+func (l *Ledger) Claim(ctx context.Context, reference string) (bool, error) {
+	_, changed, err := l.update(ctx, reference, func(e *Entry) bool {
+		if !e.Sent() || e.Counted {
+			return false
+		}
+		e.Counted = true
+		return true
+	})
+	return changed, err
+}
+
+// Unclaim gives a claim back, when the count it was for could not be
+// written, so that a repeated send can count it.
+func (l *Ledger) Unclaim(ctx context.Context, reference string) error {
+	_, _, err := l.update(ctx, reference, func(e *Entry) bool {
+		if !e.Counted {
+			return false
+		}
+		e.Counted = false
+		return true
+	})
+	return err
 }
 
 // FindProvider returns the entry whose provider id is id: how an event

@@ -112,6 +112,9 @@ func (s *Sweep) Run(ctx context.Context) (Report, error) {
 // may well have arrived, and only the office can say), and no bounce or
 // complaint has already raised the alarm about it.
 func waiting(e ledger.Entry) bool {
+	if !e.Application() {
+		return false // a statistics summary: nothing to acknowledge
+	}
 	switch e.State {
 	case ledger.Accepted, ledger.Delivered, ledger.Reminded, ledger.Escalated, ledger.Unknown:
 		return !since(e).IsZero()

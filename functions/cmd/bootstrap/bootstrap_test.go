@@ -335,6 +335,7 @@ func lambdaEnv(tb testing.TB, m *mailtest.Server, f fixture, dir string) []strin
 	db := dynalitetest.Start(tb) // the ledger, as on Lambda: a DynamoDB table
 	return []string{
 		"INTAKE_LEDGER_TABLE=" + db.Table(tb),
+		"INTAKE_STATS_TABLE=" + db.TableKeys(tb, "stats", "office", "month"),
 		"AWS_ENDPOINT_URL_DYNAMODB=" + db.Endpoint,
 		"AWS_REGION=eu-north-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
 		"INTAKE_ACK_KEY=" + strings.Repeat("a", 32),

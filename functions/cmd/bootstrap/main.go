@@ -108,6 +108,10 @@ func serveLambda(ctx context.Context, f *function.Function) error {
 			return nil
 		},
 		Scheduled: func(ctx context.Context) error { _, err := f.Sweep(ctx); return err },
+		Statistics: func(ctx context.Context) error {
+			_, err := f.YearlyStatistics(ctx, f.LastClosedYear())
+			return err
+		},
 	})
 	handler := func(ctx context.Context, ev json.RawMessage) (any, error) {
 		inflight.RLock()

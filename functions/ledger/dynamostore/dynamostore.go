@@ -63,13 +63,14 @@ const (
 	attrMessageID  = "message_id"  // S
 	attrProviderID = "provider_id" // S
 	attrVersion    = "version"     // N
+	attrCounted    = "counted"     // BOOL, only when true
 )
 
 // attributes lists every attribute an item written by the store may
 // hold; an item holds no other.
 var attributes = []string{
 	KeyAttribute, attrForm, attrOffice, attrReceived, attrState, attrAt,
-	attrReminders, attrMessageID, attrProviderID, TTLAttribute, attrVersion,
+	attrReminders, attrMessageID, attrProviderID, TTLAttribute, attrVersion, attrCounted,
 }
 
 // API is the part of the DynamoDB client the store uses.
@@ -224,6 +225,9 @@ func encode(e ledger.Entry) map[string]types.AttributeValue {
 	if e.Reminders != 0 {
 		item[attrReminders] = num(int64(e.Reminders))
 	}
+	if e.Counted {
+		item[attrCounted] = &types.AttributeValueMemberBOOL{Value: true}
+	}
 	if len(e.At) > 0 {
 		at := make(map[string]types.AttributeValue, len(e.At))
 		for state, t := range e.At {
@@ -292,6 +296,15 @@ func decode(item map[string]types.AttributeValue) (ledger.Entry, error) {
 	e.ProviderID = getS(attrProviderID, false)
 	e.Expires = time.Unix(getN(TTLAttribute, true), 0).UTC()
 	e.Version = getN(attrVersion, true)
+	switch v := item[attrCounted].(type) {
+	case nil:
+	case *types.AttributeValueMemberBOOL:
+		e.Counted = v.Value
+	default:
+		if err == nil {
+			err = fmt.Errorf("%s is %T, not a boolean", attrCounted, v)
+		}
+	}
 	e.At = map[ledger.State]time.Time{}
 	switch v := item[attrAt].(type) {
 	case nil:

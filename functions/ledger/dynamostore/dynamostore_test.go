@@ -35,7 +35,7 @@ func fullEntry() ledger.Entry {
 			ledger.Accepted: start.Add(1500 * time.Millisecond),
 			ledger.Reminded: start.Add(72 * time.Hour),
 		},
-		Reminders: 1, MessageID: "<3VR2KZ78@example>", ProviderID: "0102018f-ses",
+		Reminders: 1, MessageID: "<3VR2KZ78@example>", ProviderID: "0102018f-ses", Counted: true,
 		Expires: start.Add(ledger.DefaultKeep), Version: 1,
 	}
 }

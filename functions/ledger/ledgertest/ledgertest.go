@@ -57,6 +57,7 @@ func Conformance(t *testing.T, open func(t *testing.T, clock *Clock) ledger.Stor
 		s := open(t, NewClock(start))
 		want := entry("3VR2KZ78", 1)
 		want.ProviderID = "0102018f-ses"
+		want.Counted = true
 		if err := s.Put(ctx, want); err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +67,7 @@ func Conformance(t *testing.T, open func(t *testing.T, clock *Clock) ledger.Stor
 		}
 		if got.Reference != want.Reference || got.Form != want.Form || got.Office != want.Office ||
 			!got.Received.Equal(want.Received) || got.State != want.State || !got.At[ledger.Sending].Equal(start) ||
-			got.ProviderID != want.ProviderID || got.MessageID != want.MessageID || got.Version != 1 || !got.Expires.Equal(want.Expires) {
+			got.ProviderID != want.ProviderID || got.MessageID != want.MessageID || got.Counted != want.Counted || got.Version != 1 || !got.Expires.Equal(want.Expires) {
 			t.Errorf("got %+v\nwant %+v", got, want)
 		}
 	})

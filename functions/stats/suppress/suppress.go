@@ -18,10 +18,12 @@
 // the last column that the row totals do.
 //
 //  1. Primary: every entry, cell or total, with 0 < count < threshold is
-//     suppressed. A true zero is shown: it reveals no one, and showing
-//     it is common practice. Zeros are never suppressed, for any reason,
-//     so a reader knows that every suppressed entry is at least 1; the
-//     rest of the rule and the checker count on that.
+//     suppressed, and so is every entry the caller forces
+//     ([Table.Force]: one that another table would give away). A true
+//     zero is shown: it reveals no one, and showing it is common
+//     practice. Zeros are never suppressed, for any reason (forcing one
+//     is refused), so a reader knows that every suppressed entry is at
+//     least 1; the rest of the rule and the checker count on that.
 //  2. Secondary: a line with exactly one suppressed entry gives it away
 //     (total minus the shown parts, or the sum of the parts). In such a
 //     line another entry is suppressed: the smallest shown non-zero part
@@ -44,8 +46,34 @@
 //     entry and a table with every non-zero entry suppressed reveals
 //     nothing, so this ends, and it ends with nothing recoverable.
 //
-// Everything is deterministic: the same table and threshold give the
-// same result.
+// Everything is deterministic: the same table, forced entries and
+// threshold give the same result.
+//
+// # Tables that share a column
+//
+// Tables published together can hold the same figures: the number of
+// applications in a month is a cell of one table and the row total of
+// every table that splits the applications up (by number of children,
+// court-ordered or not, …). Suppressed one by one, a figure hidden in
+// one table can be shown in another, and what it protected is lost.
+// [ApplyLinked] suppresses such tables together: each by the rule
+// above, an entry of the shared column hidden in one hidden in all, and
+// step 3 run with [RecoverableLinked] over all of them, which also
+// looks for changes that pass from one table to another through the
+// shared column. That check errs on the safe side (see its
+// documentation), so ApplyLinked can hide an entry more than needed,
+// never one less.
+//
+// # Readers who know a row
+//
+// When the rows are offices, every office knows its own counts: in a
+// national table of two offices, a national total minus one's own
+// count is the other's. ApplyLinked and RecoverableLinked take the
+// reader to guard against: an [Outsider], who knows what is published,
+// or a [RowOwner], who may also know any one row of the tables in full.
+// Knowing a row takes its vertex out of the graph described under
+// Recoverable, so the check is the same, once per row: no change may
+// pass through the known row.
 //
 // # What is and is not covered
 //
@@ -59,6 +87,11 @@
 // combines this table with another one published from the same data (by
 // quarter as well as by month, or per office as well as per region):
 // overlapping tables must be suppressed together or not published.
+// Tables that share a whole column are suppressed together by
+// ApplyLinked; other relations between tables (a weighted sum, a bound
+// such as "never more than the applications") are the caller's to
+// handle, with [Table.Force]. A reader who knows more than one row (two
+// offices comparing notes) is not modelled either.
 package suppress
 
 import (
@@ -75,6 +108,16 @@ import (
 type Table struct {
 	Rows, Cols []string
 	Cells      [][]int
+	// Force, if not nil, names entries to suppress whatever their
+	// count, for the caller's own reasons: a figure that another
+	// published table would give away, say. It covers the table with
+	// its totals: Force[i][j] for i <= len(Rows) and j <= len(Cols),
+	// where Force[i][len(Cols)] is row i's total, Force[len(Rows)][j]
+	// column j's total and Force[len(Rows)][len(Cols)] the grand total.
+	// Forced entries join step 1 of the rule, so they are protected
+	// like the small ones. Zeros are never suppressed: forcing one is a
+	// mistake.
+	Force [][]bool
 }
 
 // Shown is one published entry of a [Result]: a cell or a total.
@@ -142,18 +185,15 @@ type Result struct {
 // nothing.
 //
 // Apply panics if t.Cells is not len(t.Rows) by len(t.Cols), if a count
-// is negative, or if threshold < 1: those are mistakes in the caller, and
-// publishing anyway is not an option.
+// is negative, if threshold < 1, or if t.Force does not cover the table
+// with its totals or forces a zero: those are mistakes in the caller,
+// and publishing anyway is not an option.
 func Apply(t Table, threshold int) Result {
 	if threshold < 1 {
 		panic(fmt.Sprintf("suppress: threshold %d < 1", threshold))
 	}
 	g := fromTable(t)
-	for i := range g.v {
-		for j, v := range g.v[i] {
-			g.hid[i][j] = 0 < v && v < threshold
-		}
-	}
+	g.primary(t.Force, threshold)
 	for {
 		g.secondary()
 		p, ok := g.firstDetermined()
@@ -217,6 +257,12 @@ type grid struct {
 	r, c int
 	v    [][]int
 	hid  [][]bool
+	// avoid, if not nil, marks entries to suppress only when nothing
+	// else will do (the shared column of linked tables): steps 2 and 3
+	// pick among the others first.
+	avoid [][]bool
+	// lines caches line's answers, which depend on r and c only.
+	lineCache [][]pos
 }
 
 type pos struct{ i, j int }
@@ -250,6 +296,36 @@ func fromTable(t Table) *grid {
 		}
 	}
 	return g
+}
+
+// primary applies step 1 of the rule: the small entries, and those the
+// caller forces.
+func (g *grid) primary(force [][]bool, threshold int) {
+	for i := range g.v {
+		for j, v := range g.v[i] {
+			g.hid[i][j] = 0 < v && v < threshold
+		}
+	}
+	if force == nil {
+		return
+	}
+	if len(force) != g.r+1 {
+		panic(fmt.Sprintf("suppress: Force has %d rows for a table of %d rows and its totals", len(force), g.r+1))
+	}
+	for i, row := range force {
+		if len(row) != g.c+1 {
+			panic(fmt.Sprintf("suppress: Force row %d has %d entries for %d columns and the totals", i, len(row), g.c+1))
+		}
+		for j, f := range row {
+			if !f {
+				continue
+			}
+			if g.v[i][j] == 0 {
+				panic(fmt.Sprintf("suppress: Force names entry (%d, %d), which is zero: zeros are always shown", i, j))
+			}
+			g.hid[i][j] = true
+		}
+	}
 }
 
 func fromResult(r Result) *grid {
@@ -305,6 +381,8 @@ func (g *grid) clone() *grid {
 		copy(h.v[i], g.v[i])
 		copy(h.hid[i], g.hid[i])
 	}
+	h.avoid = g.avoid         // never changed once set
+	h.lineCache = g.lineCache // nor these
 	return h
 }
 
@@ -312,8 +390,19 @@ func (g *grid) clone() *grid {
 // then its c+1 columns.
 func (g *grid) lines() int { return g.r + 1 + g.c + 1 }
 
-// line returns the entries of line k, its total last.
+// line returns the entries of line k, its total last. The slice is
+// shared: callers must not change it.
 func (g *grid) line(k int) []pos {
+	if g.lineCache == nil {
+		g.lineCache = make([][]pos, g.lines())
+		for n := range g.lineCache {
+			g.lineCache[n] = g.makeLine(n)
+		}
+	}
+	return g.lineCache[k]
+}
+
+func (g *grid) makeLine(k int) []pos {
 	var l []pos
 	if k <= g.r {
 		for j := 0; j <= g.c; j++ {
@@ -342,16 +431,40 @@ func (g *grid) secondary() {
 			if hidden != 1 {
 				continue
 			}
-			if p, ok := g.smallest(l[:len(l)-1]); ok {
+			if p, ok := g.pick(l); ok {
 				g.hid[p.i][p.j] = true
-				changed = true
-			} else if t := l[len(l)-1]; !g.hid[t.i][t.j] {
-				g.hid[t.i][t.j] = true
 				changed = true
 			}
 		}
 	}
 }
+
+// pick returns the entry step 2 suppresses in line l: the smallest shown
+// non-zero part, else the total if shown; entries to avoid only when
+// neither of the others is left.
+func (g *grid) pick(l []pos) (pos, bool) {
+	parts, t := l[:len(l)-1], l[len(l)-1]
+	for _, avoided := range []bool{false, true} {
+		if g.avoid == nil && avoided {
+			break
+		}
+		var ps []pos
+		for _, p := range parts {
+			if g.avoided(p) == avoided {
+				ps = append(ps, p)
+			}
+		}
+		if p, ok := g.smallest(ps); ok {
+			return p, true
+		}
+		if !g.hid[t.i][t.j] && g.avoided(t) == avoided {
+			return t, true
+		}
+	}
+	return pos{}, false
+}
+
+func (g *grid) avoided(p pos) bool { return g.avoid != nil && g.avoid[p.i][p.j] }
 
 // smallest returns the first of the shown non-zero entries among ps
 // with the smallest value.
@@ -383,7 +496,7 @@ func (g *grid) firstDetermined() (pos, bool) {
 // the rule). It reports false if there was nothing left to suppress.
 func (g *grid) release(p pos) bool {
 	var cands []pos
-	for _, q := range append(g.line(p.i), g.line(g.r+1+p.j)...) {
+	for _, q := range slices.Concat(g.line(p.i), g.line(g.r+1+p.j)) {
 		if !g.hid[q.i][q.j] && g.v[q.i][q.j] > 0 {
 			cands = append(cands, q)
 		}
@@ -504,13 +617,16 @@ func reach(arc [][]bool, s, t int) bool {
 	return false
 }
 
-func (g *grid) describe(p pos, rows, cols []string) string {
-	name := func(names []string, k int) string {
-		if k < len(names) {
-			return names[k]
-		}
-		return strconv.Itoa(k + 1)
+// name returns the label of row or column k, or its number if it has
+// none.
+func name(names []string, k int) string {
+	if k < len(names) {
+		return names[k]
 	}
+	return strconv.Itoa(k + 1)
+}
+
+func (g *grid) describe(p pos, rows, cols []string) string {
 	v := g.v[p.i][p.j]
 	switch {
 	case p.i < g.r && p.j < g.c:

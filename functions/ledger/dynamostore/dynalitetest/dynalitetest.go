@@ -154,17 +154,31 @@ func runDynalite(t testing.TB, node, cli string, port int) (*Server, error) {
 	return d, nil
 }
 
-// Table creates an empty table laid out as in production (on demand,
-// partition key "reference", a string) and returns its name.
+// Table creates an empty table laid out as the ledger's in production
+// (on demand, partition key "reference", a string) and returns its name.
 func (d *Server) Table(t testing.TB) string {
 	t.Helper()
+	return d.TableKeys(t, "ledger", "reference", "")
+}
+
+// TableKeys creates an empty on-demand table named after prefix with a
+// string partition key and, unless sortKey is empty, a string sort key,
+// and returns its name.
+func (d *Server) TableKeys(t testing.TB, prefix, partitionKey, sortKey string) string {
+	t.Helper()
 	ctx := context.Background()
-	name := fmt.Sprintf("ledger-%d", tables.Add(1))
+	name := fmt.Sprintf("%s-%d", prefix, tables.Add(1))
+	attrs := []types.AttributeDefinition{{AttributeName: aws.String(partitionKey), AttributeType: types.ScalarAttributeTypeS}}
+	keys := []types.KeySchemaElement{{AttributeName: aws.String(partitionKey), KeyType: types.KeyTypeHash}}
+	if sortKey != "" {
+		attrs = append(attrs, types.AttributeDefinition{AttributeName: aws.String(sortKey), AttributeType: types.ScalarAttributeTypeS})
+		keys = append(keys, types.KeySchemaElement{AttributeName: aws.String(sortKey), KeyType: types.KeyTypeRange})
+	}
 	if _, err := d.Client.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(name),
 		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("reference"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("reference"), KeyType: types.KeyTypeHash}},
+		AttributeDefinitions: attrs,
+		KeySchema:            keys,
 	}); err != nil {
 		t.Fatalf("creating table %s: %v", name, err)
 	}
