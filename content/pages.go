@@ -40,7 +40,7 @@ type FrontMatter struct {
 	Order       int      `yaml:"order"`
 	Draft       bool     `yaml:"draft"`
 	Translation string   `yaml:"translation" validate:"omitempty,endswith=.md"`
-	Layout      string   `yaml:"layout" validate:"omitempty,oneof=page home offices uncrc privacy"`
+	Layout      string   `yaml:"layout" validate:"omitempty,oneof=page home offices uncrc privacy statistics"`
 	Exit        bool     `yaml:"exit"`
 	Nav         *bool    `yaml:"nav"`
 	Sources     []Source `yaml:"sources" validate:"dive"`

@@ -75,6 +75,9 @@ type Links struct {
 	Safety        PathPair `yaml:"safety" validate:"required"`
 	Privacy       PathPair `yaml:"privacy" validate:"required"`
 	Accessibility PathPair `yaml:"accessibility" validate:"required"`
+	// Statistics is the page of published statistics, linked in the
+	// footer when it is set.
+	Statistics *PathPair `yaml:"statistics" validate:"omitempty"`
 }
 
 // PathPair is the address of one page in each language.
@@ -99,12 +102,17 @@ func (s *Settings) OfficePath(lang Lang, officeID string) string {
 }
 
 // All returns every path the settings link to, with the key that names it,
-// so a build can check that each exists.
+// so a build can check that each exists. A link left out (statistics) is
+// not among them.
 func (l Links) All() map[string]PathPair {
-	return map[string]PathPair{
+	all := map[string]PathPair{
 		"links.home": l.Home, "links.offices": l.Offices, "links.violence": l.Violence,
 		"links.safety": l.Safety, "links.privacy": l.Privacy, "links.accessibility": l.Accessibility,
 	}
+	if l.Statistics != nil {
+		all["links.statistics"] = *l.Statistics
+	}
+	return all
 }
 
 // SettingsFile is the settings' file name in a content tree.

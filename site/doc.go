@@ -21,6 +21,8 @@
 //	  kommuner.tsv            Sweden's 290 municipalities and their kommunkod
 //	  uncrc/en.md, uncrc/sv.md  the official texts of the Convention on the Rights of the Child
 //	  uncrc/articles.yaml     our own headings and plain-language summaries of its 54 articles
+//	  statistics/<year>.yaml  the published statistics of a year that has ended, written by
+//	                          `make stats`, never by hand; missing until the first year has ended
 //
 // Package content reads and checks everything except the Markdown bodies;
 // this package renders the bodies and checks the site as a whole.
@@ -61,7 +63,14 @@
 //	             articles of the convention below the text, and each article gets its own
 //	             page below this page's address), "privacy" (the privacy notice: below the
 //	             text, who runs the portal and is responsible for its logs, from site.yaml's
-//	             privacy, and a link to each office's part of the notice on its page).
+//	             privacy, and a link to each office's part of the notice on its page),
+//	             "statistics" (the published statistics: below the text, each year of
+//	             statistics/, newest first, and in it each group of figures as a chart of the
+//	             totals for all of Sweden and a table of the offices with a row for all of
+//	             Sweden; a hidden number is shown as the export writes it, "<5", with what that
+//	             means; without any export, the page says first that none is published yet.
+//	             The text says what is counted and why some numbers are hidden; site.yaml's
+//	             links.statistics, when set, links the page from the footer).
 //	exit         true shows the "Exit this page" button, for pages a parent at risk may
 //	             need to leave quickly.
 //	nav          false leaves the page out of the section navigation (it is still

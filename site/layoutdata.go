@@ -1,6 +1,9 @@
 package site
 
 import (
+	"fmt"
+	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,4 +125,161 @@ func (s *state) privacyData(p *page) any {
 		Portal  content.PortalPrivacy
 		Offices []chrome.Link
 	}{s.data.Settings.Privacy, offices}
+}
+
+// statCell is one entry of a statistics table as published: the number,
+// or a hidden entry's label ("<5") with what the label means.
+type statCell struct {
+	Text  string
+	Title string // for a hidden entry only
+}
+
+// statRow is an office's row, or the national one: its cells, then its
+// total when the table has a column of totals.
+type statRow struct {
+	Name  string
+	Cells []statCell
+}
+
+// statTable is one group of the catalogue in one year.
+type statTable struct {
+	ID, Title, Caption string
+	Chart              template.HTML // none for a group of one measure: one bar says nothing the table does not
+	Measures           []string
+	Total              bool // a column of row totals: only for a group of more than one measure
+	Rows               []statRow
+	National           statRow
+}
+
+type statYear struct {
+	ID, Heading, Note string
+	Tables            []statTable
+}
+
+// statTexts gets texts in one language and keeps the first error, so
+// that the many texts a statistics page needs read as one list.
+type statTexts struct {
+	strs *content.Strings
+	lang content.Lang
+	err  error
+}
+
+func (t *statTexts) get(key string, args ...any) string {
+	s, err := t.strs.Get(t.lang, key, args...)
+	if err != nil && t.err == nil {
+		t.err = err
+	}
+	return s
+}
+
+// measureText is the key of a measure's label: the language's name for
+// the interpreter languages (languages.<code>), otherwise
+// statistics.measure.<id>.
+func measureText(g content.StatGroup, m content.Measure) string {
+	if code, ok := strings.CutPrefix(m.ID, "language_"); ok && g.ID == "interpreter_languages" {
+		return "languages." + code
+	}
+	return "statistics.measure." + m.ID
+}
+
+// statisticsCodeTexts are the texts statisticsData asks for by name;
+// TestStatisticsCodeTexts keeps the list complete.
+var statisticsCodeTexts = []string{
+	"statistics.caption", "statistics.chart", "statistics.hidden_note", "statistics.hidden_title",
+	"statistics.national", "statistics.year",
+}
+
+// statisticsTexts are the texts the statistics page's data asks for, by
+// name or by keys made from the catalogue, which its template does not
+// name: the build checks them before it renders a page with the layout.
+func statisticsTexts() []string {
+	keys := slices.Clone(statisticsCodeTexts)
+	for _, g := range content.StatGroups {
+		keys = append(keys, "statistics.group."+g.ID)
+		for _, m := range g.Measures {
+			keys = append(keys, measureText(g, m))
+		}
+	}
+	return keys
+}
+
+// statisticsData is what the statistics page shows below its text: each
+// published year, newest first, and in it each group of the catalogue,
+// in its order, as a chart of the national totals and a table of the
+// offices with the national row. Every entry is printed as the export
+// has it: a hidden one as its label, since the export holds no number
+// for it. Without any export, there are no years, and the page says so.
+func (s *state) statisticsData(p *page) (any, error) {
+	t := &statTexts{strs: s.data.Strings, lang: p.lang}
+	years := make([]statYear, 0, len(s.data.Statistics))
+	for _, st := range s.data.Statistics {
+		year := strconv.Itoa(st.Year)
+		label := content.Label(st.Threshold)
+		hidden := t.get("statistics.hidden_title", "threshold", st.Threshold)
+		cell := func(c content.Count) statCell {
+			if c.Hidden {
+				return statCell{Text: c.Text(st.Threshold), Title: hidden}
+			}
+			return statCell{Text: c.Text(st.Threshold)}
+		}
+		y := statYear{
+			ID:      "stat-" + year,
+			Heading: t.get("statistics.year", "year", year),
+			Note:    t.get("statistics.hidden_note", "label", label, "threshold", st.Threshold),
+		}
+		for _, g := range content.StatGroups {
+			tab, ok := st.Table(g.ID)
+			if !ok {
+				return nil, fmt.Errorf("%s: group %q is missing", st.File, g.ID)
+			}
+			title := t.get("statistics.group." + g.ID)
+			v := statTable{
+				ID:      y.ID + "-" + g.ID,
+				Title:   title,
+				Caption: t.get("statistics.caption", "group", title, "year", year),
+				Total:   len(g.Measures) > 1,
+			}
+			var bars []chrome.Bar
+			for i, m := range g.Measures {
+				name := t.get(measureText(g, m))
+				v.Measures = append(v.Measures, name)
+				if i < len(tab.Totals) {
+					c := tab.Totals[i]
+					bars = append(bars, chrome.Bar{Label: name, Value: c.Value, Hidden: c.Hidden, Text: c.Text(st.Threshold)})
+				}
+			}
+			if v.Total {
+				v.Chart = chrome.BarChart(v.ID+"-chart", t.get("statistics.chart", "group", title, "year", year), bars)
+			}
+			row := func(name string, cells []content.Count, total content.Count) statRow {
+				r := statRow{Name: name}
+				for _, c := range cells {
+					r.Cells = append(r.Cells, cell(c))
+				}
+				if v.Total {
+					r.Cells = append(r.Cells, cell(total))
+				}
+				return r
+			}
+			for _, r := range tab.Rows {
+				// Today's name; for an office that has left, the name
+				// the export recorded.
+				name := r.Name.In(p.lang)
+				if o, ok := s.data.Directory.Office(r.Office); ok {
+					name = o.Name.In(p.lang)
+				}
+				if name == "" {
+					name = r.Office
+				}
+				v.Rows = append(v.Rows, row(name, r.Cells, r.Total))
+			}
+			v.National = row(t.get("statistics.national"), tab.Totals, tab.Total)
+			y.Tables = append(y.Tables, v)
+		}
+		years = append(years, y)
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return struct{ Years []statYear }{years}, nil
 }

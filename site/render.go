@@ -82,6 +82,12 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 		cp.Data = uncrcData(p)
 	case "privacy":
 		cp.Data = s.privacyData(p)
+	case "statistics":
+		d, err := s.statisticsData(p)
+		if err != nil {
+			return err
+		}
+		cp.Data = d
 	}
 
 	r.out.Reset()

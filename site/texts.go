@@ -28,8 +28,9 @@ var codeTexts = []string{
 var fixedLayouts = []string{"article", "notfound", "office"}
 
 // checkTexts reports every interface text the build will ask for that the
-// texts lack: the code's, the forms', and those named in the templates of
-// the generated pages' and the Markdown pages' layouts. It runs before
+// texts lack: the code's, the forms', those named in the templates of
+// the generated pages' and the Markdown pages' layouts, and, when a page
+// has the statistics layout, the catalogue's (statisticsTexts). It runs before
 // anything is laid out, since laying out already asks for texts: a
 // missing one is a problem at a line of i18n/, never a panic.
 func (s *state) checkTexts() error {
@@ -40,6 +41,9 @@ func (s *state) checkTexts() error {
 	keys, err := s.layoutTexts(layouts)
 	if err != nil {
 		return err
+	}
+	if slices.Contains(layouts, "statistics") {
+		keys = append(keys, statisticsTexts()...)
 	}
 	probs := s.data.Strings.Require(sortedSet(append(keys, codeTexts...))...)
 	for _, f := range s.opts.Forms {

@@ -12,12 +12,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"familjeratt.example/portal/functions/function"
@@ -99,6 +102,59 @@ type Options struct {
 	Public string            // the folder to build into
 	Env    map[string]string // the intake function's environment, e.g. INTAKE_INBOX_DIR
 	Logger *slog.Logger      // nil: no request log
+	// Overlay, when set, holds files laid over the repository's content/:
+	// a file in it adds or replaces the file at the same path. The tests
+	// lay a fixture statistics export over the real content this way, so
+	// that the statistics page is checked with figures and content/ holds
+	// none that are made up.
+	Overlay fs.FS
+}
+
+// ContentFS is the content tree the portal is built from and the
+// function reads: content/, with Overlay laid over it.
+func (o Options) ContentFS() fs.FS {
+	base := os.DirFS(filepath.Join(o.Root, "content"))
+	if o.Overlay == nil {
+		return base
+	}
+	return overlayFS{top: o.Overlay, base: base}
+}
+
+// overlayFS is base with top's files laid over it: a file in top hides
+// the one at its path in base, and a folder lists the entries of both.
+type overlayFS struct{ top, base fs.FS }
+
+func (f overlayFS) Open(name string) (fs.File, error) {
+	if file, err := f.top.Open(name); err == nil {
+		if st, err := file.Stat(); err == nil && !st.IsDir() {
+			return file, nil
+		}
+		file.Close()
+	}
+	if file, err := f.base.Open(name); err == nil {
+		return file, nil
+	}
+	return f.top.Open(name) // a folder only top has
+}
+
+// ReadDir lists a folder of either tree, top's entries before base's of
+// the same name; fs.ReadDir and fs.WalkDir list folders through it.
+func (f overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	top, terr := fs.ReadDir(f.top, name)
+	base, berr := fs.ReadDir(f.base, name)
+	if terr != nil && berr != nil {
+		return nil, berr
+	}
+	seen := map[string]bool{}
+	var out []fs.DirEntry
+	for _, e := range append(top, base...) {
+		if !seen[e.Name()] {
+			seen[e.Name()] = true
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return out, nil
 }
 
 // Start builds the site and serves it as `make run` does: site.Build with
@@ -112,7 +168,7 @@ func Start(ctx context.Context, o Options) (*Portal, error) {
 	}
 	url := "http://" + ln.Addr().String()
 	_, err = site.Build(ctx, site.Options{
-		Content:    os.DirFS(filepath.Join(o.Root, "content")),
+		Content:    o.ContentFS(),
 		ContentDir: "content",
 		Chrome:     os.DirFS(filepath.Join(o.Root, "site", "chrome")),
 		Out:        o.Public,
@@ -147,7 +203,7 @@ func intakeHandler(o Options, url string) (http.Handler, error) {
 		return filepath.Join(o.Root, function.DevSigningKey) // as make run, from the repository's root
 	}
 	return function.New(getenv, function.Options{
-		Content: os.DirFS(filepath.Join(o.Root, "content")),
+		Content: o.ContentFS(),
 		Chrome:  os.DirFS(filepath.Join(o.Root, "site", "chrome")),
 		Logger:  o.Logger,
 		BaseURL: url,

@@ -34,7 +34,8 @@ var pageHelp = map[string]help{
 			"Every page needs its translation; if both pages name each other, they must agree."},
 	"layout": {label: "Layout", hint: "Leave empty for an ordinary page. \"home\" is the start page; \"offices\" lists the offices " +
 		"(only the page site.yaml's links.offices names); \"uncrc\" lists the articles of the Convention on the Rights of the Child; " +
-		"\"privacy\" is the privacy notice, with who runs the portal and each office's part below the text."},
+		"\"privacy\" is the privacy notice, with who runs the portal and each office's part below the text; " +
+		"\"statistics\" shows the published statistics (statistics/, written by make stats) below the text."},
 	"exit": {label: "Exit this page", hint: "On shows the \"Exit this page\" button: for pages a parent at risk may need to leave quickly."},
 	"sources": {label: "Sources",
 		hint: "What the page's facts rest on, listed at its foot: a law, an authority's guidance. A legal claim needs its source here."},

@@ -285,6 +285,13 @@ func (p *Page) TIn(lang content.Lang, key string, args ...any) (string, error) {
 // page's language.
 func (p *Page) Link(name string) (string, error) { return p.LinkIn(p.Lang, name) }
 
+// HasLink reports whether site.yaml names the page: links it may leave
+// out (statistics) are linked only when it does.
+func (p *Page) HasLink(name string) bool {
+	_, ok := p.chrome.Settings.Links.All()["links."+name]
+	return ok
+}
+
 // LinkIn is Link in another language.
 func (p *Page) LinkIn(lang content.Lang, name string) (string, error) {
 	pair, ok := p.chrome.Settings.Links.All()["links."+name]
