@@ -1,6 +1,8 @@
 package form
 
 import (
+	"html"
+	"html/template"
 	"net/url"
 	"slices"
 	"sort"
@@ -109,6 +111,27 @@ type FieldView struct {
 type OptionView struct {
 	Value, Label, ID string
 	Checked          bool
+}
+
+// SelectOptions writes a select's options, the chosen one selected. It
+// is Go, not a template range, because a select of 290 municipalities
+// would otherwise be most of the cost of showing a form again with its
+// errors.
+func (f *FieldView) SelectOptions() template.HTML {
+	var b strings.Builder
+	b.Grow(len(f.Options) * 40)
+	for _, o := range f.Options {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		if o.Checked {
+			b.WriteString(`" selected>`)
+		} else {
+			b.WriteString(`">`)
+		}
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString(`</option>`)
+	}
+	return template.HTML(b.String())
 }
 
 // View builds the form for the template: every value as posted, each

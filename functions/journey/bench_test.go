@@ -3,11 +3,16 @@ package journey
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/functions/delivery"
+	"familjeratt.example/portal/site/chrome"
 )
 
 // BenchmarkSubmitValid is a complete, valid application delivered to the
@@ -93,4 +98,32 @@ func submit(h http.Handler, body string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w
+}
+
+// BenchmarkFormWithMunicipalities is the form's first step shown again
+// with its error, from the committed content: the select of every
+// municipality (290), the largest part of any page the function renders.
+func BenchmarkFormWithMunicipalities(b *testing.B) {
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := chrome.New(data.Strings, data.Settings)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := NewHandler(Config{Data: data, Chrome: c, Deliverer: &delivery.Mailer{Strings: data.Strings,
+		Transport: &delivery.Inbox{Dir: b.TempDir()}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := url.Values{"_lang": {"sv"}, "_action": {"municipality"}, "municipality": {""}}.Encode()
+	b.ReportAllocs()
+	for b.Loop() {
+		w := submit(h, body)
+		if n := strings.Count(w.Body.String(), "<option"); w.Code != http.StatusUnprocessableEntity || n <= len(data.Directory.Municipalities) {
+			b.Fatalf("status %d, %d options", w.Code, n)
+		}
+	}
+	b.ReportMetric(float64(len(data.Directory.Municipalities)), "municipalities")
 }

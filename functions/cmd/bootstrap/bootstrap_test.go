@@ -688,6 +688,68 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(50, "ms-target")
 }
 
+// BenchmarkColdStartNational is BenchmarkColdStart with every
+// municipality of Sweden routed: one office each, 290 in all, each with
+// its certificate and its real inbox, as a national deployment has them.
+// The posted event renders the form again with its errors.
+func BenchmarkColdStartNational(b *testing.B) {
+	bootstrapBinary(b)
+	dir := b.TempDir()
+	m, _ := newMailServer(b)
+	data, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := mailtest.NewRecipient(b, inbox)
+	var files []string
+	var inboxes []string
+	for i, mun := range data.Directory.Municipalities {
+		id := fmt.Sprintf("kontor-%03d", i)
+		switch mun.Code { // the fixture's own two, replaced
+		case "1280":
+			id = office // the posted event's municipality
+		case "1281":
+			id = other
+		}
+		files = append(files, "offices/"+id+".yaml", officeFile(id, "Kontor "+mun.Name, mun.Code),
+			"offices/certs/"+id+".pem", string(r.CertPEM))
+		inboxes = append(inboxes, id+"="+inbox)
+	}
+	f := newFixture(b, files...)
+	env := lambdaEnv(b, m, f, dir)
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "INTAKE_INBOXES=") {
+			env[i] = "INTAKE_INBOXES=" + strings.Join(inboxes, ",")
+		}
+	}
+	if extra := os.Getenv("BENCH_ENV"); extra != "" {
+		env = append(env, extra)
+	}
+	event := readEvent(b, "invalid-post.json")
+	var total time.Duration
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		api := newRuntimeAPI(b)
+		b.StartTimer()
+		start := time.Now()
+		fn := startFunction(b, api, dir, env...)
+		res := api.invoke(b, fn, event)
+		total += time.Since(start)
+		n++
+		if res.kind != "response" || !bytes.Contains(res.body, []byte(`"statusCode":422`)) {
+			b.Fatalf("posted %s: %.300s", res.kind, res.body)
+		}
+		b.StopTimer()
+		fn.stop(b)
+		api.srv.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(data.Directory.Municipalities)), "offices")
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(n), "ms-to-first-answer")
+	b.ReportMetric(50, "ms-target")
+}
+
 // devCert is one of the demo offices' development certificates: any
 // committed one that is, not the first office's, which may be a real
 // office's real certificate.
