@@ -587,7 +587,7 @@ h2 { font-size: 1.25rem; line-height: 1.3; margin: 2.5rem 0 0.5rem; }
 .table { overflow-x: auto; }
 .table:focus-visible { outline: 3px solid #ffdd00; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: tabular-nums; }
-caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
+caption { text-align: left; font-weight: bold; padding: 0.25rem 0; max-inline-size: calc(100vw - 2rem); position: sticky; inset-inline-start: 0; }
 th, td { padding: 0.25rem 0.5rem; border-bottom: 1px solid #b1b4b6; vertical-align: bottom; }
 thead th { text-align: right; font-weight: bold; }
 thead th:first-child, tbody th, tfoot th { text-align: left; }
