@@ -12,7 +12,7 @@ AUDIT_DIR   := build/browsertest/audit
 CMS_DIR     := build/cms
 DYNALITE_DIR := build/dynalite
 
-.PHONY: help run edit site test deps deps-apt deps-npm deps-cms deps-dynalite check-format vet check-deps test-go bench \
+.PHONY: help run edit site test deps deps-apt deps-npm deps-cms deps-dynalite check-format vet check-deps test-go bench bench-peer \
         audit package deploy check-publish publish-site open-inbox ledger sweep stats send-test-application clean
 
 help: ## list the targets
@@ -103,6 +103,9 @@ test-go: ## the Go tests, browser tests included
 bench: ## benchmarks: prints figures next to their targets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./build/cmd/sitebench
+
+bench-peer: ## the generator beside Hugo 0.165.0 (installed once with go install into the user's cache folder): wall, CPU and peak memory as ratios at 10,000 and 50,000 pages, and the one-page rebuild of each
+	$(GO) run ./build/cmd/peerbench $(ARGS)
 
 audit: deps-apt site ## Lighthouse scores for key pages in both languages
 	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --loglevel=error

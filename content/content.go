@@ -47,11 +47,14 @@ func (l Lang) Other() Lang {
 	return SV
 }
 
-// ParseLang reports the language s names, if it is one of ours.
+// ParseLang reports the language s names, if it is one of ours. It
+// returns the constant, never s itself: a Lang kept from part of a file
+// name would keep the whole name.
 func ParseLang(s string) (Lang, bool) {
-	switch Lang(s) {
-	case SV, EN:
-		return Lang(s), true
+	for _, l := range Langs {
+		if string(l) == s {
+			return l, true
+		}
 	}
 	return "", false
 }
@@ -154,11 +157,19 @@ type Data struct {
 // Load reads and checks a whole content tree, and checks the texts of its
 // pages and data against its glossary. It returns every problem it
 // finds, not only the first, as [Problems].
-func Load(fsys fs.FS) (*Data, error) {
+func Load(fsys fs.FS) (*Data, error) { return LoadEach(fsys, nil) }
+
+// LoadEach is Load for a site too large to hold every page's front
+// matter at once: it gives each page to each as it reads them, in the
+// order of their files, from one goroutine, and leaves Data.Pages nil.
+// It checks exactly what Load checks. When it returns problems, each
+// may have been given some pages first: the caller discards them.
+// A nil each is Load.
+func LoadEach(fsys fs.FS, each func(*Page)) (*Data, error) {
 	d, probs := loadData(fsys)
 	glossary, err := LoadGlossary(fsys)
 	probs = appendErr(probs, err)
-	pages, err := loadPages(fsys, glossary)
+	pages, err := loadPages(fsys, glossary, each)
 	probs = appendErr(probs, err)
 	probs = append(probs, glossary.checkData(fsys)...)
 	stats, err := LoadStatistics(fsys, d.Directory)

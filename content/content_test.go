@@ -316,6 +316,7 @@ func TestFrontMatterProblems(t *testing.T) {
 		{"unknown layout", "---\ntitle: A\ndescription: B\nlayout: fancy\n---\n", []string{`sv/x.md:4: layout: "fancy" is not allowed; use one of page, home, offices, uncrc`}},
 		{"translation with slash", "---\ntitle: A\ndescription: B\ntranslation: /en/x.md\n---\n", []string{`sv/x.md:4: translation: write the file's path below the en/ folder, without a leading slash, like "x.md"`}},
 		{"bad YAML", "---\ntitle: [A\ndescription: B\n---\n", []string{"sv/x.md:"}},
+		{"too large", "---\ntitle: A\ndescription: B\n---\n" + strings.Repeat("Text.\n", MaxPageSize/6), []string{"sv/x.md:1: the page is 513 KB; the limit is 512 KB: split it into several pages"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -339,8 +339,6 @@ func ruleMessage(path string, fe validator.FieldError) string {
 	return fmt.Sprintf("%s: %q breaks the rule %q", path, val, fe.Tag())
 }
 
-var indexRE = regexp.MustCompile(`^(.*)\[(\d+)\]$`)
-
 // lineOf finds the line of the key at path ("contact.email",
 // "municipalities[1]") in a decoded YAML tree; it falls back to the
 // nearest ancestor that exists.
@@ -354,9 +352,12 @@ func lineOf(node *yaml.Node, path string) int {
 	}
 	for _, seg := range strings.Split(path, ".") {
 		idx := -1
-		if m := indexRE.FindStringSubmatch(seg); m != nil {
-			seg = m[1]
-			idx, _ = strconv.Atoi(m[2])
+		// "name[3]": by hand rather than a regular expression, since
+		// every office's lines are looked up at every start.
+		if open := strings.IndexByte(seg, '['); open > 0 && strings.HasSuffix(seg, "]") {
+			if n, err := strconv.Atoi(seg[open+1 : len(seg)-1]); err == nil && n >= 0 {
+				seg, idx = seg[:open], n
+			}
 		}
 		next := (*yaml.Node)(nil)
 		if node.Kind == yaml.MappingNode {

@@ -88,11 +88,17 @@ func PathOf(file string) (lang Lang, rel, urlPath string, ok bool) {
 
 // LoadPages reads the front matter of every page below sv/ and en/. It
 // reads files in parallel: a large site has thousands.
-func LoadPages(fsys fs.FS) ([]*Page, error) { return loadPages(fsys, nil) }
+func LoadPages(fsys fs.FS) ([]*Page, error) { return loadPages(fsys, nil, nil) }
+
+// pageBatch is how many pages loadPages reads before it gives them to
+// its caller's each: what it holds at once when the caller keeps none.
+const pageBatch = 1024
 
 // loadPages is LoadPages, checking each page against glossary too when
-// it is not nil.
-func loadPages(fsys fs.FS, glossary *Glossary) ([]*Page, error) {
+// it is not nil. With each, it returns no pages: it gives each page to
+// each instead, in the order of their files, a batch at a time, so that
+// the caller may keep only what it needs of the front matter.
+func loadPages(fsys fs.FS, glossary *Glossary, each func(*Page)) ([]*Page, error) {
 	var files []string
 	var probs Problems
 	for _, lang := range Langs {
@@ -130,52 +136,76 @@ func loadPages(fsys fs.FS, glossary *Glossary) ([]*Page, error) {
 		}
 	}
 
-	pages := make([]*Page, len(files))
-	pageProbs := make([]Problems, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				src, err := fs.ReadFile(fsys, files[i])
-				if err != nil {
-					pageProbs[i] = Problems{{File: files[i], Msg: err.Error()}}
-					continue
-				}
-				pages[i], pageProbs[i] = ParsePage(files[i], src)
-				if pages[i] != nil {
-					pageProbs[i] = append(pageProbs[i], glossary.CheckPage(files[i], src)...)
-				}
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	sort.Strings(files)
 
-	out := pages[:0]
-	for i, p := range pages {
-		probs = append(probs, pageProbs[i]...)
-		if p != nil {
-			out = append(out, p)
+	batch := len(files)
+	if each != nil {
+		batch = min(batch, pageBatch)
+	}
+	pages := make([]*Page, batch)
+	pageProbs := make([]Problems, batch)
+	var out []*Page
+	for start := 0; start < len(files); start += batch {
+		part := files[start:min(start+batch, len(files))]
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					src, err := fs.ReadFile(fsys, part[i])
+					if err != nil {
+						pages[i], pageProbs[i] = nil, Problems{{File: part[i], Msg: err.Error()}}
+						continue
+					}
+					pages[i], pageProbs[i] = ParsePage(part[i], src)
+					if pages[i] != nil {
+						pageProbs[i] = append(pageProbs[i], glossary.CheckPage(part[i], src)...)
+					}
+				}
+			}()
+		}
+		for i := range part {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+
+		for i, p := range pages[:len(part)] {
+			probs = append(probs, pageProbs[i]...)
+			switch {
+			case p == nil:
+			case each != nil:
+				each(p)
+			default:
+				out = append(out, p)
+			}
+			pages[i], pageProbs[i] = nil, nil
 		}
 	}
 	if len(probs) > 0 {
 		return nil, probs.Err()
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil
 }
+
+// MaxPageSize is the most a page's file may hold, in bytes (512 KB,
+// counted in units of 1,024 bytes). The longest real page is some 20 KB;
+// a file past the limit is pasted by mistake, or wants to be several
+// pages, and would make the build's work on one page unbounded.
+const MaxPageSize = 512 << 10
 
 // ParsePage reads a page's front matter from its source.
 func ParsePage(file string, src []byte) (*Page, Problems) {
 	lang, rel, urlPath, ok := PathOf(file)
 	if !ok {
 		return nil, Problems{{File: file, Msg: "not a page: pages are .md files below sv/ or en/"}}
+	}
+	if len(src) > MaxPageSize {
+		// Before anything reads the text: nothing renders it either.
+		return nil, Problems{{File: file, Line: 1, Msg: fmt.Sprintf(
+			"the page is %d KB; the limit is %d KB: split it into several pages", (len(src)+1023)>>10, MaxPageSize>>10)}}
 	}
 	fm, _, bodyLine, ok := SplitFrontMatter(src)
 	if !ok {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +58,39 @@ func BenchmarkBuildSite(b *testing.B) {
 			b.Fatal("the site did not build")
 		}
 		b.ReportMetric(float64(res.Pages), "pages")
+	}
+}
+
+// BenchmarkIdenticalHeadings renders one page of 20,000 identical
+// headings the way a build does (read, parse, ids, check, render,
+// template, write): pasted minutes repeat "## Avsnitt", and the ids must
+// not make such a page quadratic. The target is under 1 s a page.
+func BenchmarkIdenticalHeadings(b *testing.B) {
+	const headings = 20000
+	src := fixtureFile(b, "sv/hur.md")
+	fm := src[:strings.Index(src[4:], "---\n")+8]
+	fsys := testContent(b, map[string]string{"sv/hur.md": fm + strings.Repeat("## Avsnitt\n\n", headings)})
+	opts := Options{Content: fsys, ContentDir: "content", Out: b.TempDir()}
+	s, err := load(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.out = newOutput(opts.Out)
+	b.Cleanup(func() { s.out.discard() })
+	p := s.byPath["/sv/hur/"]
+	r := newRenderer(s)
+	for b.Loop() {
+		if err := r.render(p, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/page")
+	for _, pr := range p.probs {
+		if strings.Contains(pr.Msg, "twice") {
+			b.Fatalf("ids not unique: %s", pr)
+		}
+	}
+	if n := strings.Count(string(p.ids), " avsnitt"); n != headings {
+		b.Fatalf("the page has %d heading ids, want %d", n, headings)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -33,6 +32,8 @@ type Options struct {
 	Drafts  bool   // include draft pages
 	Forms   []Form // the application forms to publish
 	Workers int    // pages rendered at once; 0 means four per CPU
+
+	clock func() time.Time // times each page's render; nil means time.Now (tests set it)
 }
 
 // Form is an application form, published as a static page in each
@@ -70,6 +71,9 @@ type Result struct {
 	Pages    int // HTML pages written
 	Rendered int // pages rendered by this call (fewer than Pages after an edit)
 	Files    int // all files written
+	// Warnings are the pages rendered by this call that took longer
+	// than SlowRender: worth a look, never a failure.
+	Warnings content.Problems
 }
 
 // Build builds the site once. It returns the content's problems as
@@ -102,20 +106,32 @@ type Builder struct {
 // from the content tree in that build: the data, the pages as laid out,
 // and what rendering them found.
 type state struct {
-	opts    Options // what it was built from
-	out     *output
-	data    *content.Data
-	conv    *content.Convention
-	chrome  *chrome.Chrome
-	md      map[content.Lang]goldmark.Markdown
-	pages   []*page
-	byPath  map[string]*page
-	byFile  map[string]*page
-	files   map[string]bool // addresses of non-HTML files: assets, media, sitemap
-	drafts  map[string]string
-	footer  map[content.Lang]template.HTML
-	navs    map[*page]*chrome.NavList
-	siteErr content.Problems // problems not tied to one page's render
+	opts   Options // what it was built from
+	out    *output
+	data   *content.Data
+	conv   *content.Convention
+	chrome *chrome.Chrome
+	md     map[content.Lang]goldmark.Markdown
+	// pages is the page index: every page of the site, as laid out.
+	pages      []*page
+	byPath     map[string]*page
+	files      map[string]bool   // addresses of non-HTML files: assets, media, sitemap
+	drafts     map[string]string // address → file of each draft left out
+	draftFiles map[string]bool
+	footer     map[content.Lang]template.HTML
+	siteErr    content.Problems // problems not tied to one page's render
+	// linkProbs are the problems of the links each page kept when it was
+	// rendered, found once the site was (checkLinks).
+	linkProbs map[*page]content.Problems
+
+	alloc indexAlloc
+	// While loading and laying out: the Markdown pages as read, and what
+	// laying out needs of their front matter.
+	sources []*page
+	front   map[*page]frontLines
+
+	slowMu sync.Mutex
+	slow   map[*page]time.Duration // pages whose last render took over SlowRender
 }
 
 // NewBuilder returns a builder for opts.
@@ -145,10 +161,10 @@ func (b *Builder) Source(path string) (file string, ok bool) {
 		return "", false
 	}
 	p, ok := s.byPath[path]
-	if !ok || p.src == nil {
+	if !ok || p.kind != kindMarkdown {
 		return "", false
 	}
-	return s.opts.ContentDir + "/" + p.src.File, true
+	return s.opts.ContentDir + "/" + p.file(), true
 }
 
 // Build does a full build, and publishes it if it found no problem.
@@ -168,7 +184,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	s.out = b.out
-	written, err := s.renderAll(ctx, s.pages)
+	files, err := s.renderAll(ctx, s.pages)
 	if err != nil {
 		return nil, err
 	}
@@ -176,14 +192,14 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range extra {
-		written[f] = true
+	if err := s.checkLinks(); err != nil {
+		return nil, err
 	}
-	if err := b.out.findStale(written); err != nil {
+	if err := b.out.findStale(s.written(extra)); err != nil {
 		return nil, err
 	}
 	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: len(written)}, b.publish(s)
+	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: files + len(extra), Warnings: s.warnings(s.pages)}, b.publish(s)
 }
 
 // publish publishes what is staged if the build's state has no problem,
@@ -205,16 +221,19 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 	if s == nil || len(changed) != 1 {
 		return b.Build(ctx)
 	}
-	p, ok := s.byFile[changed[0]]
+	p, ok := s.pageOfFile(changed[0])
 	if !ok {
 		return b.Build(ctx)
 	}
-	src, err := fs.ReadFile(s.opts.Content, p.src.File)
+	file := p.file()
+	src, err := fs.ReadFile(s.opts.Content, file)
 	if err != nil {
 		return b.Build(ctx)
 	}
-	np, probs := content.ParsePage(p.src.File, src)
-	if len(probs) > 0 || !sameMeta(np, p.src) || len(s.data.Glossary.CheckPage(p.src.File, src)) > 0 {
+	// Only the body, the description and the sources (which only the
+	// page shows) may differ for one page to change alone.
+	np, probs := content.ParsePage(file, src)
+	if len(probs) > 0 || metaHash(np) != p.meta || len(s.data.Glossary.CheckPage(file, src)) > 0 {
 		return b.Build(ctx) // which reports the problems: content.Load checks the glossary
 	}
 	if err := ctx.Err(); err != nil {
@@ -225,22 +244,11 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 	if err := newRenderer(s).render(p, src); err != nil {
 		return nil, fmt.Errorf("%s: %w", p.name(), err)
 	}
-	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles())}, b.publish(s)
-}
-
-// sameMeta reports whether a page's edit leaves every other page as it
-// was: only the body, the description and the sources (which only the
-// page shows) may differ.
-func sameMeta(a, b *content.Page) bool {
-	fa, fb := a.FrontMatter, b.FrontMatter
-	fa.Description, fb.Description = "", ""
-	fa.Sources, fb.Sources = nil, nil
-	if (fa.Nav == nil) != (fb.Nav == nil) || fa.Nav != nil && *fa.Nav != *fb.Nav {
-		return false
+	if err := s.recheckLinks(p); err != nil {
+		return nil, err
 	}
-	fa.Nav, fb.Nav = nil, nil
-	return reflect.DeepEqual(fa, fb)
+	b.built = s
+	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles()), Warnings: s.warnings([]*page{p})}, b.publish(s)
 }
 
 // problems gathers every problem the build has found.
@@ -248,16 +256,18 @@ func (s *state) problems() error {
 	probs := append(content.Problems(nil), s.siteErr...)
 	for _, p := range s.pages {
 		probs = append(probs, p.probs...)
+		probs = append(probs, s.linkProbs[p]...)
 	}
-	probs = append(probs, s.checkLinks()...)
 	return probs.Prefix(s.opts.ContentDir).Err()
 }
 
 // load reads the content tree and lays out the site: every page, its
 // translation, its place in the navigation. It checks first that every
-// interface text the build will ask for is there.
+// interface text the build will ask for is there. It keeps of each
+// Markdown page's front matter only its entry in the page index.
 func load(opts Options) (*state, error) {
-	data, err := content.Load(opts.Content)
+	s := &state{opts: opts, drafts: map[string]string{}, draftFiles: map[string]bool{}, front: map[*page]frontLines{}}
+	data, err := content.LoadEach(opts.Content, s.addSource)
 	if err != nil {
 		return nil, prefixErr(err, opts.ContentDir)
 	}
@@ -275,7 +285,7 @@ func load(opts Options) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &state{opts: opts, data: data, conv: conv, chrome: c}
+	s.data, s.conv, s.chrome = data, conv, c
 	if err := s.checkTexts(); err != nil {
 		return nil, prefixErr(err, opts.ContentDir)
 	}
@@ -298,9 +308,11 @@ func prefixErr(err error, dir string) error {
 	return err
 }
 
-// renderAll renders pages in parallel and writes them. It returns the
-// files written, relative to the output folder.
-func (s *state) renderAll(ctx context.Context, pages []*page) (map[string]bool, error) {
+// renderAll renders pages in parallel and writes them. It returns how
+// many files it wrote. Each page keeps only what checking its links
+// needs: the rendered page is on the disk, and its ids are read back
+// from there if a link needs them (idsOf).
+func (s *state) renderAll(ctx context.Context, pages []*page) (int, error) {
 	var (
 		wg       sync.WaitGroup
 		next     = make(chan *page)
@@ -320,6 +332,7 @@ func (s *state) renderAll(ctx context.Context, pages []*page) (map[string]bool, 
 					}
 					errMu.Unlock()
 				}
+				p.ids = ""
 			}
 		}()
 	}
@@ -332,18 +345,44 @@ func (s *state) renderAll(ctx context.Context, pages []*page) (map[string]bool, 
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return 0, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return 0, err
 	}
-	written := make(map[string]bool, len(pages)+1)
+	files := 0
 	for _, p := range pages {
-		for _, f := range p.outFiles() {
-			written[f] = true
+		files += len(p.outFiles())
+	}
+	return files, nil
+}
+
+// written reports whether a full build wrote the output file rel: a
+// page's, or one of extra, the site's other files. The stale files are
+// the others.
+func (s *state) written(extra []string) func(rel string) bool {
+	set := make(map[string]bool, len(extra)+1)
+	for _, f := range extra {
+		set[f] = true
+	}
+	for _, p := range s.pages {
+		if files := p.outFiles(); len(files) > 1 {
+			for _, f := range files[1:] {
+				set[f] = true
+			}
 		}
 	}
-	return written, nil
+	return func(rel string) bool {
+		if set[rel] {
+			return true
+		}
+		path := "/" + rel
+		if dir, ok := strings.CutSuffix(rel, "index.html"); ok && (dir == "" || strings.HasSuffix(dir, "/")) {
+			path = "/" + dir
+		}
+		p, ok := s.byPath[path]
+		return ok && p.outFiles()[0] == rel
+	}
 }
 
 // sortPages orders pages as navigation shows them: by order, then by title

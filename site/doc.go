@@ -7,7 +7,9 @@
 //	content/sv/samarbetssamtal/index.md:14: link to /sv/avtal/ goes nowhere: no page has that address
 //
 // that is, the file, the line, and what to fix. Any problem stops the build,
-// so nothing broken is ever published.
+// so nothing broken is ever published. A warning does not: a page that
+// takes over 2 s to render ([SlowRender]) is named with its time, and the
+// site is built all the same.
 //
 // # The content tree
 //
@@ -83,6 +85,18 @@
 //
 // Every page needs its translation. A page without one is a problem.
 //
+// Beside each page but the start page, the section navigation lists the
+// pages below it, or else the pages beside it, under their parent. A list
+// longer than [MaxNavItems] (60) pages is not shown: the page shows the
+// level above instead, up to the top-level sections, which the footer
+// lists on every page. So a page weighs the same in a portal of any size,
+// and a section of hundreds of pages needs a page that links to them, as
+// the office finder does for the offices.
+//
+// A page's file may hold at most 512 KB ([content.MaxPageSize]); a larger
+// one is a problem, found before its text is read, so one pasted document
+// cannot make a build's work unbounded. Split it into several pages.
+//
 // # Writing the body
 //
 // The body is Markdown as in CommonMark, plus tables, footnotes and smart
@@ -124,6 +138,9 @@
 //   - the application forms, at the addresses their definitions give (/sv/anmalan/ and /en/apply/);
 //   - /404.html in both languages, /sitemap.xml with each page's translation, /robots.txt,
 //     the favicon, and /_headers with the security headers for static hosting.
+//     A sitemap file holds at most 50,000 addresses and 50 MB; past that,
+//     /sitemap.xml is an index of /sitemap-1.xml, /sitemap-2.xml, … that
+//     together list every page once.
 //
 // The generated pages take their text from the data files and from i18n/.
 // They are checked like the others.

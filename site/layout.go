@@ -2,7 +2,10 @@ package site
 
 import (
 	"fmt"
+	"hash/fnv"
 	"html/template"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,39 +23,134 @@ const (
 	kindNotFound
 )
 
-// page is one page of the site, written by an editor or generated.
+// page is one page of the site, written by an editor or generated: its
+// entry in the page index. A build holds one for every page of the site
+// until it has checked the links, so it keeps only what the navigation,
+// the links, the sitemap and the page's own render need; the rest of a
+// Markdown page's front matter, and its body, stay in its file.
 type page struct {
 	kind        pageKind
-	src         *content.Page // Markdown pages only
+	inNav       bool
+	exit        bool
+	index       bool  // a Markdown page whose file is an index.md
+	layoutN     uint8 // its layout, in layoutNames; a form's is its extra's
+	order       int32 // sorts it within its section
 	lang        content.Lang
 	path        string
 	title       string
-	description string
-	layout      string
-	order       int
-	inNav       bool
-	exit        bool
 	translation *page
 	parent      *page
-	children    []*page
-	office      *content.Office
-	article     *content.Article
-	form        Form
+	x           *pageExtra // what only some pages have
+	meta        uint64     // a Markdown page's front matter but its body's (metaHash)
 
-	// What the last render found.
+	// What the last render found: its problems, and the links to other
+	// pages that can be checked only once they are rendered (links.go).
+	// ids is kept only for pages that such links point to.
 	ids   idSet
 	links []link
 	probs content.Problems
 }
 
+// pageExtra is what only some pages have: the pages below it, and a
+// generated page's source, description and layout. A Markdown page's
+// description and sources are shown only on the page itself, so its
+// render reads them from its file.
+type pageExtra struct {
+	children    []*page
+	office      *content.Office
+	article     *content.Article
+	form        Form
+	layout      string
+	description string
+}
+
+// children are the pages below p, sorted as navigation shows them.
+func (p *page) children() []*page {
+	if p.x == nil {
+		return nil
+	}
+	return p.x.children
+}
+
+// layoutNames are the layouts of Markdown pages (content.FrontMatter's)
+// and of the pages the generator makes itself, but forms.
+var layoutNames = []string{"page", "home", "offices", "uncrc", "privacy", "statistics", "office", "article", "notfound"}
+
+// layout is the name of p's layout.
+func (p *page) layout() string {
+	if p.kind == kindForm {
+		return p.x.layout
+	}
+	return layoutNames[p.layoutN]
+}
+
+// setLayout sets p's layout, one of layoutNames.
+func (p *page) setLayout(name string) {
+	i := slices.Index(layoutNames, name)
+	if i < 0 {
+		panic("site: no layout " + name) // content.FrontMatter allows only layoutNames'
+	}
+	p.layoutN = uint8(i)
+}
+
+// newPage returns a generated page; its extra holds what it is made from.
+func (s *state) newPage(kind pageKind, x *pageExtra) *page {
+	p := s.alloc.page()
+	p.kind, p.x = kind, x
+	return p
+}
+
+// indexAlloc allocates the page index: the pages in blocks, and their
+// addresses and titles in one buffer at a time. A hundred thousand pages
+// then take the space they need, in few objects, instead of small
+// objects scattered among the garbage of reading and rendering, each
+// holding on to a mostly empty span of the heap.
+type indexAlloc struct {
+	pages []page
+	text  strings.Builder
+}
+
+func (a *indexAlloc) page() *page {
+	if len(a.pages) == cap(a.pages) {
+		a.pages = make([]page, 0, 256)
+	}
+	a.pages = a.pages[:len(a.pages)+1]
+	return &a.pages[len(a.pages)-1]
+}
+
+// str returns a copy of s in the buffer. A strings.Builder never changes
+// the bytes it has given out, so each copy stays valid as it grows.
+func (a *indexAlloc) str(s string) string {
+	if a.text.Cap()-a.text.Len() < len(s) {
+		a.text = strings.Builder{}
+		a.text.Grow(max(32<<10, len(s)))
+	}
+	start := a.text.Len()
+	a.text.WriteString(s)
+	return a.text.String()[start:]
+}
+
+// file is a Markdown page's file in the content tree, as its address
+// says: /sv/vald/ is sv/vald.md or, for an index, sv/vald/index.md.
+func (p *page) file() string {
+	dir := strings.TrimPrefix(p.path, "/")
+	if p.index {
+		return dir + "index.md"
+	}
+	return strings.TrimSuffix(dir, "/") + ".md"
+}
+
+// rel is a Markdown page's file below its language's folder.
+func (p *page) rel() string { return strings.TrimPrefix(p.file(), string(p.lang)+"/") }
+
 // name says where a page comes from, for messages.
 func (p *page) name() string {
 	switch {
-	case p.src != nil:
-		return p.src.File
-	case p.office != nil:
-		return p.office.File
-	case p.article != nil:
+	case p.kind == kindMarkdown:
+		return p.file()
+	case p.x != nil && p.x.office != nil:
+		return p.x.office.File
+	case p.x != nil && p.x.article != nil:
 		return content.ArticlesFile
 	}
 	return p.path
@@ -62,41 +160,105 @@ func (p *page) name() string {
 // matter, in one place, so that a page rebuilt from an edited file keeps
 // nothing of the old one.
 func (p *page) setSource(cp *content.Page) {
-	p.src, p.lang, p.path = cp, cp.Lang, cp.Path
-	p.title, p.description, p.layout = cp.Title, cp.Description, cp.LayoutName()
-	p.order, p.inNav, p.exit = cp.Order, cp.InNav(), cp.Exit
+	p.kind, p.lang, p.path = kindMarkdown, cp.Lang, cp.Path
+	p.index = strings.HasSuffix(cp.File, "/index.md")
+	p.title = cp.Title
+	p.setLayout(cp.LayoutName())
+	p.order, p.inNav, p.exit = int32(min(max(cp.Order, math.MinInt32), math.MaxInt32)), cp.InNav(), cp.Exit
+	p.meta = metaHash(cp)
+}
+
+// metaHash sums what of a page's front matter other pages show or depend
+// on: all but the description and the sources, which only the page
+// itself shows. An edit that leaves it alone re-renders one page.
+func metaHash(cp *content.Page) uint64 {
+	h := fnv.New64a()
+	nav := "unset"
+	if cp.Nav != nil {
+		nav = strconv.FormatBool(*cp.Nav)
+	}
+	for _, f := range []string{cp.Title, strconv.Itoa(cp.Order), strconv.FormatBool(cp.Draft), cp.Translation, cp.Layout,
+		strconv.FormatBool(cp.Exit), nav} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// frontLines is what laying out the site needs of a Markdown page's
+// front matter beyond its entry in the index: its translation: key and
+// the lines to name in problems. Kept only while laying out.
+type frontLines struct {
+	translation                 string
+	translationLine, layoutLine int32
+}
+
+// line returns the line of a front-matter key of p (translation or
+// layout), or 1.
+func (s *state) line(p *page, key string) int {
+	f, ok := s.front[p]
+	switch {
+	case !ok:
+	case key == "translation":
+		return int(f.translationLine)
+	case key == "layout":
+		return int(f.layoutLine)
+	}
+	return 1
+}
+
+// translationKey returns p's translation: key, if it has one.
+func (s *state) translationKey(p *page) string {
+	if f, ok := s.front[p]; ok {
+		return f.translation
+	}
+	return ""
 }
 
 // notFoundPath is where the 404 page is published; CloudFront and the
 // dev server answer unknown addresses with it.
 const notFoundPath = "/404.html"
 
+// addSource adds a Markdown page as content.LoadEach gives it: its entry
+// in the index, and what laying out needs of its front matter, or, for a
+// draft, where it is.
+func (s *state) addSource(cp *content.Page) {
+	if cp.Draft && !s.opts.Drafts {
+		s.drafts[cp.Path] = cp.File
+		s.draftFiles[cp.File] = true
+		return
+	}
+	p := s.alloc.page()
+	p.setSource(cp)
+	p.path, p.title = s.alloc.str(p.path), s.alloc.str(p.title)
+	if cp.Translation != "" || cp.Layout != "" {
+		s.front[p] = frontLines{translation: cp.Translation, translationLine: int32(cp.Line("translation")), layoutLine: int32(cp.Line("layout"))}
+	}
+	s.sources = append(s.sources, p)
+}
+
 // layout lays out the whole site: the pages, their translations, the
 // tree they form, and the navigation.
 func (s *state) layout() {
-	s.byPath = make(map[string]*page)
-	s.byFile = make(map[string]*page)
-	s.drafts = make(map[string]string)
+	s.byPath = make(map[string]*page, len(s.sources))
 	s.files = make(map[string]bool)
 
-	for _, cp := range s.data.Pages {
-		if cp.Draft && !s.opts.Drafts {
-			s.drafts[cp.Path] = cp.File
-			continue
-		}
-		p := &page{kind: kindMarkdown}
-		p.setSource(cp)
+	for _, p := range s.sources {
 		s.add(p)
 	}
+	s.sources = nil
 	s.pairTranslations()
 	s.addOfficePages()
 	s.addArticlePages()
 	s.addFormPages()
-	s.add(&page{kind: kindNotFound, lang: content.SV, path: notFoundPath, layout: "notfound",
-		title: s.data.Strings.MustGet(content.SV, "notfound.title"), description: s.data.Strings.MustGet(content.SV, "notfound.description")})
+	nf := s.newPage(kindNotFound, &pageExtra{description: s.data.Strings.MustGet(content.SV, "notfound.description")})
+	nf.lang, nf.path, nf.title = content.SV, notFoundPath, s.data.Strings.MustGet(content.SV, "notfound.title")
+	nf.setLayout("notfound")
+	s.add(nf)
 	s.checkSettingsLinks()
 	s.checkReadability()
 	s.buildTree()
+	s.front = nil
 }
 
 // add places a page at its address; two pages may not share one.
@@ -104,20 +266,31 @@ func (s *state) add(p *page) {
 	if other, ok := s.byPath[p.path]; ok {
 		s.siteErr = append(s.siteErr, content.Problem{File: p.name(), Line: lineOf(p), Msg: fmt.Sprintf(
 			"the address %s is taken by %s too: rename or move one of them", p.path, other.name())})
+		delete(s.front, p)
 		return
 	}
 	s.pages = append(s.pages, p)
 	s.byPath[p.path] = p
-	if p.src != nil {
-		s.byFile[p.src.File] = p
-	}
 }
 
 func lineOf(p *page) int {
-	if p.src != nil {
+	if p.kind == kindMarkdown {
 		return 1
 	}
 	return 0
+}
+
+// pageOfFile returns the Markdown page made from file, if there is one.
+func (s *state) pageOfFile(file string) (*page, bool) {
+	_, _, path, ok := content.PathOf(file)
+	if !ok {
+		return nil, false
+	}
+	p, ok := s.byPath[path]
+	if !ok || p.kind != kindMarkdown || p.file() != file {
+		return nil, false
+	}
+	return p, true
 }
 
 // pairTranslations links each Markdown page to its other-language version:
@@ -125,8 +298,8 @@ func lineOf(p *page) int {
 func (s *state) pairTranslations() {
 	byRel := map[content.Lang]map[string]*page{content.SV: {}, content.EN: {}}
 	for _, p := range s.pages {
-		if p.src != nil {
-			byRel[p.lang][p.src.Rel] = p
+		if p.kind == kindMarkdown {
+			byRel[p.lang][p.rel()] = p
 		}
 	}
 	claim := func(p, q *page) {
@@ -139,58 +312,55 @@ func (s *state) pairTranslations() {
 			if other == nil || other == q {
 				other = q.translation
 			}
-			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: fmt.Sprintf(
-				"%s and %s both claim to be the translation of one page: check their translation: keys", q.src.File, other.src.File)})
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "translation"), Msg: fmt.Sprintf(
+				"%s and %s both claim to be the translation of one page: check their translation: keys", q.file(), other.file())})
 		}
 	}
 	for _, p := range s.pages {
-		if p.src == nil || p.src.Translation == "" {
+		key := s.translationKey(p)
+		if p.kind != kindMarkdown || key == "" {
 			continue
 		}
 		other := p.lang.Other()
-		q, ok := byRel[other][p.src.Translation]
+		q, ok := byRel[other][key]
 		if !ok {
-			msg := fmt.Sprintf("translation: %s/%s does not exist", other, p.src.Translation)
-			if file, draft := s.draftFile(other, p.src.Translation); draft {
+			msg := fmt.Sprintf("translation: %s/%s does not exist", other, key)
+			if file, draft := s.draftFile(other, key); draft {
 				msg = fmt.Sprintf("translation: %s is a draft", file)
 			}
-			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: msg})
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "translation"), Msg: msg})
 			continue
 		}
-		if q.src.Translation != "" && q.src.Translation != p.src.Rel {
-			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("translation"), Msg: fmt.Sprintf(
-				"translation: %s points here, but its own translation: points to %s/%s", q.src.File, p.lang, q.src.Translation)})
+		if qk := s.translationKey(q); qk != "" && qk != p.rel() {
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "translation"), Msg: fmt.Sprintf(
+				"translation: %s points here, but its own translation: points to %s/%s", q.file(), p.lang, qk)})
 			continue
 		}
 		claim(p, q)
 	}
 	for _, p := range s.pages {
-		if p.src == nil || p.translation != nil || p.src.Translation != "" {
+		if p.kind != kindMarkdown || p.translation != nil || s.translationKey(p) != "" {
 			continue
 		}
-		if q, ok := byRel[p.lang.Other()][p.src.Rel]; ok && q.translation == nil && q.src.Translation == "" {
+		if q, ok := byRel[p.lang.Other()][p.rel()]; ok && q.translation == nil && s.translationKey(q) == "" {
 			p.translation, q.translation = q, p
 		}
 	}
 	for _, p := range s.pages {
-		if p.src != nil && p.translation == nil && p.src.Translation == "" {
+		if p.kind == kindMarkdown && p.translation == nil && s.translationKey(p) == "" {
 			other := p.lang.Other()
-			msg := fmt.Sprintf("this page has no %s version: add %s/%s, or name it with translation:", langName(other), other, p.src.Rel)
-			if file, draft := s.draftFile(other, p.src.Rel); draft {
+			msg := fmt.Sprintf("this page has no %s version: add %s/%s, or name it with translation:", langName(other), other, p.rel())
+			if file, draft := s.draftFile(other, p.rel()); draft {
 				msg = fmt.Sprintf("this page's translation %s is a draft: publish both or neither", file)
 			}
-			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: 1, Msg: msg})
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: 1, Msg: msg})
 		}
 	}
 }
 
 func (s *state) draftFile(lang content.Lang, rel string) (string, bool) {
-	for _, cp := range s.data.Pages {
-		if cp.Draft && cp.Lang == lang && cp.Rel == rel {
-			return cp.File, true
-		}
-	}
-	return "", false
+	file := string(lang) + "/" + rel
+	return file, s.draftFiles[file]
 }
 
 func langName(l content.Lang) string {
@@ -205,12 +375,12 @@ func langName(l content.Lang) string {
 func (s *state) layoutPage(lang content.Lang, layout string) *page {
 	var found *page
 	for _, p := range s.pages {
-		if p.src == nil || p.lang != lang || p.layout != layout {
+		if p.kind != kindMarkdown || p.lang != lang || p.layout() != layout {
 			continue
 		}
 		if found != nil {
-			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("layout"), Msg: fmt.Sprintf(
-				"only one page per language may have layout: %s; %s has it too", layout, found.src.File)})
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "layout"), Msg: fmt.Sprintf(
+				"only one page per language may have layout: %s; %s has it too", layout, found.file())})
 			continue
 		}
 		found = p
@@ -228,15 +398,15 @@ func (s *state) officesPage(lang content.Lang) *page {
 	var found *page
 	for _, p := range s.pages {
 		switch {
-		case p.src == nil || p.lang != lang:
-		case p.path == want && p.layout != "offices":
-			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("layout"), Msg: fmt.Sprintf(
+		case p.kind != kindMarkdown || p.lang != lang:
+		case p.path == want && p.layout() != "offices":
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "layout"), Msg: fmt.Sprintf(
 				"%s's links.offices names this page, so it needs layout: offices: the offices' pages go below it, where the application links to them",
 				content.SettingsFile)})
 		case p.path == want:
 			found = p
-		case p.layout == "offices":
-			s.siteErr = append(s.siteErr, content.Problem{File: p.src.File, Line: p.src.Line("layout"), Msg: fmt.Sprintf(
+		case p.layout() == "offices":
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "layout"), Msg: fmt.Sprintf(
 				"layout: offices belongs on %s, the page %s's links.offices names: remove it here, or change links.offices",
 				want, content.SettingsFile)})
 		}
@@ -255,11 +425,10 @@ func (s *state) addOfficePages() {
 			if parents[lang] == nil {
 				continue
 			}
-			pair[i] = &page{
-				kind: kindOffice, lang: lang, path: s.data.Settings.OfficePath(lang, o.ID), layout: "office",
-				title: o.Name.In(lang), office: o, inNav: true,
-				description: s.data.Strings.MustGet(lang, "office.description", "name", o.Name.In(lang)),
-			}
+			p := s.newPage(kindOffice, &pageExtra{office: o, description: s.data.Strings.MustGet(lang, "office.description", "name", o.Name.In(lang))})
+			p.lang, p.path, p.title, p.inNav = lang, s.data.Settings.OfficePath(lang, o.ID), o.Name.In(lang), true
+			p.setLayout("office")
+			pair[i] = p
 			s.add(pair[i])
 		}
 		if pair[0] != nil && pair[1] != nil {
@@ -281,12 +450,12 @@ func (s *state) addArticlePages() {
 				continue
 			}
 			n := strconv.Itoa(a.N)
-			pair[i] = &page{
-				kind: kindArticle, lang: lang, layout: "article", article: a, inNav: true, order: a.N,
-				path:        parent.path + s.data.Strings.MustGet(lang, "uncrc.slug") + "-" + n + "/",
-				title:       s.data.Strings.MustGet(lang, "uncrc.article_title", "n", n, "title", a.Title.In(lang)),
-				description: s.data.Strings.MustGet(lang, "uncrc.description", "n", n),
-			}
+			p := s.newPage(kindArticle, &pageExtra{article: a, description: s.data.Strings.MustGet(lang, "uncrc.description", "n", n)})
+			p.lang, p.inNav, p.order = lang, true, int32(a.N)
+			p.setLayout("article")
+			p.path = parent.path + s.data.Strings.MustGet(lang, "uncrc.slug") + "-" + n + "/"
+			p.title = s.data.Strings.MustGet(lang, "uncrc.article_title", "n", n, "title", a.Title.In(lang))
+			pair[i] = p
 			s.add(pair[i])
 		}
 		if pair[0] != nil && pair[1] != nil {
@@ -304,8 +473,9 @@ func (s *state) addFormPages() {
 				s.siteErr = append(s.siteErr, content.Problem{File: f.Path(lang), Msg: err.Error()})
 				continue
 			}
-			pair[i] = &page{kind: kindForm, lang: lang, path: f.Path(lang), layout: layout, form: f,
-				title: cp.Title, description: cp.Description, exit: cp.Exit, inNav: false}
+			p := s.newPage(kindForm, &pageExtra{form: f, layout: layout, description: cp.Description})
+			p.lang, p.path, p.title, p.exit = lang, f.Path(lang), cp.Title, cp.Exit
+			pair[i] = p
 			s.add(pair[i])
 		}
 		if pair[0] != nil && pair[1] != nil {
@@ -362,10 +532,14 @@ func (s *state) checkReadability() {
 }
 
 // buildTree gives each page its parent (the page at the nearest address
-// above it) and children, and prerenders the navigation.
+// above it) and children, sorted as navigation shows them, and
+// prerenders the footer's list of the top-level sections.
 func (s *state) buildTree() {
 	for _, p := range s.pages {
-		p.parent, p.children = nil, nil
+		p.parent = nil
+		if p.x != nil {
+			p.x.children = nil
+		}
 	}
 	for _, p := range s.pages {
 		if p.kind == kindNotFound {
@@ -374,33 +548,47 @@ func (s *state) buildTree() {
 		for up := parentPath(p.path); up != ""; up = parentPath(up) {
 			if q, ok := s.byPath[up]; ok {
 				p.parent = q
-				q.children = append(q.children, p)
+				if q.x == nil {
+					q.x = &pageExtra{}
+				}
+				q.x.children = append(q.x.children, p)
 				break
 			}
 		}
 	}
-	s.navs = make(map[*page]*chrome.NavList)
 	s.footer = make(map[content.Lang]template.HTML)
 	for _, p := range s.pages {
-		if len(p.children) == 0 {
+		if len(p.children()) == 0 {
 			continue
 		}
-		sortPages(p.children, p.lang)
-		var items []chrome.Link
-		for _, c := range p.children {
-			if c.inNav {
-				items = append(items, chrome.Link{Text: c.title, Href: c.path})
-			}
-		}
-		heading := chrome.Link{Text: p.title, Href: p.path}
+		p.x.children = slices.Clip(p.x.children)
+		sortPages(p.x.children, p.lang)
 		if p.parent == nil {
-			heading.Text = s.data.Strings.MustGet(p.lang, "breadcrumbs.home")
-		}
-		s.navs[p] = s.chrome.NewNavList(p.lang, heading, items)
-		if p.parent == nil {
-			s.footer[p.lang] = footerNav(s.data.Strings, p.lang, items)
+			s.footer[p.lang] = footerNav(s.data.Strings, p.lang, navLinks(p))
 		}
 	}
+}
+
+// navLinks are the links to the pages below p that navigation lists.
+func navLinks(p *page) []chrome.Link {
+	var items []chrome.Link
+	for _, c := range p.children() {
+		if c.inNav {
+			items = append(items, chrome.Link{Text: c.title, Href: c.path})
+		}
+	}
+	return items
+}
+
+// navCount is how many of the pages below p navigation lists.
+func navCount(p *page) int {
+	n := 0
+	for _, c := range p.children() {
+		if c.inNav {
+			n++
+		}
+	}
+	return n
 }
 
 // parentPath returns the address above path: /sv/a/b/ → /sv/a/; the
@@ -426,16 +614,59 @@ func footerNav(strs *content.Strings, lang content.Lang, items []chrome.Link) te
 	return template.HTML(s.String())
 }
 
+// MaxNavItems is the most pages one list of the section navigation
+// shows. The longest list of a portal's own sections, the 54 articles
+// of the convention, fits; the offices of a national portal (290) do
+// not: the office finder lists those, and beside an office's page the
+// navigation shows the level above instead.
+const MaxNavItems = 60
+
 // sectionNav returns the navigation shown beside a page: the pages below
-// it if it has any, or else its siblings.
-func (s *state) sectionNav(p *page) template.HTML {
+// it if it has any, or else its siblings, headed by their parent. Where
+// that list would be longer than MaxNavItems, it shows the level above
+// instead, up to the top-level sections. So a page lists its own
+// branch, never every page of a large section, and its weight does not
+// grow with the site: the footer lists the top level on every page.
+func (r *pageRenderer) sectionNav(p *page) template.HTML {
 	if p.parent == nil {
 		return ""
 	}
-	if n, ok := s.navs[p]; ok {
-		return n.HTML(p.path)
+	q := p
+	if len(p.children()) == 0 {
+		q = p.parent
 	}
-	return s.navs[p.parent].HTML(p.path)
+	for {
+		n := r.navList(q)
+		if n != nil {
+			return n.HTML(p.path)
+		}
+		if q = q.parent; q == nil {
+			return ""
+		}
+	}
+}
+
+// navList returns the list of the pages below q, headed by q, or nil when
+// it would be longer than MaxNavItems. A renderer keeps the last few it
+// made: pages come in the order of their files, so siblings come
+// together.
+func (r *pageRenderer) navList(q *page) *chrome.NavList {
+	if n, ok := r.navs[q]; ok {
+		return n
+	}
+	var n *chrome.NavList
+	if navCount(q) <= MaxNavItems {
+		heading := chrome.Link{Text: q.title, Href: q.path}
+		if q.parent == nil {
+			heading.Text = r.s.data.Strings.MustGet(q.lang, "breadcrumbs.home")
+		}
+		n = r.s.chrome.NewNavList(q.lang, heading, navLinks(q))
+	}
+	if len(r.navs) >= 16 {
+		clear(r.navs)
+	}
+	r.navs[q] = n
+	return n
 }
 
 // breadcrumbs returns the way from the start page down to p's parent.

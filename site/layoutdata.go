@@ -38,7 +38,7 @@ func (s *state) officesData(p *page) any {
 
 func (s *state) officeData(p *page) any {
 	var names []string
-	for _, m := range s.data.Directory.MunicipalitiesOf(p.office) {
+	for _, m := range s.data.Directory.MunicipalitiesOf(p.x.office) {
 		names = append(names, m.Name)
 	}
 	and := " och "
@@ -57,7 +57,7 @@ func (s *state) officeData(p *page) any {
 		switch {
 		case i == 0:
 			apply = f.Path(p.lang)
-		case f.OfferedBy(p.office):
+		case f.OfferedBy(p.x.office):
 			others = append(others, chrome.Link{Text: f.Title(s.data.Strings, p.lang), Href: f.Path(p.lang)})
 		}
 	}
@@ -69,7 +69,7 @@ func (s *state) officeData(p *page) any {
 
 func uncrcData(p *page) any {
 	var items []chrome.Link
-	for _, c := range p.children {
+	for _, c := range p.children() {
 		if c.kind == kindArticle {
 			items = append(items, chrome.Link{Text: c.title, Href: c.path})
 		}
@@ -88,20 +88,20 @@ type articleView struct {
 }
 
 func (s *state) articleData(p *page) any {
-	a := p.article
+	a := p.x.article
 	v := articleView{Summary: a.Paragraphs(p.lang), English: a.English, Swedish: a.Swedish, SwedishPartial: a.SwedishPartial, SwedishLaw: a.N <= 42}
 	var prev, next *chrome.Link
 	if p.parent != nil {
-		sibs := p.parent.children
+		sibs := p.parent.children()
 		for i, sib := range sibs {
 			if sib != p {
 				continue
 			}
 			if i > 0 && sibs[i-1].kind == kindArticle {
-				prev = &chrome.Link{Text: s.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i-1].article.N)), Href: sibs[i-1].path}
+				prev = &chrome.Link{Text: s.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i-1].x.article.N)), Href: sibs[i-1].path}
 			}
 			if i+1 < len(sibs) && sibs[i+1].kind == kindArticle {
-				next = &chrome.Link{Text: s.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i+1].article.N)), Href: sibs[i+1].path}
+				next = &chrome.Link{Text: s.data.Strings.MustGet(p.lang, "uncrc.article_short", "n", strconv.Itoa(sibs[i+1].x.article.N)), Href: sibs[i+1].path}
 			}
 		}
 	}

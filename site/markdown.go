@@ -81,20 +81,31 @@ func quotes(lang content.Lang) map[extension.TypographicPunctuation][]byte {
 // "Våld" into "vld"). Ids are unique on the page: a repeat gets -2, -3.
 type headingIDs struct {
 	used map[string]bool
+	// next is, per base slug, the suffix to try first: every lower one
+	// is taken, so a page of 20,000 "## Avsnitt" costs linear time, not
+	// quadratic. The ids are the same as trying from -2 each time.
+	next map[string]int
 }
 
 // reservedIDs are ids the page chrome uses; a heading never takes them.
 var reservedIDs = []string{"main", "top", "section-nav-title", "footer-title", "footer-sections-title", "error-summary-title", "exit-this-page"}
 
 func newHeadingIDs() *headingIDs {
-	ids := &headingIDs{used: make(map[string]bool, 16)}
+	ids := &headingIDs{}
 	ids.reset()
 	return ids
 }
 
 // reset forgets a page's ids, so one generator serves page after page.
 func (ids *headingIDs) reset() {
+	// Clearing a map costs its capacity: after a page of thousands of
+	// headings, fresh maps keep the pages after it cheap.
+	if len(ids.used) > 1024 || ids.used == nil {
+		ids.used = make(map[string]bool, 16)
+		ids.next = make(map[string]int, 16)
+	}
 	clear(ids.used)
+	clear(ids.next)
 	for _, id := range reservedIDs {
 		ids.used[id] = true
 	}
@@ -106,8 +117,12 @@ func (ids *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 		base = "avsnitt"
 	}
 	id := base
-	for n := 2; ids.used[id]; n++ {
-		id = base + "-" + strconv.Itoa(n)
+	if ids.used[id] {
+		n := max(ids.next[base], 2)
+		for id = base + "-" + strconv.Itoa(n); ids.used[id]; id = base + "-" + strconv.Itoa(n) {
+			n++
+		}
+		ids.next[base] = n + 1
 	}
 	ids.used[id] = true
 	return []byte(id)

@@ -1,14 +1,17 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,6 +39,10 @@ type output struct {
 	// stale are the output's files that the last full build did not
 	// write, for the next publish to remove.
 	stale []string
+	// empty says the output folder was missing or empty when the build
+	// began: every file is staged, none is compared, none is recorded in
+	// staged, and publish moves the staging folder in whole.
+	empty bool
 }
 
 func newOutput(dir string) *output {
@@ -55,15 +62,18 @@ func (o *output) check() error {
 		return errors.New("no output folder given")
 	}
 	entries, err := os.ReadDir(o.dir)
+	o.empty = false
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil
+		o.empty = true
 	case err != nil:
 		return err
 	case len(entries) > 0:
 		if _, err := os.Stat(filepath.Join(o.dir, marker)); err != nil {
 			return fmt.Errorf("%s is not empty and was not made by this generator: choose another output folder", o.dir)
 		}
+	default:
+		o.empty = true
 	}
 	return nil
 }
@@ -72,19 +82,87 @@ func (o *output) check() error {
 // these bytes: an unchanged page keeps its time, so `aws s3 sync` uploads
 // only what changed, and on most disks reading is cheaper than writing.
 func (o *output) write(rel string, data []byte) error {
-	if old, err := os.ReadFile(filepath.Join(o.dir, filepath.FromSlash(rel))); err == nil && bytes.Equal(old, data) {
-		o.mu.Lock()
-		wasStaged := o.staged[rel]
-		delete(o.staged, rel)
-		o.mu.Unlock()
-		if wasStaged {
-			// An earlier, unpublished build changed it; this one
-			// changed it back.
-			return removeFile(filepath.Join(o.stage, filepath.FromSlash(rel)))
-		}
-		return nil
+	if !o.empty && holds(filepath.Join(o.dir, filepath.FromSlash(rel)), data) {
+		return o.unchanged(rel)
 	}
 	if err := writeFile(filepath.Join(o.stage, filepath.FromSlash(rel)), data); err != nil {
+		return err
+	}
+	if o.empty {
+		return nil // publish moves the whole folder
+	}
+	o.mu.Lock()
+	o.staged[rel] = true
+	o.mu.Unlock()
+	return nil
+}
+
+// readBufs are buffers for holds, one per page being written at once.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// holds reports whether the file name holds exactly data. It reads the
+// file only when it is data's size, into a buffer kept for the next
+// page: a warm build of a large site compares every page.
+func holds(name string, data []byte) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || info.Size() != int64(len(data)) {
+		return false
+	}
+	bp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bp)
+	if cap(*bp) < len(data)+1 {
+		*bp = make([]byte, len(data)+1)
+	}
+	buf := (*bp)[:len(data)+1] // one more, to see the file end
+	n, err := io.ReadFull(f, buf)
+	return (err == io.ErrUnexpectedEOF || err == io.EOF) && n == len(data) && bytes.Equal(buf[:n], data)
+}
+
+// unchanged forgets a staged rel: the output already holds its bytes.
+func (o *output) unchanged(rel string) error {
+	o.mu.Lock()
+	wasStaged := o.staged[rel]
+	delete(o.staged, rel)
+	o.mu.Unlock()
+	if wasStaged {
+		// An earlier, unpublished build changed it; this one
+		// changed it back.
+		return removeFile(filepath.Join(o.stage, filepath.FromSlash(rel)))
+	}
+	return nil
+}
+
+// writeStream is write for a file too large to hold in memory, such as
+// a sitemap of 50,000 addresses: fill writes it through w. It is called
+// once to compare with the output's file and, if that differs, again to
+// stage it, so it must write the same bytes each time. Errors of w show
+// when it is flushed; fill need not check them.
+func (o *output) writeStream(rel string, fill func(w *bufio.Writer)) error {
+	if sameFile(filepath.Join(o.dir, filepath.FromSlash(rel)), fill) {
+		return o.unchanged(rel)
+	}
+	name := filepath.Join(o.stage, filepath.FromSlash(rel))
+	f, err := os.Create(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		f, err = os.Create(name)
+	}
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 64<<10)
+	fill(w)
+	err = w.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -93,10 +171,47 @@ func (o *output) write(rel string, data []byte) error {
 	return nil
 }
 
+// sameFile reports whether fill writes exactly the bytes of the file
+// name, reading the file as fill writes, a buffer at a time.
+func sameFile(name string, fill func(w *bufio.Writer)) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	c := &compareWriter{old: bufio.NewReaderSize(f, 64<<10)}
+	w := bufio.NewWriterSize(c, 64<<10)
+	fill(w) // once it differs, w drops the rest
+	if w.Flush() != nil {
+		return false
+	}
+	_, err = c.old.ReadByte()
+	return err == io.EOF // and not longer than what fill wrote
+}
+
+// compareWriter fails the first write that differs from old.
+type compareWriter struct {
+	old *bufio.Reader
+	buf []byte
+}
+
+var errDiffers = errors.New("differs")
+
+func (c *compareWriter) Write(p []byte) (int, error) {
+	if cap(c.buf) < len(p) {
+		c.buf = make([]byte, len(p))
+	}
+	b := c.buf[:len(p)]
+	if _, err := io.ReadFull(c.old, b); err != nil || !bytes.Equal(b, p) {
+		return 0, errDiffers
+	}
+	return len(p), nil
+}
+
 // findStale records the output's files that a full build did not write,
 // for the next publish to remove, so a deleted page disappears from the
 // site.
-func (o *output) findStale(written map[string]bool) error {
+func (o *output) findStale(written func(rel string) bool) error {
 	o.stale = o.stale[:0]
 	err := filepath.WalkDir(o.dir, func(name string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) && name == o.dir {
@@ -107,7 +222,7 @@ func (o *output) findStale(written map[string]bool) error {
 		}
 		rel, _ := filepath.Rel(o.dir, name)
 		rel = filepath.ToSlash(rel)
-		if rel != marker && !written[rel] {
+		if rel != marker && !written(rel) {
 			o.stale = append(o.stale, rel)
 		}
 		return nil
@@ -119,10 +234,27 @@ func (o *output) findStale(written map[string]bool) error {
 // ones. Each file is replaced by a rename, so a reader of the output sees
 // a page either as it was or as it is now, never half written.
 func (o *output) publish() error {
+	if o.empty {
+		// Nothing to replace: the staging folder becomes the output, in
+		// one rename instead of one per file. If it cannot (the output
+		// folder is a mount point), the files move one by one.
+		if err := os.Remove(o.dir); err == nil || errors.Is(err, fs.ErrNotExist) {
+			if os.Rename(o.stage, o.dir) == nil {
+				o.empty = false
+				clear(o.staged)
+				o.stale = o.stale[:0]
+				return o.writeMarker()
+			}
+		}
+		if err := o.findStaged(); err != nil {
+			return err
+		}
+		o.empty = false
+	}
 	if err := os.MkdirAll(o.dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(o.dir, marker), []byte("This folder is generated by the portal's site generator; it deletes files here that the site no longer has.\n"), 0o644); err != nil {
+	if err := o.writeMarker(); err != nil {
 		return err
 	}
 	rels := make([]string, 0, len(o.staged))
@@ -144,6 +276,28 @@ func (o *output) publish() error {
 	}
 	o.stale = o.stale[:0]
 	return os.RemoveAll(o.stage)
+}
+
+func (o *output) writeMarker() error {
+	return os.WriteFile(filepath.Join(o.dir, marker), []byte("This folder is generated by the portal's site generator; it deletes files here that the site no longer has.\n"), 0o644)
+}
+
+// findStaged records every file in the staging folder as staged, for a
+// build into an empty output folder, which does not record them as it
+// writes them.
+func (o *output) findStaged() error {
+	err := filepath.WalkDir(o.stage, func(name string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && name == o.stage {
+			return fs.SkipAll
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(o.stage, name)
+		o.staged[filepath.ToSlash(rel)] = true
+		return nil
+	})
+	return err
 }
 
 // discard forgets what is staged: the output stays as it is.
@@ -226,6 +380,11 @@ func (s *state) writeSiteFiles() ([]string, error) {
 		s.files["/"+rel] = true
 		return s.out.write(rel, data)
 	}
+	putStream := func(rel string, fill func(w *bufio.Writer)) error {
+		written = append(written, rel)
+		s.files["/"+rel] = true
+		return s.out.writeStream(rel, fill)
+	}
 	for _, url := range s.chrome.Assets.Files() {
 		data, _ := s.chrome.Assets.File(url)
 		if err := put(strings.TrimPrefix(url, "/"), data); err != nil {
@@ -245,21 +404,36 @@ func (s *state) writeSiteFiles() ([]string, error) {
 		return nil, err
 	}
 	base := s.data.Settings.BaseURL
+	// robots.txt names /sitemap.xml whether it is the list or the index.
 	if err := put("robots.txt", []byte("User-agent: *\nDisallow: /api/\n\nSitemap: "+base+"/sitemap.xml\n")); err != nil {
 		return nil, err
 	}
 	if err := put("_headers", chrome.HeadersFile()); err != nil {
 		return nil, err
 	}
-	return written, put("sitemap.xml", s.sitemap())
+	return written, s.writeSitemaps(putStream)
 }
 
-// sitemap lists every page with its translation, as search engines read
-// hreflang alternates.
-func (s *state) sitemap() []byte {
-	var x bytes.Buffer
-	x.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	x.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+// sitemapURLs and sitemapBytes are the most one sitemap file may hold:
+// the sitemaps protocol (sitemaps.org) allows 50,000 addresses and 50 MB
+// uncompressed. Variables, so that a test can split a small site.
+var (
+	sitemapURLs  = 50000
+	sitemapBytes = 50 << 20
+)
+
+const (
+	urlsetHead = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+		`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n"
+	urlsetTail = "</urlset>\n"
+)
+
+// writeSitemaps writes /sitemap.xml, which lists every page with its
+// translation, as search engines read hreflang alternates. A site with
+// more than one file can hold gets /sitemap-1.xml, /sitemap-2.xml, …
+// instead, and /sitemap.xml becomes their index. Each file is streamed,
+// so no more than a page's entry is ever held at once.
+func (s *state) writeSitemaps(put func(rel string, fill func(w *bufio.Writer)) error) error {
 	paths := make([]string, 0, len(s.byPath))
 	for path, p := range s.byPath {
 		if p.kind != kindNotFound {
@@ -267,21 +441,83 @@ func (s *state) sitemap() []byte {
 		}
 	}
 	sort.Strings(paths)
-	base := s.data.Settings.BaseURL
-	for _, path := range paths {
-		p := s.byPath[path]
-		x.WriteString("<url><loc>")
-		template.HTMLEscape(&x, []byte(base+path))
-		x.WriteString("</loc>")
-		if p.translation != nil {
-			for _, q := range []*page{p, p.translation} {
-				x.WriteString(`<xhtml:link rel="alternate" hreflang="` + string(q.lang) + `" href="`)
-				template.HTMLEscape(&x, []byte(base+q.path))
-				x.WriteString(`"/>`)
-			}
-		}
-		x.WriteString("</url>\n")
+	ends := s.splitSitemap(paths)
+	if len(ends) == 1 {
+		return put("sitemap.xml", func(w *bufio.Writer) { s.urlset(w, paths) })
 	}
-	x.WriteString("</urlset>\n")
-	return x.Bytes()
+	start := 0
+	for i, end := range ends {
+		part := paths[start:end]
+		if err := put(sitemapPart(i), func(w *bufio.Writer) { s.urlset(w, part) }); err != nil {
+			return err
+		}
+		start = end
+	}
+	base := s.data.Settings.BaseURL
+	return put("sitemap.xml", func(w *bufio.Writer) {
+		w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+		w.WriteString(`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+		for i := range ends {
+			w.WriteString("<sitemap><loc>")
+			template.HTMLEscape(w, []byte(base+"/"+sitemapPart(i)))
+			w.WriteString("</loc></sitemap>\n")
+		}
+		w.WriteString("</sitemapindex>\n")
+	})
+}
+
+// sitemapPart is the file of the index's i-th sitemap, from 0.
+func sitemapPart(i int) string { return "sitemap-" + strconv.Itoa(i+1) + ".xml" }
+
+// splitSitemap says where each sitemap file's addresses end in paths:
+// a file is full at sitemapURLs entries, or when the next entry would
+// take it past sitemapBytes.
+func (s *state) splitSitemap(paths []string) []int {
+	var (
+		ends  []int
+		entry bytes.Buffer
+		n     int
+		size  = len(urlsetHead) + len(urlsetTail)
+	)
+	for i, path := range paths {
+		entry.Reset()
+		s.sitemapEntry(&entry, path)
+		if n > 0 && (n == sitemapURLs || size+entry.Len() > sitemapBytes) {
+			ends = append(ends, i)
+			n, size = 0, len(urlsetHead)+len(urlsetTail)
+		}
+		n++
+		size += entry.Len()
+	}
+	return append(ends, len(paths))
+}
+
+// urlset writes one sitemap file listing paths.
+func (s *state) urlset(w *bufio.Writer, paths []string) {
+	w.WriteString(urlsetHead)
+	for _, path := range paths {
+		s.sitemapEntry(w, path)
+	}
+	w.WriteString(urlsetTail)
+}
+
+// sitemapEntry writes a page's <url> entry. w is a buffer, whose errors
+// show when it is flushed.
+func (s *state) sitemapEntry(w interface {
+	io.Writer
+	io.StringWriter
+}, path string) {
+	p := s.byPath[path]
+	base := s.data.Settings.BaseURL
+	w.WriteString("<url><loc>")
+	template.HTMLEscape(w, []byte(base+path))
+	w.WriteString("</loc>")
+	if p.translation != nil {
+		for _, q := range []*page{p, p.translation} {
+			w.WriteString(`<xhtml:link rel="alternate" hreflang="` + string(q.lang) + `" href="`)
+			template.HTMLEscape(w, []byte(base+q.path))
+			w.WriteString(`"/>`)
+		}
+	}
+	w.WriteString("</url>\n")
 }

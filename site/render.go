@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -26,10 +27,31 @@ type pageRenderer struct {
 	headings  *headingIDs
 	seen      map[string]bool
 	ids       strings.Builder
+	bodyLine  int                       // the line the Markdown body starts on
+	links     []link                    // the page's links to check later, until it is rendered
+	selfLinks []selfLink                // the page's links to its own headings
+	navs      map[*page]*chrome.NavList // the last few section navigations made (sectionNav)
+	linkBlock []link                    // where the pages' kept links go, many pages' to a block
+}
+
+// keepLinks returns the links the page keeps for checking later, in a
+// block shared with the pages rendered before it: a large site's links
+// then take few objects, not one among each page's garbage.
+func (r *pageRenderer) keepLinks() []link {
+	n := len(r.links)
+	if n == 0 {
+		return nil
+	}
+	if cap(r.linkBlock)-len(r.linkBlock) < n {
+		r.linkBlock = make([]link, 0, max(min(4*cap(r.linkBlock), 1024), n, 16))
+	}
+	start := len(r.linkBlock)
+	r.linkBlock = append(r.linkBlock, r.links...)
+	return r.linkBlock[start:len(r.linkBlock):len(r.linkBlock)]
 }
 
 func newRenderer(s *state) *pageRenderer {
-	r := &pageRenderer{s: s, headings: newHeadingIDs(), seen: make(map[string]bool, 32)}
+	r := &pageRenderer{s: s, headings: newHeadingIDs(), seen: make(map[string]bool, 32), navs: make(map[*page]*chrome.NavList)}
 	r.bodyW = bufio.NewWriter(&r.body)
 	return r
 }
@@ -39,32 +61,36 @@ func newRenderer(s *state) *pageRenderer {
 // the one whose front matter was checked; nil reads the file.
 func (r *pageRenderer) render(p *page, src []byte) error {
 	s := r.s
+	defer s.timeRender(p, s.now())
 	p.probs, p.links = nil, nil
+	r.links, r.selfLinks = r.links[:0], r.selfLinks[:0]
 	cp := &chrome.Page{
-		Lang: p.lang, Title: p.title, Description: p.description, Path: p.path,
+		Lang: p.lang, Title: p.title, Path: p.path,
 		Canonical:   s.data.Settings.BaseURL + p.path,
 		Exit:        p.exit,
 		Breadcrumbs: s.breadcrumbs(p),
-		SectionNav:  s.sectionNav(p),
+		SectionNav:  r.sectionNav(p),
 		FooterNav:   s.footer[p.lang],
 	}
 	if p.translation != nil {
 		cp.Translation = p.translation.path
 	}
-	layout := p.layout
+	if p.x != nil {
+		cp.Description = p.x.description
+	}
+	layout := p.layout()
 	switch p.kind {
 	case kindMarkdown:
 		if err := r.markdown(p, cp, src); err != nil {
 			return err
 		}
-		cp.Sources = p.src.Sources
 	case kindOffice:
-		cp.Office = p.office
+		cp.Office = p.x.office
 		cp.Data = s.officeData(p)
 	case kindArticle:
 		cp.Data = s.articleData(p)
 	case kindForm:
-		l, fp, err := p.form.Page(s.data, p.lang)
+		l, fp, err := p.x.form.Page(s.data, p.lang)
 		if err != nil {
 			return err
 		}
@@ -96,12 +122,62 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 	}
 	html := r.out.Bytes()
 	p.ids = r.scanIDs(p, html)
+	r.checkSelfLinks(p, p.ids)
+	p.links = r.keepLinks()
 	for _, f := range p.outFiles() {
 		if err := s.out.write(f, html); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// SlowRender is how long one page may take to render before the build
+// warns about it. The slowest real page takes milliseconds; seconds mean
+// something pasted in is pathological for the Markdown parser, and on a
+// large site it is worth finding, but it is no reason to stop a build.
+const SlowRender = 2 * time.Second
+
+func (s *state) now() time.Time {
+	if s.opts.clock != nil {
+		return s.opts.clock()
+	}
+	return time.Now()
+}
+
+// timeRender notes a Markdown page whose render, begun at start, was
+// slow, or forgets that an earlier render of it was.
+func (s *state) timeRender(p *page, start time.Time) {
+	if p.kind != kindMarkdown {
+		return // the build's own pages: nothing an editor can change
+	}
+	d := s.now().Sub(start)
+	s.slowMu.Lock()
+	defer s.slowMu.Unlock()
+	if d <= SlowRender {
+		delete(s.slow, p)
+		return
+	}
+	if s.slow == nil {
+		s.slow = map[*page]time.Duration{}
+	}
+	s.slow[p] = d
+}
+
+// warnings lists which of pages were slow to render, as the build prints
+// them.
+func (s *state) warnings(pages []*page) content.Problems {
+	s.slowMu.Lock()
+	defer s.slowMu.Unlock()
+	var ws content.Problems
+	for _, p := range pages {
+		if d, ok := s.slow[p]; ok {
+			ws = append(ws, content.Problem{File: p.name(), Msg: fmt.Sprintf(
+				"took %.1f s to render; pasted Markdown with very long lines or deep nesting can do that", d.Seconds())})
+		}
+	}
+	ws.Sort()
+	return ws.Prefix(s.opts.ContentDir)
 }
 
 // scanIDs collects the ids on a rendered page, for checking links to its
@@ -125,7 +201,7 @@ func (r *pageRenderer) scanIDs(p *page, html []byte) idSet {
 		id := rest[:j]
 		if seen[string(id)] {
 			fix := "rename a heading"
-			if p.src == nil {
+			if p.kind != kindMarkdown {
 				fix = "the template or form definition that makes the page must change"
 			}
 			p.probs = append(p.probs, content.Problem{File: p.name(), Line: lineOf(p), Msg: fmt.Sprintf(
@@ -144,15 +220,22 @@ func (r *pageRenderer) scanIDs(p *page, html []byte) idSet {
 func (r *pageRenderer) markdown(p *page, cp *chrome.Page, src []byte) error {
 	if src == nil {
 		var err error
-		if src, err = fs.ReadFile(r.s.opts.Content, p.src.File); err != nil {
+		if src, err = fs.ReadFile(r.s.opts.Content, p.file()); err != nil {
 			return err
 		}
 	}
+	// The description and the sources are shown only here, so the page
+	// index does not keep them: they are read again, with the body.
+	fm, probs := content.ParsePage(p.file(), src)
+	if fm == nil {
+		return fmt.Errorf("the front matter changed while the site was built: %s", probs.Error())
+	}
+	cp.Description, cp.Sources = fm.Description, fm.Sources
 	_, body, bodyLine, ok := content.SplitFrontMatter(src)
 	if !ok {
 		return fmt.Errorf("front matter disappeared")
 	}
-	p.src.BodyLine = bodyLine
+	r.bodyLine = bodyLine
 	r.newlines = r.newlines[:0]
 	for i, c := range body {
 		if c == '\n' {
@@ -196,7 +279,7 @@ var blockBreaks = func() *strings.Replacer {
 
 // line returns the file line of a byte offset in the body.
 func (r *pageRenderer) line(p *page, offset int) int {
-	return p.src.BodyLine + sort.SearchInts(r.newlines, offset)
+	return r.bodyLine + sort.SearchInts(r.newlines, offset)
 }
 
 // nodeOffset finds where a node starts in the source: blocks know their
@@ -224,7 +307,7 @@ func (r *pageRenderer) lineOfNode(p *page, n ast.Node) int {
 			return r.line(p, off)
 		}
 	}
-	return p.src.BodyLine
+	return r.bodyLine
 }
 
 // check walks a page's Markdown for the problems an editor can make:
@@ -237,7 +320,7 @@ func (r *pageRenderer) check(p *page, source []byte, doc ast.Node) {
 		sv    = p.lang == content.SV
 	)
 	problem := func(n ast.Node, format string, args ...any) {
-		p.probs = append(p.probs, content.Problem{File: p.src.File, Line: r.lineOfNode(p, n), Msg: fmt.Sprintf(format, args...)})
+		p.probs = append(p.probs, content.Problem{File: p.file(), Line: r.lineOfNode(p, n), Msg: fmt.Sprintf(format, args...)})
 	}
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -285,7 +368,7 @@ func (r *pageRenderer) check(p *page, source []byte, doc ast.Node) {
 			for _, s := range lix.Longest() {
 				where = append(where, fmt.Sprintf("line %d (%d words)", s.line, s.words))
 			}
-			p.probs = append(p.probs, content.Problem{File: p.src.File, Line: p.src.BodyLine, Msg: fmt.Sprintf(
+			p.probs = append(p.probs, content.Problem{File: p.file(), Line: r.bodyLine, Msg: fmt.Sprintf(
 				"LIX is %.0f, over %d: use shorter sentences and shorter words; the longest sentences start on %s",
 				v, MaxLIX, strings.Join(where, ", "))})
 		}

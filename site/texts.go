@@ -35,8 +35,8 @@ var fixedLayouts = []string{"article", "notfound", "office"}
 // missing one is a problem at a line of i18n/, never a panic.
 func (s *state) checkTexts() error {
 	layouts := slices.Clone(fixedLayouts)
-	for _, cp := range s.data.Pages {
-		layouts = append(layouts, cp.LayoutName())
+	for _, p := range s.sources {
+		layouts = append(layouts, p.layout())
 	}
 	keys, err := s.layoutTexts(layouts)
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *state) checkFormLayoutTexts() error {
 	var layouts []string
 	for _, p := range s.pages {
 		if p.kind == kindForm {
-			layouts = append(layouts, p.layout)
+			layouts = append(layouts, p.layout())
 		}
 	}
 	keys, err := s.layoutTexts(layouts)

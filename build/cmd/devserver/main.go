@@ -94,6 +94,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintln(stdout, "fixed: no problems in the content; the site is up to date")
 		}
 		if res != nil {
+			for _, w := range res.Warnings {
+				fmt.Fprintln(stdout, w)
+			}
 			fmt.Fprintf(stdout, "rendered %d of %d pages in %s\n", res.Rendered, res.Pages, time.Since(start).Round(time.Microsecond))
 		}
 	}

@@ -1,0 +1,208 @@
+// Command peerbench measures the site generator beside its best-known
+// peer, Hugo (pinned: HugoVersion), on the same content, on the same
+// machine, in the same run (make bench-peer).
+//
+// For each size it has make bench's generator (build/cmd/sitebench)
+// write its synthetic national portal and keep it, converts that tree
+// for Hugo (the Markdown as it is; a config and a frame like the
+// portal's, hugo.go), then builds each site from an empty output folder,
+// alternately, runs times each, and prints both generators' wall time,
+// CPU time (user + system) and peak memory, as the median of the runs
+// and as ratios. Last, the one-page rebuild: Hugo's watch mode against
+// the dev server's builder (which make bench measures the same way).
+//
+//	peerbench [-sizes 10000,50000] [-runs 3] [-edits 10]
+//
+// Each generator runs as a child process, so its figures are its own,
+// as /usr/bin/time -v would give them. It prints figures; it does not
+// fail.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// targetWall is the target: a cold 10,000-page build in at most
+// half of Hugo's wall time.
+const targetWall = 0.5
+
+func main() {
+	if err := run(context.Background(), os.Args, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "peerbench:", err)
+		os.Exit(1)
+	}
+}
+
+// measure is one build as a child process.
+type measure struct {
+	wall, cpu time.Duration
+	rss       int64 // KiB
+}
+
+func child(ctx context.Context, name string, args ...string) (measure, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if out, err := cmd.Output(); err != nil {
+		return measure{}, fmt.Errorf("%s: %w\n%s", filepath.Base(name), err, out)
+	}
+	wall := time.Since(start)
+	u := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(u.Utime.Nano() + u.Stime.Nano())
+	return measure{wall: wall, cpu: cpu, rss: u.Maxrss}, nil
+}
+
+func median(ms []measure) measure {
+	by := func(get func(measure) int64) int64 {
+		vs := make([]int64, len(ms))
+		for i, m := range ms {
+			vs[i] = get(m)
+		}
+		slices.Sort(vs)
+		return vs[len(vs)/2]
+	}
+	return measure{
+		wall: time.Duration(by(func(m measure) int64 { return int64(m.wall) })),
+		cpu:  time.Duration(by(func(m measure) int64 { return int64(m.cpu) })),
+		rss:  by(func(m measure) int64 { return m.rss }),
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	sizes := fl.String("sizes", "10000,50000", "site sizes in pages, comma-separated")
+	runs := fl.Int("runs", 3, "cold builds of each generator at each size, alternating")
+	edits := fl.Int("edits", 10, "one-page edits for the rebuild comparison, at the smallest size (0: none)")
+	if err := fl.Parse(args[1:]); err != nil {
+		return err
+	}
+	hugo, err := hugoBinary(ctx, stdout)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "peerbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	sitegen := filepath.Join(tmp, "sitegen")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", sitegen, "./build/cmd/sitegen").CombinedOutput(); err != nil {
+		return fmt.Errorf("building sitegen: %w\n%s", err, out)
+	}
+	version, _ := exec.CommandContext(ctx, hugo, "version").Output()
+	fmt.Fprintf(stdout, "peer: %s", version)
+
+	for i, field := range strings.Split(*sizes, ",") {
+		size, err := strconv.Atoi(strings.TrimSpace(field))
+		if err != nil || size < 1 {
+			return fmt.Errorf("-sizes: %q is not a number of pages", field)
+		}
+		if err := compare(ctx, stdout, tmp, sitegen, hugo, size, *runs, map[bool]int{true: *edits}[i == 0]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func compare(ctx context.Context, stdout io.Writer, tmp, sitegen, hugo string, size, runs, edits int) error {
+	dir := filepath.Join(tmp, strconv.Itoa(size))
+	defer os.RemoveAll(dir)
+	// make bench's own tree, kept: the same content for both.
+	keep := filepath.Join(dir, "trees")
+	gen := exec.CommandContext(ctx, "go", "run", "./build/cmd/sitebench", "-sizes", strconv.Itoa(size), "-runs", "1",
+		"-edits", strconv.Itoa(edits), "-keep", keep)
+	gen.Stderr = os.Stderr
+	genOut, err := gen.Output()
+	if err != nil {
+		return fmt.Errorf("sitebench: %w\n%s", err, genOut)
+	}
+	tree := filepath.Join(keep, strconv.Itoa(size))
+	site := filepath.Join(dir, "hugo")
+	pages, err := toHugo(tree, site)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d pages (%d Markdown files), cold builds from an empty output folder, alternating, %d each:\n", size, pages, runs)
+	var ours, theirs []measure
+	for range runs {
+		out := filepath.Join(dir, "public")
+		os.RemoveAll(out)
+		m, err := child(ctx, sitegen, "-content", tree, "-out", out)
+		if err != nil {
+			return err
+		}
+		ours = append(ours, m)
+		os.RemoveAll(out)
+		hout := filepath.Join(dir, "hugo-public")
+		os.RemoveAll(hout)
+		h, err := child(ctx, hugo, "--source", site, "--destination", hout, "--quiet")
+		if err != nil {
+			return err
+		}
+		theirs = append(theirs, h)
+		os.RemoveAll(hout)
+	}
+	o, h := median(ours), median(theirs)
+	row := func(name string, m measure) {
+		fmt.Fprintf(stdout, "  %-10s wall %7.2f s   CPU %7.2f s   peak RSS %7.1f MiB\n", name, m.wall.Seconds(), m.cpu.Seconds(), float64(m.rss)/1024)
+	}
+	row("sitegen", o)
+	row("hugo", h)
+	verdict := ""
+	if size == 10000 {
+		verdict = fmt.Sprintf("   (target at 10,000 pages: at most %.1f×)", targetWall)
+	}
+	fmt.Fprintf(stdout, "  sitegen/hugo: wall %.2f×%s, CPU %.2f×, peak RSS %.2f×\n",
+		o.wall.Seconds()/h.wall.Seconds(), verdict, o.cpu.Seconds()/h.cpu.Seconds(), float64(o.rss)/float64(h.rss))
+
+	if edits > 0 {
+		page := filepath.Join(site, "content", "sv", "familjeratt")
+		target, err := firstPage(page)
+		if err != nil {
+			return err
+		}
+		ds, err := hugoRebuilds(ctx, hugo, site, target, edits)
+		if err != nil {
+			return err
+		}
+		slices.Sort(ds)
+		fmt.Fprintf(stdout, "  one-page rebuild, hugo --watch (Hugo's own \"Total in\" figure): median %d ms, slowest %d ms, %d edits\n",
+			ds[len(ds)/2].Milliseconds(), ds[len(ds)-1].Milliseconds(), len(ds))
+		for _, line := range strings.Split(string(genOut), "\n") {
+			if strings.Contains(line, "one-page edit") {
+				fmt.Fprintf(stdout, "  one-page rebuild, the dev server's builder (make bench):%s\n", strings.TrimSpace(strings.SplitN(line, ":", 2)[1]))
+			}
+		}
+	}
+	return nil
+}
+
+// firstPage finds a page to edit: the first Markdown file below dir
+// that is not a section's index.
+func firstPage(dir string) (string, error) {
+	var found string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || found != "" {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".md") && !strings.HasSuffix(path, "_index.md") {
+			found = path
+		}
+		return nil
+	})
+	if err == nil && found == "" {
+		err = fmt.Errorf("no page to edit below %s", dir)
+	}
+	return found, err
+}
