@@ -13,8 +13,8 @@ import (
 // way) counted as the function counts them: every application through
 // stats.Of, so that the groups add up as they do in the store.
 var (
-	small = &content.Office{ID: "torsas", Name: content.Text{SV: "Familjesupporten i Torsås", EN: "Torsås Family Support"}}
-	large = &content.Office{ID: "osthammar", Name: content.Text{SV: "Familjerätten i Östhammar", EN: "Östhammar Family Law"}}
+	small = &content.Office{ID: "litet-kontor", Name: content.Text{SV: "Familjerätten i Provby", EN: "Provby Family Law"}}
+	large = &content.Office{ID: "stort-kontor", Name: content.Text{SV: "Familjerätten i Exempelstad", EN: "Exempelstad Family Law"}}
 )
 
 // perMonth is, for an office and year, the applications and follow-up
@@ -26,11 +26,11 @@ type perMonth struct {
 }
 
 var fixtureMonths = []perMonth{
-	{"torsas", 2024, []int{4, 6, 2, 7, 5, 3, 0, 8, 6, 5, 7, 3}, []int{0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0}},
-	{"torsas", 2025, []int{3, 0, 6, 1, 8, 2, 0, 4, 7, 5, 9, 2}, []int{0, 1, 0, 0, 2, 0, 0, 0, 1, 0, 0, 3}},
-	{"torsas", 2026, []int{5, 7, 2, 6, 9, 4, 3, 6}, []int{1, 0, 0, 2, 0, 0, 1, 0}},
-	{"osthammar", 2025, []int{14, 11, 17, 9, 20, 15, 6, 12, 18, 16, 19, 10}, []int{2, 3, 1, 4, 2, 5, 0, 2, 3, 1, 4, 2}},
-	{"osthammar", 2026, []int{12, 15, 13, 10, 16, 14, 8}, []int{1, 2, 0, 3, 1, 2, 0}},
+	{"litet-kontor", 2024, []int{4, 6, 2, 7, 5, 3, 0, 8, 6, 5, 7, 3}, []int{0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0}},
+	{"litet-kontor", 2025, []int{3, 0, 6, 1, 8, 2, 0, 4, 7, 5, 9, 2}, []int{0, 1, 0, 0, 2, 0, 0, 0, 1, 0, 0, 3}},
+	{"litet-kontor", 2026, []int{5, 7, 2, 6, 9, 4, 3, 6}, []int{1, 0, 0, 2, 0, 0, 1, 0}},
+	{"stort-kontor", 2025, []int{14, 11, 17, 9, 20, 15, 6, 12, 18, 16, 19, 10}, []int{2, 3, 1, 4, 2, 5, 0, 2, 3, 1, 4, 2}},
+	{"stort-kontor", 2026, []int{12, 15, 13, 10, 16, 14, 8}, []int{1, 2, 0, 3, 1, 2, 0}},
 }
 
 // application returns the k-th application of the fixture: answers

@@ -1150,14 +1150,14 @@ func TestApplyLinkedWithoutLink(t *testing.T) {
 // TestRowOwner: two offices, one count each, the national total shown:
 // an office that knows its own count works out the other's.
 func TestRowOwner(t *testing.T) {
-	tab := Table{Rows: []string{"osthammar", "torsas"}, Cols: []string{"escalations"}, Cells: [][]int{{15}, {4}}}
+	tab := Table{Rows: []string{"stort-kontor", "litet-kontor"}, Cols: []string{"escalations"}, Cells: [][]int{{15}, {4}}}
 	r := Apply(tab, 5)
 	if got := Recoverable(r); len(got) != 0 {
 		t.Errorf("Recoverable = %q, want none", got)
 	}
 	got := RecoverableLinked([]Result{r}, nil, RowOwner)
-	want := []string{"knowing row osthammar, table 0: row torsas, column escalations = 4", "knowing row osthammar, table 0: row torsas, total = 4",
-		"knowing row torsas, table 0: row osthammar, column escalations = 15", "knowing row torsas, table 0: row osthammar, total = 15"}
+	want := []string{"knowing row stort-kontor, table 0: row litet-kontor, column escalations = 4", "knowing row stort-kontor, table 0: row litet-kontor, total = 4",
+		"knowing row litet-kontor, table 0: row stort-kontor, column escalations = 15", "knowing row litet-kontor, table 0: row stort-kontor, total = 15"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("RecoverableLinked(RowOwner) =\n %q\nwant %q", got, want)
 	}
