@@ -130,8 +130,10 @@ func toHugo(tree, site string) (int, error) {
 	return pages, nil
 }
 
-// hugoTotal is Hugo's own report of a build or rebuild: "Total in 12 ms".
-var hugoTotal = regexp.MustCompile(`Total in (\d+) ms`)
+// hugoTotal is Hugo's own report of a build or rebuild, at log level
+// info: "INFO  build:  duration 3.49988671s" (0.165 prints "Built in" only
+// for the first build).
+var hugoTotal = regexp.MustCompile(`build:\s+duration (\S+)`)
 
 // hugoRebuilds starts Hugo in watch mode over site, edits one page edits
 // times, and returns the rebuild times Hugo reports: what a writer waits
@@ -155,9 +157,9 @@ func hugoRebuilds(ctx context.Context, hugo, site, page string, edits int) ([]ti
 		sc := bufio.NewScanner(pipe)
 		for sc.Scan() {
 			if m := hugoTotal.FindStringSubmatch(sc.Text()); m != nil {
-				var n int
-				fmt.Sscan(m[1], &n)
-				totals <- time.Duration(n) * time.Millisecond
+				if d, err := time.ParseDuration(m[1]); err == nil {
+					totals <- d
+				}
 			}
 		}
 		close(totals)

@@ -177,7 +177,7 @@ func compare(ctx context.Context, stdout io.Writer, tmp, sitegen, hugo string, s
 			return err
 		}
 		slices.Sort(ds)
-		fmt.Fprintf(stdout, "  one-page rebuild, hugo --watch (Hugo's own \"Total in\" figure): median %d ms, slowest %d ms, %d edits\n",
+		fmt.Fprintf(stdout, "  one-page rebuild, hugo --watch (Hugo's own build duration): median %d ms, slowest %d ms, %d edits\n",
 			ds[len(ds)/2].Milliseconds(), ds[len(ds)-1].Milliseconds(), len(ds))
 		for _, line := range strings.Split(string(genOut), "\n") {
 			if strings.Contains(line, "one-page edit") {
