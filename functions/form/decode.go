@@ -118,8 +118,9 @@ func distinct(vals []string, max int) []string {
 }
 
 // Decode turns a form's values (from [Definition.Values]) into a new value
-// of the form's type, with surrounding spaces trimmed from every text. It
-// leaves values as they are.
+// of the form's type, with surrounding spaces trimmed from every text and
+// the digits of a number field ([Field.Digits]) in ASCII. It leaves values
+// as they are.
 func (d *Definition) Decode(values url.Values) (any, []Error) {
 	var errs []Error
 	valid := make(url.Values, len(values))
@@ -134,6 +135,9 @@ func (d *Definition) Decode(values url.Values) (any, []Error) {
 		if !ok {
 			errs = append(errs, Error{Field: name, Rule: "nocontrol"})
 			continue
+		}
+		if f, ok := d.Field(name); ok && f.Digits {
+			vals = asciiDigits(vals)
 		}
 		valid[name] = vals
 	}

@@ -20,7 +20,13 @@
 //	    on the check-answers page, read form.<id>.<field>.empty, not
 //	    "Choose". A select's options come from a [Sources] entry, each
 //	    labelled with its Label, or with the interface text its Text
-//	    names.
+//	    names. A field whose answer is a number (a tel field, or a text
+//	    field with inputmode=numeric, decimal or tel, a numeric rule or a
+//	    Go number type) reads Eastern Arabic and Persian digits (٠–٩,
+//	    ۰–۹) as 0–9 before its rules check it; digits=ascii does the same
+//	    for a text field that mixes letters and digits, such as a court
+//	    case number ("T ١٢٣٤-٢٥" is "T 1234-25"). Other text, names above
+//	    all, is kept as typed.
 //
 // A nested struct is a group of fields (a fieldset); a slice of structs is
 // a group that repeats, like the children of an application.
@@ -73,6 +79,7 @@ type Field struct {
 	Attrs    map[string]string
 	Fields   []*Field // of a group or repeat
 	Max      int      // of a repeat: the most items
+	Digits   bool     // a number field, or digits=ascii: Eastern Arabic and Persian digits are read as 0–9
 	goField  string   // the Go field name
 	inRepeat bool     // the field belongs to each item of a repeat
 }
@@ -167,6 +174,11 @@ func fieldsOf(t reflect.Type, prefix string, inRepeat bool) ([]*Field, error) {
 			// the question is never unanswered: not labelled optional.
 			f.Required = true
 		}
+		digits, err := digitsOf(sf, f)
+		if err != nil {
+			return nil, err
+		}
+		f.Digits = digits
 		fields = append(fields, f)
 	}
 	return fields, nil

@@ -20,7 +20,7 @@ type Application struct {
 	Topics               []string    `schema:"topics" validate:"required,min=1,dive,oneof=custody residence contact support other" form:"checkboxes,section=case"`
 	TopicsOther          string      `schema:"topics_other" validate:"max=2000,nocontrolml" form:"textarea"`
 	CourtOrdered         string      `schema:"court_ordered" validate:"required,oneof=yes no" form:"radios"`
-	CourtCaseNumber      string      `schema:"court_case_number" validate:"required_if=CourtOrdered yes,omitempty,max=30,courtcase" form:"text,width=medium,spellcheck=false"`
+	CourtCaseNumber      string      `schema:"court_case_number" validate:"required_if=CourtOrdered yes,omitempty,max=30,courtcase" form:"text,width=medium,spellcheck=false,digits=ascii"`
 	PreviousTalks        string      `schema:"previous_talks" validate:"required,oneof=yes no" form:"radios"`
 	PreviousTalksDetails string      `schema:"previous_talks_details" validate:"max=2000,nocontrolml" form:"textarea"`
 	PrivacyAck           string      `schema:"privacy_ack" validate:"required,eq=yes" form:"checkbox,section=confirm,link=privacy"`
@@ -125,7 +125,7 @@ func childField(i int, name string) string {
 type FollowUp struct {
 	Municipality      string  `schema:"municipality" validate:"required,municipality" form:"select,options=municipalities,section=where"`
 	Applicant         Contact `schema:"applicant"`
-	PreviousReference string  `schema:"previous_reference" validate:"omitempty,reference" form:"text,width=medium,spellcheck=false,section=case"`
+	PreviousReference string  `schema:"previous_reference" validate:"omitempty,reference" form:"text,width=medium,spellcheck=false,section=case,digits=ascii"`
 	CaseOfficer       string  `schema:"case_officer" validate:"max=100,nocontrol" form:"text,width=medium"`
 	Message           string  `schema:"message" validate:"max=2000,nocontrolml" form:"textarea"`
 	PrivacyAck        string  `schema:"privacy_ack" validate:"required,eq=yes" form:"checkbox,section=confirm,link=privacy"`
