@@ -55,9 +55,9 @@ func TestJoining(t *testing.T) {
 	// command makes one: self-signed, RSA, keyEncipherment and
 	// emailProtection, for the office's inbox. Its key is the test's.
 	key := mailtest.NewRecipient(t, placeholder)
-	name := content.Text{SV: "Familjerätten i " + m.Name, EN: m.Name + " Family Law Office"}
+	name := content.Text{content.SV: "Familjerätten i " + m.Name, "en": m.Name + " Family Law Office"}
 	office := "# The office that joins in TestJoining (build/joining_test.go).\n" +
-		"name:\n  sv: " + name.SV + "\n  en: " + name.EN + "\n" +
+		"name:\n  sv: " + name[content.SV] + "\n  en: " + name["en"] + "\n" +
 		"municipalities: [\"" + m.Code + "\"]\n" +
 		"contact:\n  phone: 010-123 45 67\n  website: https://www.example.org/\n" +
 		"promises:\n  - sv: Inom en vecka ringer vi dig.\n    en: Within a week, we call you.\n" +
@@ -142,8 +142,8 @@ func TestJoining(t *testing.T) {
 	}
 	confirmation := httptest.NewRecorder()
 	fn.ServeHTTP(confirmation, r)
-	if body := confirmation.Body.String(); confirmation.Code != http.StatusOK || !strings.Contains(body, template.HTMLEscapeString(name.SV)) {
-		t.Errorf("the confirmation: status %d, want it to name %s", confirmation.Code, name.SV)
+	if body := confirmation.Body.String(); confirmation.Code != http.StatusOK || !strings.Contains(body, template.HTMLEscapeString(name[content.SV])) {
+		t.Errorf("the confirmation: status %d, want it to name %s", confirmation.Code, name[content.SV])
 	}
 	chrometest.CheckBads(t, "the confirmation", confirmation.Body.Bytes())
 
@@ -201,7 +201,7 @@ func unserved(d *content.Directory) (content.Municipality, bool) {
 // serves linking there.
 func officePages(t *testing.T, out string, data *content.Data, o *content.Office) {
 	t.Helper()
-	for _, lang := range content.Langs {
+	for _, lang := range content.DefaultEditions().Langs() {
 		p := data.Settings.OfficePath(lang, o.ID)
 		page, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(p, "/")), "index.html"))
 		if err != nil || !bytes.Contains(page, []byte("<h1>"+template.HTMLEscapeString(o.Name.In(lang))+"</h1>")) {

@@ -27,52 +27,6 @@ import (
 //go:embed site.yaml kommuner.tsv i18n offices signing.pem
 var DataFiles embed.FS
 
-// Lang is a language the portal is published in.
-type Lang string
-
-// The portal's languages. Swedish comes first: it is the default.
-const (
-	SV Lang = "sv"
-	EN Lang = "en"
-)
-
-// Langs lists the languages in their canonical order.
-var Langs = []Lang{SV, EN}
-
-// Other returns the portal's other language.
-func (l Lang) Other() Lang {
-	if l == SV {
-		return EN
-	}
-	return SV
-}
-
-// ParseLang reports the language s names, if it is one of ours. It
-// returns the constant, never s itself: a Lang kept from part of a file
-// name would keep the whole name.
-func ParseLang(s string) (Lang, bool) {
-	for _, l := range Langs {
-		if string(l) == s {
-			return l, true
-		}
-	}
-	return "", false
-}
-
-// Text is a short text in each of the portal's languages.
-type Text struct {
-	SV string `yaml:"sv" validate:"required,nocontrolml"`
-	EN string `yaml:"en" validate:"required,nocontrolml"`
-}
-
-// In returns the text in lang.
-func (t Text) In(lang Lang) string {
-	if lang == EN {
-		return t.EN
-	}
-	return t.SV
-}
-
 // Problem is one thing an editor must fix, at a place in a file.
 type Problem struct {
 	File string // slash-separated, relative to the content tree's root

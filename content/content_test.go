@@ -314,7 +314,7 @@ func TestFrontMatterProblems(t *testing.T) {
 		{"unclosed front matter", "---\ntitle: A\n", []string{`sv/x.md:1: the page must start with front matter`}},
 		{"order not a number", "---\ntitle: A\ndescription: B\norder: first\n---\n", []string{"sv/x.md:4: YAML: cannot unmarshal !!str `first` into int"}},
 		{"unknown layout", "---\ntitle: A\ndescription: B\nlayout: fancy\n---\n", []string{`sv/x.md:4: layout: "fancy" is not allowed; use one of page, home, offices, uncrc`}},
-		{"translation with slash", "---\ntitle: A\ndescription: B\ntranslation: /en/x.md\n---\n", []string{`sv/x.md:4: translation: write the file's path below the en/ folder, without a leading slash, like "x.md"`}},
+		{"translation on a Swedish page", "---\ntitle: A\ndescription: B\ntranslation: x.md\n---\n", []string{`sv/x.md:4: translation: a Swedish page needs none`}},
 		{"bad YAML", "---\ntitle: [A\ndescription: B\n---\n", []string{"sv/x.md:"}},
 		{"too large", "---\ntitle: A\ndescription: B\n---\n" + strings.Repeat("Text.\n", MaxPageSize/6), []string{"sv/x.md:1: the page is 513 KB; the limit is 512 KB: split it into several pages"}},
 	}
@@ -346,6 +346,14 @@ func TestParsePage(t *testing.T) {
 	}
 }
 
+func TestTranslationWithSlash(t *testing.T) {
+	_, probs := ParsePage("en/x.md", []byte("---\ntitle: A\ndescription: B\ntranslation: /sv/x.md\n---\n"))
+	want := `en/x.md:4: translation: write the Swedish file's path below the sv/ folder, without a leading slash, like "x.md"`
+	if len(probs) != 1 || probs[0].String() != want {
+		t.Errorf("got %v, want %s", probs, want)
+	}
+}
+
 func TestPathOf(t *testing.T) {
 	tests := []struct {
 		file, wantPath string
@@ -355,7 +363,10 @@ func TestPathOf(t *testing.T) {
 		{"sv/tolk.md", "/sv/tolk/", true},
 		{"en/violence/index.md", "/en/violence/", true},
 		{"en/violence/stay-safe-online.md", "/en/violence/stay-safe-online/", true},
-		{"de/x.md", "", false},
+		{"ar/x.md", "/ar/x/", true}, // an edition's shape; whether the site has it is the settings'
+		{"sv-lattlast/index.md", "/sv-lattlast/", true},
+		{"Deutsch/x.md", "", false},
+		{"i18n/x.md", "", false},
 		{"sv/x.txt", "", false},
 		{"index.md", "", false},
 	}
@@ -389,7 +400,7 @@ func TestStrings(t *testing.T) {
 		want  []string
 	}{
 		{"missing in English", map[string]string{"i18n/sv.yaml": string(sv) + "\nextra:\n  key: Hej\n"},
-			[]string{`i18n/en.yaml: key "extra.key" is missing: sv.yaml has it on line`}},
+			[]string{`i18n/en.yaml:1: key "extra.key" is missing: sv.yaml has it on line`}},
 		{"placeholders differ", map[string]string{
 			"i18n/sv.yaml": "a: \"Hej {name}\"\n", "i18n/en.yaml": "a: \"Hello {nmae}\"\n"},
 			[]string{`i18n/en.yaml:1: key "a" has placeholders [{nmae}] here but [{name}] in sv.yaml: they must match`}},
@@ -409,7 +420,7 @@ func TestStrings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Get(EN, "uncrc.article_title", "n", 12, "title", "Being heard")
+	got, err := s.Get("en", "uncrc.article_title", "n", 12, "title", "Being heard")
 	if want := "Article 12: Being heard"; got != want || err != nil {
 		t.Errorf("Get: got %q, %v; want %q", got, err, want)
 	}

@@ -78,6 +78,7 @@ type articleEntry struct {
 // article has our heading and summary and its official English text.
 func LoadConvention(fsys fs.FS) (*Convention, error) {
 	var probs Problems
+	eds := editionsOf(fsys)
 	c := &Convention{Articles: make([]*Article, ArticleCount)}
 
 	if src, err := fs.ReadFile(fsys, SourcesFile); err != nil {
@@ -87,7 +88,7 @@ func LoadConvention(fsys fs.FS) (*Convention, error) {
 		if err := yaml.Unmarshal(src, &node); err != nil {
 			probs = append(probs, yamlErrorProblem(SourcesFile, 0, err.Error()))
 		} else if len(node.Content) > 0 {
-			probs = append(probs, decodeNode(SourcesFile, node.Content[0], &c.Sources)...)
+			probs = append(probs, decodeNode(SourcesFile, node.Content[0], &c.Sources, eds)...)
 		}
 	}
 
@@ -109,7 +110,7 @@ func LoadConvention(fsys fs.FS) (*Convention, error) {
 	}
 	for _, item := range node.Content[0].Content {
 		var e articleEntry
-		if p := decodeNode(ArticlesFile, item, &e); len(p) > 0 {
+		if p := decodeNode(ArticlesFile, item, &e, eds); len(p) > 0 {
 			probs = append(probs, p...)
 			continue
 		}
@@ -118,7 +119,10 @@ func LoadConvention(fsys fs.FS) (*Convention, error) {
 			continue
 		}
 		a := &Article{N: e.Article, Title: e.Title, Summary: e.Summary, English: english[e.Article], Swedish: swedish[e.Article],
-			SummaryLine: map[Lang]int{SV: lineOf(item, "summary.sv"), EN: lineOf(item, "summary.en")}}
+			SummaryLine: map[Lang]int{}}
+		for l := range e.Summary {
+			a.SummaryLine[l] = lineOf(item, "summary."+string(l))
+		}
 		if a.English == nil {
 			probs = append(probs, Problem{File: ConventionEnglish, Msg: fmt.Sprintf("article %d has no text: the file must hold all %d articles", e.Article, ArticleCount)})
 		}

@@ -53,7 +53,7 @@ func newValidator() *validator.Validate {
 
 var (
 	kommunkodRE = regexp.MustCompile(`^[0-9]{4}$`)
-	sitePathRE  = regexp.MustCompile(`^/(sv|en)/([a-z0-9-]+/)*$`)
+	sitePathRE  = regexp.MustCompile(`^/[a-z]{2,3}(-[a-z0-9]{2,12})*/([a-z0-9-]+/)*$`)
 	webURLRE    = regexp.MustCompile(`^https://[a-z0-9.-]+\.[a-z]{2,}(/[^\s]*)?$`)
 )
 
@@ -135,9 +135,10 @@ func HasControl(s string, multiline bool) bool {
 }
 
 // decodeNode decodes a YAML mapping into v, a pointer to a struct, and
-// checks it: unknown keys, wrong types, and the struct's validate rules.
-// Every problem names the line of the key at fault.
-func decodeNode(file string, node *yaml.Node, v any) Problems {
+// checks it: unknown keys, wrong types, the struct's validate rules, and
+// its texts against the site's editions. Every problem names the line of
+// the key at fault.
+func decodeNode(file string, node *yaml.Node, v any, eds Editions) Problems {
 	var probs Problems
 	probs = append(probs, unknownKeys(file, node, reflect.TypeOf(v).Elem(), "")...)
 	if err := node.Decode(v); err != nil {
@@ -154,7 +155,11 @@ func decodeNode(file string, node *yaml.Node, v any) Problems {
 	if len(probs) > 0 {
 		return probs
 	}
-	return append(probs, validationProblems(file, node, validate.Struct(v))...)
+	probs = append(probs, validationProblems(file, node, validate.Struct(v))...)
+	if eds == nil { // the settings, which check their texts once they know the editions
+		return probs
+	}
+	return append(probs, checkTexts(file, node, v, eds)...)
 }
 
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
@@ -182,6 +187,10 @@ func unknownKeys(file string, node *yaml.Node, t reflect.Type, path string) Prob
 		for i := 0; i+1 < len(node.Content); i += 2 {
 			key, val := node.Content[i], node.Content[i+1]
 			f, ok := fields[key.Value]
+			if !ok && fields["*"].Type != nil {
+				probs = append(probs, unknownKeys(file, val, fields["*"].Type.Elem(), join(path, key.Value))...)
+				continue
+			}
 			if !ok {
 				msg := fmt.Sprintf("unknown key %q", join(path, key.Value))
 				if near := nearest(key.Value, keysOf(fields)); near != "" {
@@ -226,6 +235,10 @@ func yamlFields(t reflect.Type) map[string]reflect.StructField {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if opts == "inline" && f.Type.Kind() == reflect.Map {
+			m["*"] = f // any other key is one of the map's
 			continue
 		}
 		if opts == "inline" {

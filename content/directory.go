@@ -239,6 +239,7 @@ var officeIDRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // them against each other.
 func LoadDirectory(fsys fs.FS) (*Directory, error) {
 	var probs Problems
+	eds := editionsOf(fsys)
 	ms, mprobs := loadMunicipalities(fsys)
 	probs = append(probs, mprobs...)
 	d := &Directory{
@@ -272,7 +273,7 @@ func LoadDirectory(fsys fs.FS) (*Directory, error) {
 			probs = append(probs, Problem{File: name, Msg: "an office file's name may use only a–z, 0–9 and hyphens, like torsas.yaml"})
 			continue
 		}
-		o, oprobs := loadOffice(fsys, name, id)
+		o, oprobs := loadOffice(fsys, name, id, eds)
 		probs = append(probs, oprobs...)
 		if o == nil {
 			continue
@@ -304,7 +305,7 @@ func LoadDirectory(fsys fs.FS) (*Directory, error) {
 	return d, nil
 }
 
-func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
+func loadOffice(fsys fs.FS, name, id string, eds Editions) (*Office, Problems) {
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return nil, Problems{{File: name, Msg: err.Error()}}
@@ -317,10 +318,10 @@ func loadOffice(fsys fs.FS, name, id string) (*Office, Problems) {
 		return nil, Problems{{File: name, Msg: "the file must hold an office's keys: name, municipalities, contact, intake"}}
 	}
 	o := &Office{ID: id, File: name, lines: make(map[string]int)}
-	if probs := decodeNode(name, node.Content[0], o); len(probs) > 0 {
+	if probs := decodeNode(name, node.Content[0], o, eds); len(probs) > 0 {
 		return nil, probs
 	}
-	if msg := checkEnglishName(o.Name.EN); msg != "" {
+	if msg := checkEnglishName(o.Name["en"]); msg != "" {
 		return nil, Problems{{File: name, Line: lineOf(node.Content[0], "name.en"), Msg: msg}}
 	}
 	for i, code := range o.Municipalities {

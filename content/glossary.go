@@ -27,6 +27,8 @@ const GlossaryFile = "glossary.yaml"
 // tests say so.
 type Glossary struct {
 	Terms []*Concept `yaml:"terms" validate:"required,min=1,dive"`
+
+	eds Editions
 }
 
 // Concept is one entry of the glossary.
@@ -35,8 +37,11 @@ type Concept struct {
 	Concept string `yaml:"concept" validate:"required,nocontrol,max=80"`
 	// Note says what the concept is, for editors.
 	Note string `yaml:"note" validate:"required,nocontrolml"`
-	SV   Usage  `yaml:"sv" validate:"required"`
-	EN   Usage  `yaml:"en" validate:"required"`
+	// Usage is how each edition names it, under the edition's id (sv:,
+	// en:, ar:). Swedish and every complete edition are required; an
+	// edition without its own entry uses its language's (sv-lattlast
+	// uses sv's).
+	Usage map[string]*Usage `yaml:",inline" validate:"dive"`
 }
 
 // Usage is how one language names a concept.
@@ -56,10 +61,11 @@ type Usage struct {
 
 // In returns how lang names the concept.
 func (c *Concept) In(lang Lang) *Usage {
-	if lang == EN {
-		return &c.EN
+	if u, ok := c.Usage[string(lang)]; ok {
+		return u
 	}
-	return &c.SV
+	base, _, _ := strings.Cut(string(lang), "-")
+	return c.Usage[base] // nil when the language has no entry
 }
 
 // phrase is a term or phrase of the glossary, ready to be found in a text.
@@ -143,8 +149,33 @@ func LoadGlossary(fsys fs.FS) (*Glossary, error) {
 		return nil, Problems{{File: GlossaryFile, Msg: "the file is empty"}}
 	}
 	var g Glossary
-	if probs := decodeNode(GlossaryFile, node.Content[0], &g); len(probs) > 0 {
+	eds := editionsOf(fsys)
+	if probs := decodeNode(GlossaryFile, node.Content[0], &g, eds); len(probs) > 0 {
 		return nil, probs
+	}
+	g.eds = eds
+	var probs Problems
+	for i, c := range g.Terms {
+		for _, l := range eds.Complete() {
+			if c.Usage[string(l)] == nil {
+				probs = append(probs, Problem{File: GlossaryFile, Line: lineOf(node.Content[0], fmt.Sprintf("terms[%d]", i)), Msg: fmt.Sprintf(
+					"terms[%d].%s is missing: add how the %s edition names %s", i, l, l, c.Concept)})
+			}
+		}
+		for id, u := range c.Usage {
+			l := Lang(id)
+			key := fmt.Sprintf("terms[%d].%s", i, l)
+			switch {
+			case !eds.Has(l):
+				probs = append(probs, Problem{File: GlossaryFile, Line: lineOf(node.Content[0], key), Msg: fmt.Sprintf(
+					"%s: %q is not one of the site's editions (%s in site.yaml)", key, l, joinLangs(eds.Langs()))})
+			case u == nil || u.Term == "":
+				probs = append(probs, Problem{File: GlossaryFile, Line: lineOf(node.Content[0], key), Msg: fmt.Sprintf("%s.term is missing: add it", key)})
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return nil, probs.Err()
 	}
 	if probs := g.compile(node.Content[0]); len(probs) > 0 {
 		return nil, probs.Err()
@@ -157,14 +188,19 @@ func LoadGlossary(fsys fs.FS) (*Glossary, error) {
 // avoided for two concepts, and every exception holds a term it excepts.
 func (g *Glossary) compile(root *yaml.Node) Problems {
 	var probs Problems
-	for _, lang := range Langs {
+	for _, lang := range g.eds.Langs() {
 		terms := map[string]int{}   // term, in lower case → its concept
 		avoided := map[string]int{} // avoided term, in lower case → its concept
 		for i, c := range g.Terms {
-			terms[strings.ToLower(normalizeSpace(c.In(lang).Term))] = i
+			if u := c.Usage[string(lang)]; u != nil {
+				terms[strings.ToLower(normalizeSpace(u.Term))] = i
+			}
 		}
 		for i, c := range g.Terms {
-			u := c.In(lang)
+			u := c.Usage[string(lang)]
+			if u == nil {
+				continue
+			}
 			u.avoid, u.except = nil, nil
 			for j, a := range u.Avoid {
 				key := fmt.Sprintf("terms[%d].%s.avoid[%d]", i, lang, j)
@@ -234,6 +270,9 @@ func (g *Glossary) check(file string, lang Lang, text string, lineAt func(off in
 	var probs Problems
 	for _, c := range g.Terms {
 		u := c.In(lang)
+		if u == nil {
+			continue
+		}
 		var excepted [][2]int
 		exceptsFound := false
 		for _, a := range u.avoid {
@@ -325,7 +364,7 @@ func (g *Glossary) checkData(fsys fs.FS) Problems {
 		return nil
 	}
 	var probs Problems
-	for _, lang := range Langs {
+	for _, lang := range g.eds.Langs() {
 		file := StringsDir + "/" + string(lang) + ".yaml"
 		if src, err := fs.ReadFile(fsys, file); err == nil {
 			probs = append(probs, g.checkYAML(file, src, lang)...)
@@ -358,7 +397,7 @@ func (g *Glossary) checkYAML(file string, src []byte, lang Lang) Problems {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				in := lang
-				if l, ok := ParseLang(n.Content[i].Value); ok && lang == "" {
+				if l := Lang(n.Content[i].Value); lang == "" && g.eds.Has(l) {
 					in = l
 				}
 				walk(n.Content[i+1], in)

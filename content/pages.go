@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -101,7 +102,16 @@ const pageBatch = 1024
 func loadPages(fsys fs.FS, glossary *Glossary, each func(*Page)) ([]*Page, error) {
 	var files []string
 	var probs Problems
-	for _, lang := range Langs {
+	eds := editionsOf(fsys)
+	if top, err := fs.ReadDir(fsys, "."); err == nil {
+		for _, d := range top {
+			if l, ok := ParseLang(d.Name()); ok && d.IsDir() && !eds.Has(l) {
+				probs = append(probs, Problem{File: d.Name(), Msg: fmt.Sprintf(
+					"this folder looks like an edition's, but site.yaml has no edition %q: add it under editions:, or rename the folder", l)})
+			}
+		}
+	}
+	for _, lang := range eds.Langs() {
 		err := fs.WalkDir(fsys, string(lang), func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -131,6 +141,9 @@ func loadPages(fsys fs.FS, glossary *Glossary, each func(*Page)) ([]*Page, error
 			}
 			return nil
 		})
+		if errors.Is(err, fs.ErrNotExist) && lang != SV {
+			continue // an edition may have no pages yet
+		}
 		if err != nil {
 			probs = append(probs, Problem{File: string(lang), Msg: err.Error()})
 		}
@@ -225,13 +238,16 @@ func ParsePage(file string, src []byte) (*Page, Problems) {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		p.KeyLines = append(p.KeyLines, KeyLine{root.Content[i].Value, root.Content[i].Line})
 	}
-	if probs := decodeNode(file, root, &p.FrontMatter); len(probs) > 0 {
+	if probs := decodeNode(file, root, &p.FrontMatter, nil); len(probs) > 0 {
 		return nil, probs
 	}
-	if p.Translation != "" && strings.HasPrefix(p.Translation, "/") {
+	switch {
+	case p.Translation != "" && lang == SV:
+		return nil, Problems{{File: file, Line: p.Line("translation"), Msg: "translation: a Swedish page needs none: the other editions' pages name the Swedish page they translate; remove the key"}}
+	case p.Translation != "" && strings.HasPrefix(p.Translation, "/"):
 		return nil, Problems{{File: file, Line: p.Line("translation"), Msg: fmt.Sprintf(
-			"translation: write the file's path below the %s/ folder, without a leading slash, like %q",
-			lang.Other(), strings.TrimPrefix(p.Translation, "/"+string(lang.Other())+"/"))}}
+			"translation: write the Swedish file's path below the sv/ folder, without a leading slash, like %q",
+			strings.TrimPrefix(p.Translation, "/sv/"))}}
 	}
 	return p, nil
 }

@@ -9,6 +9,10 @@ import (
 
 // Settings are the portal-wide settings in site.yaml.
 type Settings struct {
+	// Editions are the site's editions (languages), the reference,
+	// Swedish, first; without the key, Swedish and English. See
+	// [Edition].
+	Editions Editions `yaml:"editions" validate:"dive"`
 	// BaseURL is where the site is published, without a trailing slash.
 	// Canonical links and the sitemap are made from it.
 	BaseURL string `yaml:"base_url" validate:"required,weburl"`
@@ -80,18 +84,13 @@ type Links struct {
 	Statistics *PathPair `yaml:"statistics" validate:"omitempty"`
 }
 
-// PathPair is the address of one page in each language.
-type PathPair struct {
-	SV string `yaml:"sv" validate:"required,sitepath,startswith=/sv/"`
-	EN string `yaml:"en" validate:"required,sitepath,startswith=/en/"`
-}
-
-// In returns the address in lang.
-func (p PathPair) In(lang Lang) string {
-	if lang == EN {
-		return p.EN
+// Home is the start page of edition lang: links.home's address for it,
+// or the edition's root.
+func (s *Settings) Home(lang Lang) string {
+	if s.Links.Home.Has(lang) {
+		return s.Links.Home[lang]
 	}
-	return p.SV
+	return "/" + string(lang) + "/"
 }
 
 // OfficePath is the address of an office's page in lang, below the page
@@ -132,7 +131,15 @@ func LoadSettings(fsys fs.FS) (*Settings, error) {
 		return nil, Problems{{File: SettingsFile, Msg: "the file is empty"}}
 	}
 	var s Settings
-	if probs := decodeNode(SettingsFile, node.Content[0], &s); len(probs) > 0 {
+	if probs := decodeNode(SettingsFile, node.Content[0], &s, nil); len(probs) > 0 {
+		return nil, probs
+	}
+	if len(s.Editions) == 0 {
+		s.Editions = DefaultEditions()
+	} else if probs := checkEditions(s.Editions, node.Content[0]); len(probs) > 0 {
+		return nil, probs
+	}
+	if probs := checkTexts(SettingsFile, node.Content[0], &s, s.Editions); len(probs) > 0 {
 		return nil, probs
 	}
 	s.BaseURL = strings.TrimSuffix(s.BaseURL, "/")

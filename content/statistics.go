@@ -262,7 +262,7 @@ func loadStatistics(fsys fs.FS, file string, dir *Directory) (*Statistics, Probl
 		return nil, Problems{{File: file, Msg: "the file is empty"}}
 	}
 	var s Statistics
-	if probs := decodeNode(file, node.Content[0], &s); len(probs) > 0 {
+	if probs := decodeNode(file, node.Content[0], &s, editionsOf(fsys)); len(probs) > 0 {
 		return nil, probs
 	}
 	s.File = file
@@ -347,7 +347,7 @@ func (s *Statistics) check(dir *Directory) Problems {
 		offices := map[string]bool{}
 		for _, r := range t.Rows {
 			if dir != nil {
-				if _, ok := dir.Office(r.Office); !ok && r.Name.SV == "" {
+				if _, ok := dir.Office(r.Office); !ok && r.Name[SV] == "" {
 					probs = append(probs, Problem{File: s.File, Line: r.line, Msg: fmt.Sprintf("no office %q in offices/", r.Office)})
 				}
 			}

@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,11 +11,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Strings are the interface texts from i18n/<lang>.yaml: the words on
+// Strings are the interface texts from i18n/<edition>.yaml: the words on
 // buttons, labels, hints and messages. Keys nest in YAML and are addressed
-// with dots ("form.submit"). Every key exists in every language, with the
-// same {placeholders}; LoadStrings refuses files where that fails.
+// with dots ("form.submit"). Every key of sv.yaml exists in every
+// edition's file, with the same {placeholders}, and no file has a key
+// sv.yaml lacks; LoadStrings refuses files where that fails.
 type Strings struct {
+	langs  []Lang
 	text   map[Lang]map[string]string
 	lines  map[Lang]map[string]int
 	groups map[Lang]map[string]int // the line of each group of keys, for problems about a missing key
@@ -25,11 +28,22 @@ const StringsDir = "i18n"
 
 var placeholderRE = regexp.MustCompile(`\{[a-z_]+\}`)
 
-// LoadStrings reads and checks i18n/sv.yaml and i18n/en.yaml.
+// LoadStrings reads and checks the interface texts of every edition
+// site.yaml configures: i18n/sv.yaml, i18n/en.yaml, ….
 func LoadStrings(fsys fs.FS) (*Strings, error) {
-	s := &Strings{text: make(map[Lang]map[string]string), lines: make(map[Lang]map[string]int), groups: make(map[Lang]map[string]int)}
+	eds := editionsOf(fsys)
+	s := &Strings{langs: eds.Langs(), text: make(map[Lang]map[string]string), lines: make(map[Lang]map[string]int), groups: make(map[Lang]map[string]int)}
 	var probs Problems
-	for _, lang := range Langs {
+	if files, err := fs.Glob(fsys, StringsDir+"/*.yaml"); err == nil {
+		for _, f := range files {
+			id := Lang(strings.TrimSuffix(path.Base(f), ".yaml"))
+			if !eds.Has(id) {
+				probs = append(probs, Problem{File: f, Msg: fmt.Sprintf(
+					"site.yaml has no edition %q: add it under editions:, or remove the file", id)})
+			}
+		}
+	}
+	for _, lang := range s.langs {
 		file := StringsDir + "/" + string(lang) + ".yaml"
 		text, lines, groups, p := loadStringFile(fsys, file)
 		probs = append(probs, p...)
@@ -38,22 +52,27 @@ func LoadStrings(fsys fs.FS) (*Strings, error) {
 	if len(probs) > 0 {
 		return nil, probs.Err()
 	}
-	for _, lang := range Langs {
-		other := lang.Other()
+	// Every file against sv.yaml, the reference: the same keys, the same
+	// placeholders.
+	for _, other := range s.langs[1:] {
 		file := StringsDir + "/" + string(other) + ".yaml"
-		for key, val := range s.text[lang] {
+		for key, val := range s.text[SV] {
 			otherVal, ok := s.text[other][key]
 			if !ok {
-				probs = append(probs, Problem{File: file, Msg: fmt.Sprintf(
-					"key %q is missing: %s.yaml has it on line %d; add it here too", key, lang, s.lines[lang][key])})
+				probs = append(probs, Problem{File: file, Line: s.groupLine(other, key), Msg: fmt.Sprintf(
+					"key %q is missing: sv.yaml has it on line %d; add it here too", key, s.lines[SV][key])})
 				continue
 			}
-			if lang == SV { // compare each pair once
-				a, b := placeholders(val), placeholders(otherVal)
-				if !slices.Equal(a, b) {
-					probs = append(probs, Problem{File: file, Line: s.lines[other][key], Msg: fmt.Sprintf(
-						"key %q has placeholders %v here but %v in sv.yaml: they must match", key, b, a)})
-				}
+			a, b := placeholders(val), placeholders(otherVal)
+			if !slices.Equal(a, b) {
+				probs = append(probs, Problem{File: file, Line: s.lines[other][key], Msg: fmt.Sprintf(
+					"key %q has placeholders %v here but %v in sv.yaml: they must match", key, b, a)})
+			}
+		}
+		for key := range s.text[other] {
+			if _, ok := s.text[SV][key]; !ok {
+				probs = append(probs, Problem{File: file, Line: s.lines[other][key], Msg: fmt.Sprintf(
+					"key %q is not in sv.yaml: add it there first, or remove it here", key)})
 			}
 		}
 	}
@@ -113,6 +132,14 @@ func loadStringFile(fsys fs.FS, file string) (text map[string]string, lines, gro
 	return text, lines, groups, probs
 }
 
+// Line is the file and line of key in lang's texts.
+func (s *Strings) Line(lang Lang, key string) (string, int) {
+	return StringsDir + "/" + string(lang) + ".yaml", s.lines[lang][key]
+}
+
+// Langs are the editions whose texts these are, Swedish first.
+func (s *Strings) Langs() []Lang { return s.langs }
+
 // Has reports whether key exists (in every language, as loading ensures).
 func (s *Strings) Has(key string) bool {
 	_, ok := s.text[SV][key]
@@ -162,7 +189,7 @@ func (s *Strings) Require(keys ...string) Problems {
 		if s.Has(key) {
 			continue
 		}
-		for _, lang := range Langs {
+		for _, lang := range s.langs {
 			msg := fmt.Sprintf("the interface text %q is missing: the portal needs it; add it", key)
 			if note != "" {
 				msg = fmt.Sprintf("the interface text %q %s is missing: the portal needs it; add it", key, note)

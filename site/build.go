@@ -40,8 +40,8 @@ type Options struct {
 // language. Package intake defines the forms; the generator only places
 // them in the site.
 type Form interface {
-	// Path is the form page's address in lang.
-	Path(lang content.Lang) string
+	// Path is the form page's address in lang, which its texts name.
+	Path(strs *content.Strings, lang content.Lang) string
 	// Page returns the empty form's page in lang: its layout, title,
 	// description and the layout's data, from the content being built.
 	// The build adds the rest. It is called only once CheckTexts has
@@ -120,6 +120,9 @@ type state struct {
 	draftFiles map[string]bool
 	footer     map[content.Lang]template.HTML
 	siteErr    content.Problems // problems not tied to one page's render
+	// untranslated are the Swedish pages each partial edition lacks:
+	// a report for editors, never a problem.
+	untranslated map[content.Lang][]string
 	// linkProbs are the problems of the links each page kept when it was
 	// rendered, found once the site was (checkLinks).
 	linkProbs map[*page]content.Problems
@@ -290,8 +293,8 @@ func load(opts Options) (*state, error) {
 		return nil, prefixErr(err, opts.ContentDir)
 	}
 	s.md = map[content.Lang]goldmark.Markdown{}
-	for _, lang := range content.Langs {
-		s.md[lang] = newMarkdown(lang, data.Strings)
+	for _, e := range data.Settings.Editions {
+		s.md[e.ID] = newMarkdown(e, data.Strings)
 	}
 	s.layout()
 	if err := s.checkFormLayoutTexts(); err != nil {
@@ -387,12 +390,8 @@ func (s *state) written(extra []string) func(rel string) bool {
 
 // sortPages orders pages as navigation shows them: by order, then by title
 // as a reader of the language sorts.
-func sortPages(ps []*page, lang content.Lang) {
-	tag := language.Swedish
-	if lang == content.EN {
-		tag = language.English
-	}
-	c := collate.New(tag)
+func sortPages(ps []*page, tag string) {
+	c := collate.New(language.Make(tag))
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].order != ps[j].order {
 			return ps[i].order < ps[j].order

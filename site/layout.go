@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/site/chrome"
 )
@@ -29,19 +32,19 @@ const (
 // the links, the sitemap and the page's own render need; the rest of a
 // Markdown page's front matter, and its body, stay in its file.
 type page struct {
-	kind        pageKind
-	inNav       bool
-	exit        bool
-	index       bool  // a Markdown page whose file is an index.md
-	layoutN     uint8 // its layout, in layoutNames; a form's is its extra's
-	order       int32 // sorts it within its section
-	lang        content.Lang
-	path        string
-	title       string
-	translation *page
-	parent      *page
-	x           *pageExtra // what only some pages have
-	meta        uint64     // a Markdown page's front matter but its body's (metaHash)
+	kind     pageKind
+	inNav    bool
+	exit     bool
+	index    bool  // a Markdown page whose file is an index.md
+	layoutN  uint8 // its layout, in layoutNames; a form's is its extra's
+	order    int32 // sorts it within its section
+	lang     content.Lang
+	path     string
+	title    string
+	versions versions // the page in each edition that has it; nil when only one does
+	parent   *page
+	x        *pageExtra // what only some pages have
+	meta     uint64     // a Markdown page's front matter but its body's (metaHash)
 
 	// What the last render found: its problems, and the links to other
 	// pages that can be checked only once they are rendered (links.go).
@@ -293,65 +296,94 @@ func (s *state) pageOfFile(file string) (*page, bool) {
 	return p, true
 }
 
-// pairTranslations links each Markdown page to its other-language version:
-// the file named by translation:, or else the file at the same path.
-func (s *state) pairTranslations() {
-	byRel := map[content.Lang]map[string]*page{content.SV: {}, content.EN: {}}
-	for _, p := range s.pages {
-		if p.kind == kindMarkdown {
-			byRel[p.lang][p.rel()] = p
-		}
-	}
-	claim := func(p, q *page) {
-		switch {
-		case p.translation == nil && q.translation == nil:
-			p.translation, q.translation = q, p
-		case p.translation == q:
-		default:
-			other := p.translation
-			if other == nil || other == q {
-				other = q.translation
-			}
-			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "translation"), Msg: fmt.Sprintf(
-				"%s and %s both claim to be the translation of one page: check their translation: keys", q.file(), other.file())})
-		}
-	}
-	for _, p := range s.pages {
-		key := s.translationKey(p)
-		if p.kind != kindMarkdown || key == "" {
+// versions is a page in each edition that has it, shared by those
+// pages: one map per group, so that every version knows every other.
+type versions map[content.Lang]*page
+
+// join makes ps versions of one page.
+func join(ps ...*page) {
+	v := versions{}
+	for _, p := range ps {
+		if p == nil {
 			continue
 		}
-		other := p.lang.Other()
-		q, ok := byRel[other][key]
-		if !ok {
-			msg := fmt.Sprintf("translation: %s/%s does not exist", other, key)
-			if file, draft := s.draftFile(other, key); draft {
+		if p.versions != nil {
+			for l, q := range p.versions {
+				v[l] = q
+			}
+		}
+		v[p.lang] = p
+	}
+	for _, p := range v {
+		p.versions = v
+	}
+}
+
+// pairTranslations groups each Markdown page with its versions in the
+// other editions. Swedish is the reference: every other edition's page
+// is the version of a Swedish page, the file its translation: names or
+// else the file at the same path. Every Swedish page must have a
+// version in each complete edition; what a partial edition lacks is
+// reported, not refused (s.untranslated).
+func (s *state) pairTranslations() {
+	sv := map[string]*page{}
+	for _, p := range s.pages {
+		if p.kind == kindMarkdown && p.lang == content.SV {
+			sv[p.rel()] = p
+		}
+	}
+	for _, p := range s.pages {
+		if p.kind != kindMarkdown || p.lang == content.SV {
+			continue
+		}
+		key := s.translationKey(p)
+		named := key != ""
+		if !named {
+			key = p.rel()
+		}
+		q, ok := sv[key]
+		switch {
+		case !ok && named:
+			msg := fmt.Sprintf("translation: sv/%s does not exist", key)
+			if file, draft := s.draftFile(content.SV, key); draft {
 				msg = fmt.Sprintf("translation: %s is a draft", file)
 			}
 			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "translation"), Msg: msg})
 			continue
+		case !ok && s.formIntro(p):
+			continue // addFormPages joins it to the form's versions
+		case !ok:
+			msg := fmt.Sprintf("this page has no Swedish version: add sv/%s, or name the Swedish page it translates with translation:", p.rel())
+			if file, draft := s.draftFile(content.SV, key); draft {
+				msg = fmt.Sprintf("this page's Swedish version %s is a draft: publish both or neither", file)
+			}
+			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: 1, Msg: msg})
+			continue
 		}
-		if qk := s.translationKey(q); qk != "" && qk != p.rel() {
+		if other := q.versions[p.lang]; other != nil {
 			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "translation"), Msg: fmt.Sprintf(
-				"translation: %s points here, but its own translation: points to %s/%s", q.file(), p.lang, qk)})
+				"%s and %s both claim to be the %s version of %s: check their translation: keys", other.file(), p.file(), p.lang, q.file())})
 			continue
 		}
-		claim(p, q)
+		join(q, p)
 	}
+	s.untranslated = map[content.Lang][]string{}
+	complete := s.data.Settings.Editions.Complete()
 	for _, p := range s.pages {
-		if p.kind != kindMarkdown || p.translation != nil || s.translationKey(p) != "" {
+		if p.kind != kindMarkdown || p.lang != content.SV {
 			continue
 		}
-		if q, ok := byRel[p.lang.Other()][p.rel()]; ok && q.translation == nil && s.translationKey(q) == "" {
-			p.translation, q.translation = q, p
-		}
-	}
-	for _, p := range s.pages {
-		if p.kind == kindMarkdown && p.translation == nil && s.translationKey(p) == "" {
-			other := p.lang.Other()
-			msg := fmt.Sprintf("this page has no %s version: add %s/%s, or name it with translation:", langName(other), other, p.rel())
-			if file, draft := s.draftFile(other, p.rel()); draft {
-				msg = fmt.Sprintf("this page's translation %s is a draft: publish both or neither", file)
+		for _, e := range s.data.Settings.Editions[1:] {
+			if p.versions[e.ID] != nil {
+				continue
+			}
+			if !slices.Contains(complete, e.ID) {
+				s.untranslated[e.ID] = append(s.untranslated[e.ID], p.file())
+				continue
+			}
+			msg := fmt.Sprintf("this page has no %s version: add %s/%s, or give the %s page translation: %s", langName(e), e.ID, p.rel(), langName(e), p.rel())
+			if file, draft := s.draftFile(e.ID, p.rel()); draft {
+				msg = fmt.Sprintf("this page's %s version %s is a draft: publish both or neither", langName(e), file)
 			}
 			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: 1, Msg: msg})
 		}
@@ -363,11 +395,17 @@ func (s *state) draftFile(lang content.Lang, rel string) (string, bool) {
 	return file, s.draftFiles[file]
 }
 
-func langName(l content.Lang) string {
-	if l == content.EN {
-		return "English"
+// langName is an edition's name for editors' messages, in English:
+// "English", "Arabic", "Swedish (easy to read)".
+func langName(e content.Edition) string {
+	name := string(e.ID)
+	if tag, err := language.Parse(e.Tag); err == nil {
+		name = display.English.Tags().Name(tag)
 	}
-	return "Swedish"
+	if e.EasyToRead {
+		name += " (easy to read)"
+	}
+	return name
 }
 
 // layoutPage finds the page in lang with the given layout; more than one
@@ -416,35 +454,47 @@ func (s *state) officesPage(lang content.Lang) *page {
 
 func (s *state) addOfficePages() {
 	parents := map[content.Lang]*page{}
-	for _, lang := range content.Langs {
+	for _, lang := range s.langs() {
 		parents[lang] = s.officesPage(lang)
 	}
 	for _, o := range s.data.Directory.Offices {
-		var pair [2]*page
-		for i, lang := range content.Langs {
+		var group []*page
+		for _, lang := range s.langs() {
 			if parents[lang] == nil {
 				continue
 			}
 			p := s.newPage(kindOffice, &pageExtra{office: o, description: s.data.Strings.MustGet(lang, "office.description", "name", o.Name.In(lang))})
 			p.lang, p.path, p.title, p.inNav = lang, s.data.Settings.OfficePath(lang, o.ID), o.Name.In(lang), true
 			p.setLayout("office")
-			pair[i] = p
-			s.add(pair[i])
+			group = append(group, p)
+			s.add(p)
 		}
-		if pair[0] != nil && pair[1] != nil {
-			pair[0].translation, pair[1].translation = pair[1], pair[0]
+		if len(group) > 1 {
+			join(group...)
 		}
 	}
 }
 
+// addArticlePages gives each edition with a page of layout: uncrc a page
+// per article, below it. Its summaries must be in that edition.
 func (s *state) addArticlePages() {
 	parents := map[content.Lang]*page{}
-	for _, lang := range content.Langs {
-		parents[lang] = s.layoutPage(lang, "uncrc")
+	for _, lang := range s.langs() {
+		if parents[lang] = s.layoutPage(lang, "uncrc"); parents[lang] != nil && lang != content.SV {
+			for _, a := range s.conv.Articles {
+				if !a.Summary.Has(lang) {
+					s.siteErr = append(s.siteErr, content.Problem{File: parents[lang].file(), Line: s.line(parents[lang], "layout"), Msg: fmt.Sprintf(
+						"layout: uncrc needs every article's summary in %s, and article %d has none in %s: add summary.%s there, or use another layout",
+						lang, a.N, content.ArticlesFile, lang)})
+					parents[lang] = nil
+					break
+				}
+			}
+		}
 	}
 	for _, a := range s.conv.Articles {
-		var pair [2]*page
-		for i, lang := range content.Langs {
+		var group []*page
+		for _, lang := range s.langs() {
 			parent := parents[lang]
 			if parent == nil {
 				continue
@@ -455,43 +505,81 @@ func (s *state) addArticlePages() {
 			p.setLayout("article")
 			p.path = parent.path + s.data.Strings.MustGet(lang, "uncrc.slug") + "-" + n + "/"
 			p.title = s.data.Strings.MustGet(lang, "uncrc.article_title", "n", n, "title", a.Title.In(lang))
-			pair[i] = p
-			s.add(pair[i])
+			group = append(group, p)
+			s.add(p)
 		}
-		if pair[0] != nil && pair[1] != nil {
-			pair[0].translation, pair[1].translation = pair[1], pair[0]
+		if len(group) > 1 {
+			join(group...)
 		}
 	}
 }
 
+// addFormPages publishes each form in every edition that offers forms.
 func (s *state) addFormPages() {
 	for _, f := range s.opts.Forms {
-		var pair [2]*page
-		for i, lang := range content.Langs {
+		var group []*page
+		for _, lang := range s.data.Settings.Editions.WithForms() {
 			layout, cp, err := f.Page(s.data, lang)
+			path := f.Path(s.data.Strings, lang)
 			if err != nil {
-				s.siteErr = append(s.siteErr, content.Problem{File: f.Path(lang), Msg: err.Error()})
+				s.siteErr = append(s.siteErr, content.Problem{File: path, Msg: err.Error()})
 				continue
 			}
 			p := s.newPage(kindForm, &pageExtra{form: f, layout: layout, description: cp.Description})
-			p.lang, p.path, p.title, p.exit = lang, f.Path(lang), cp.Title, cp.Exit
-			pair[i] = p
-			s.add(pair[i])
+			p.lang, p.path, p.title, p.exit = lang, path, cp.Title, cp.Exit
+			group = append(group, p)
+			s.add(p)
 		}
-		if pair[0] != nil && pair[1] != nil {
-			pair[0].translation, pair[1].translation = pair[1], pair[0]
+		// An edition without forms may have a page at the form's
+		// address, introducing it in that edition's words: it is the
+		// form's version there.
+		for _, e := range s.data.Settings.Editions {
+			if !e.Forms {
+				if p := s.byPath[f.Path(s.data.Strings, e.ID)]; p != nil && p.kind == kindMarkdown {
+					group = append(group, p)
+				}
+			}
+		}
+		if len(group) > 1 {
+			join(group...)
 		}
 	}
 }
+
+// formIntro reports whether p, a page of an edition without forms, is
+// at a form's address in its edition: the edition's introduction to the
+// form, which is the form's version there rather than a Swedish page's.
+func (s *state) formIntro(p *page) bool {
+	if e, ok := s.data.Settings.Editions.Get(p.lang); !ok || e.Forms {
+		return false
+	}
+	for _, f := range s.opts.Forms {
+		if f.Path(s.data.Strings, p.lang) == p.path {
+			return true
+		}
+	}
+	return false
+}
+
+// langs are the site's editions, Swedish first.
+func (s *state) langs() []content.Lang { return s.data.Settings.Editions.Langs() }
 
 // checkSettingsLinks makes sure every page the chrome links to exists.
 func (s *state) checkSettingsLinks() {
 	for key, pair := range s.data.Settings.Links.All() {
-		for _, lang := range content.Langs {
-			if _, ok := s.byPath[pair.In(lang)]; !ok {
+		for lang, path := range pair {
+			if _, ok := s.byPath[path]; !ok {
 				s.siteErr = append(s.siteErr, content.Problem{File: content.SettingsFile, Msg: fmt.Sprintf(
-					"%s.%s: no page has the address %s", key, lang, pair.In(lang))})
+					"%s.%s: no page has the address %s", key, lang, path)})
 			}
+		}
+	}
+	// Every edition's start page: the language menu sends a reader
+	// there from a page the edition lacks.
+	for _, lang := range s.langs() {
+		if home := s.data.Settings.Home(lang); s.byPath[home] == nil {
+			s.siteErr = append(s.siteErr, content.Problem{File: content.SettingsFile, Msg: fmt.Sprintf(
+				"the %s edition has no start page %s: add %s/index.md, or name its start page in links.home.%s", lang, home, lang, lang)})
 		}
 	}
 }
@@ -515,12 +603,12 @@ func (s *state) checkReadability() {
 		var c lixCounter
 		texts := append(append([]content.Text(nil), o.Promises...), o.Notes...)
 		for _, t := range texts {
-			c.Text(t.SV, 0)
+			c.Text(t[content.SV], 0)
 			c.EndBlock()
 		}
 		for _, p := range o.Partners {
 			if p.About != nil {
-				c.Text(p.About.SV, 0)
+				c.Text((*p.About)[content.SV], 0)
 				c.EndBlock()
 			}
 		}
@@ -562,7 +650,7 @@ func (s *state) buildTree() {
 			continue
 		}
 		p.x.children = slices.Clip(p.x.children)
-		sortPages(p.x.children, p.lang)
+		sortPages(p.x.children, s.data.Settings.Editions.Tag(p.lang))
 		if p.parent == nil {
 			s.footer[p.lang] = footerNav(s.data.Strings, p.lang, navLinks(p))
 		}

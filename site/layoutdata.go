@@ -41,10 +41,7 @@ func (s *state) officeData(p *page) any {
 	for _, m := range s.data.Directory.MunicipalitiesOf(p.x.office) {
 		names = append(names, m.Name)
 	}
-	and := " och "
-	if p.lang == content.EN {
-		and = " and "
-	}
+	and := " " + s.data.Strings.MustGet(p.lang, "office.and") + " "
 	serves := strings.Join(names, ", ")
 	if len(names) > 1 {
 		serves = strings.Join(names[:len(names)-1], ", ") + and + names[len(names)-1]
@@ -56,9 +53,9 @@ func (s *state) officeData(p *page) any {
 	for i, f := range s.opts.Forms {
 		switch {
 		case i == 0:
-			apply = f.Path(p.lang)
+			apply = f.Path(s.data.Strings, p.lang)
 		case f.OfferedBy(p.x.office):
-			others = append(others, chrome.Link{Text: f.Title(s.data.Strings, p.lang), Href: f.Path(p.lang)})
+			others = append(others, chrome.Link{Text: f.Title(s.data.Strings, p.lang), Href: f.Path(s.data.Strings, p.lang)})
 		}
 	}
 	return struct {

@@ -24,6 +24,18 @@ type lixCounter struct {
 	open                   int         // words since the last sentence ended
 	sentenceStart          int         // line of the current sentence's first word
 	longest                [3]sentence // the longest so far, longest first
+	keepOver               int         // with KeepOver: every sentence longer is kept in over
+	over                   []sentence
+}
+
+// KeepOver makes the counter keep every sentence of more than n words,
+// for [lixCounter.Over].
+func (c *lixCounter) KeepOver(n int) { c.keepOver = n }
+
+// Over returns the sentences longer than KeepOver's limit, in order.
+func (c *lixCounter) Over() []sentence {
+	c.endSentence()
+	return c.over
 }
 
 // sentence is a long sentence worth pointing an editor to.
@@ -96,6 +108,9 @@ func (c *lixCounter) endSentence() {
 	}
 	c.sentences++
 	s := sentence{line: c.sentenceStart, words: c.open}
+	if c.keepOver > 0 && s.words > c.keepOver {
+		c.over = append(c.over, s)
+	}
 	for i := range c.longest {
 		if s.words > c.longest[i].words {
 			copy(c.longest[i+1:], c.longest[i:])

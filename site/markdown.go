@@ -2,6 +2,7 @@ package site
 
 import (
 	"maps"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,14 +13,21 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"familjeratt.example/portal/content"
 )
 
-// newMarkdown is the one goldmark setup. It differs between languages only
-// in the quotation marks the typographer uses and the footnotes' words.
-func newMarkdown(lang content.Lang, strs *content.Strings) goldmark.Markdown {
+// newMarkdown is the one goldmark setup. It differs between editions only
+// in the quotation marks the typographer uses, the footnotes' words, and,
+// for a right-to-left edition, the isolation of numbers and addresses.
+func newMarkdown(e content.Edition, strs *content.Strings) goldmark.Markdown {
+	lang := e.ID
+	var transformers []util.PrioritizedValue
+	if e.Direction() == "rtl" {
+		transformers = append(transformers, util.Prioritized(ltrRuns{}, 100))
+	}
 	return goldmark.New(
 		goldmark.WithExtensions(
 			// GFM tables, for processing times and phone lists. Cell
@@ -34,12 +42,13 @@ func newMarkdown(lang content.Lang, strs *content.Strings) goldmark.Markdown {
 			),
 			// Smart punctuation. Swedish closes and opens a quotation with
 			// the same mark (”så här”); English uses “these”.
-			extension.NewTypographer(extension.WithTypographicSubstitutions(quotes(lang))),
+			extension.NewTypographer(extension.WithTypographicSubstitutions(quotes(e.Tag))),
 		),
 		goldmark.WithParserOptions(
 			// Every heading gets an id, made by headingIDs below, so that
 			// it can be linked to and the link checker can verify anchors.
 			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(transformers...),
 		),
 		goldmark.WithRendererOptions(
 			// Raw HTML stays off (goldmark's default, no html.WithUnsafe):
@@ -50,7 +59,7 @@ func newMarkdown(lang content.Lang, strs *content.Strings) goldmark.Markdown {
 	)
 }
 
-func quotes(lang content.Lang) map[extension.TypographicPunctuation][]byte {
+func quotes(tag string) map[extension.TypographicPunctuation][]byte {
 	// Characters rather than entities: shorter pages, readable source.
 	m := map[extension.TypographicPunctuation][]byte{
 		extension.EnDash:     []byte("–"),
@@ -58,7 +67,16 @@ func quotes(lang content.Lang) map[extension.TypographicPunctuation][]byte {
 		extension.Ellipsis:   []byte("…"),
 		extension.Apostrophe: []byte("’"),
 	}
-	if lang == content.SV {
+	switch tag {
+	case "ar", "fa":
+		maps.Copy(m, map[extension.TypographicPunctuation][]byte{
+			extension.LeftDoubleQuote:  []byte("«"),
+			extension.RightDoubleQuote: []byte("»"),
+			extension.LeftSingleQuote:  []byte("‹"),
+			extension.RightSingleQuote: []byte("›"),
+		})
+		return m
+	case "sv":
 		maps.Copy(m, map[extension.TypographicPunctuation][]byte{
 			extension.LeftDoubleQuote:  []byte("”"),
 			extension.RightDoubleQuote: []byte("”"),
@@ -214,4 +232,54 @@ func hasLink(n ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// ltrRuns isolates, in a right-to-left page, the runs that read left to
+// right whatever the text around them: phone numbers ("020-50 50 50"),
+// personnummer, dates, e-mail and web addresses. Without it the bidi
+// algorithm lays the groups of a number out from the right ("50 50
+// 50-020"). Each run gets <span dir="ltr">, which also isolates it.
+type ltrRuns struct{}
+
+// ltrRunRE finds a run worth isolating: digits with separators between,
+// an e-mail address, or a web address. A lone number needs no help.
+var ltrRunRE = regexp.MustCompile(`\+?[0-9]+(?:[ \-–/.:][0-9]+)+|[\p{L}0-9._%+-]+@[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)+|https?://[^\s<>()]+[^\s<>().,;:!?]`)
+
+func (ltrRuns) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	var texts []*ast.Text
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := n.(*ast.Text); ok && entering {
+			texts = append(texts, t)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, t := range texts {
+		seg := t.Segment
+		value := seg.Value(src)
+		ms := ltrRunRE.FindAllIndex(value, -1)
+		if len(ms) == 0 {
+			continue
+		}
+		parent := t.Parent()
+		pos := 0
+		insert := func(n ast.Node) { parent.InsertBefore(parent, t, n) }
+		for _, m := range ms {
+			if m[0] > pos {
+				insert(ast.NewTextSegment(text.NewSegment(seg.Start+pos, seg.Start+m[0])))
+			}
+			open := ast.NewString([]byte(`<span dir="ltr">`))
+			open.SetCode(true) // written as it is, unescaped
+			insert(open)
+			insert(ast.NewTextSegment(text.NewSegment(seg.Start+m[0], seg.Start+m[1])))
+			end := ast.NewString([]byte(`</span>`))
+			end.SetCode(true)
+			insert(end)
+			pos = m[1]
+		}
+		rest := ast.NewTextSegment(text.NewSegment(seg.Start+pos, seg.Stop))
+		rest.SetSoftLineBreak(t.SoftLineBreak())
+		rest.SetHardLineBreak(t.HardLineBreak())
+		parent.ReplaceChild(parent, t, rest)
+	}
 }

@@ -512,9 +512,16 @@ func (s *state) sitemapEntry(w interface {
 	w.WriteString("<url><loc>")
 	template.HTMLEscape(w, []byte(base+path))
 	w.WriteString("</loc>")
-	if p.translation != nil {
-		for _, q := range []*page{p, p.translation} {
-			w.WriteString(`<xhtml:link rel="alternate" hreflang="` + string(q.lang) + `" href="`)
+	if len(p.versions) > 1 {
+		// One alternate per language: an easy-to-read edition is not
+		// listed beside the edition it shares its language with.
+		eds := s.data.Settings.Editions
+		for _, e := range eds {
+			q := p.versions[e.ID]
+			if q == nil || !eds.HreflangOwner(e.ID) {
+				continue
+			}
+			w.WriteString(`<xhtml:link rel="alternate" hreflang="` + e.Tag + `" href="`)
 			template.HTMLEscape(w, []byte(base+q.path))
 			w.WriteString(`"/>`)
 		}

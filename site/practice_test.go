@@ -63,7 +63,7 @@ func TestPracticeComesFromTheOfficeFile(t *testing.T) {
 	}
 	officePages := map[string]*content.Office{}
 	for _, o := range data.Directory.Offices {
-		for _, lang := range []content.Lang{content.SV, content.EN} {
+		for _, lang := range []content.Lang{content.SV, content.Lang("en")} {
 			officePages[strings.TrimPrefix(data.Settings.OfficePath(lang, o.ID), "/")+"index.html"] = o
 		}
 	}
@@ -79,7 +79,7 @@ func TestPracticeComesFromTheOfficeFile(t *testing.T) {
 			return err
 		}
 		page := string(src)
-		for _, lang := range []content.Lang{content.SV, content.EN} {
+		for _, lang := range []content.Lang{content.SV, content.Lang("en")} {
 			if !strings.HasPrefix(rel, string(lang)+"/") {
 				continue
 			}
@@ -119,8 +119,11 @@ func TestPracticeComesFromTheOfficeFile(t *testing.T) {
 // talks take, like the request for a follow-up talk.
 type followUpTestForm struct{ testForm }
 
-func (followUpTestForm) Path(lang content.Lang) string {
-	return map[content.Lang]string{content.SV: "/sv/uppfoljning/", content.EN: "/en/follow-up/"}[lang]
+func (followUpTestForm) Path(_ *content.Strings, lang content.Lang) string {
+	if p, ok := map[content.Lang]string{content.SV: "/sv/uppfoljning/", content.Lang("en"): "/en/follow-up/"}[lang]; ok {
+		return p
+	}
+	return "/" + string(lang) + "/uppfoljning/"
 }
 
 func (followUpTestForm) OfferedBy(o *content.Office) bool { return o.Practice.FollowUpTalk }

@@ -72,8 +72,13 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 		SectionNav:  r.sectionNav(p),
 		FooterNav:   s.footer[p.lang],
 	}
-	if p.translation != nil {
-		cp.Translation = p.translation.path
+	if len(p.versions) > 1 {
+		cp.Versions = make(map[content.Lang]string, len(p.versions)-1)
+		for l, q := range p.versions {
+			if l != p.lang {
+				cp.Versions[l] = q.path
+			}
+		}
 	}
 	if p.x != nil {
 		cp.Description = p.x.description
@@ -246,7 +251,7 @@ func (r *pageRenderer) markdown(p *page, cp *chrome.Page, src []byte) error {
 	r.headings.reset()
 	ctx := parser.NewContext(parser.WithIDs(r.headings))
 	doc := md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
-	r.check(p, body, doc)
+	r.check(p, fm, body, doc)
 	r.body.Reset()
 	r.bodyW.Reset(&r.body)
 	if err := md.Renderer().Render(r.bodyW, body, doc); err != nil {
@@ -312,13 +317,24 @@ func (r *pageRenderer) lineOfNode(p *page, n ast.Node) int {
 
 // check walks a page's Markdown for the problems an editor can make:
 // headings out of order, HTML, images without alt text, and links that
-// are not written as the site needs. It measures Swedish pages' LIX.
-func (r *pageRenderer) check(p *page, source []byte, doc ast.Node) {
+// are not written as the site needs. It measures Swedish pages' LIX,
+// and holds an easy-to-read page to the stricter limits.
+func (r *pageRenderer) check(p *page, fm *content.Page, source []byte, doc ast.Node) {
+	ed, _ := r.s.data.Settings.Editions.Get(p.lang)
 	var (
 		level = 1 // the title is the h1
 		lix   lixCounter
-		sv    = p.lang == content.SV
+		sv    = ed.Tag == "sv"
 	)
+	if ed.EasyToRead {
+		// The title and the description are what a reader sees first,
+		// on the page and in search results: they count too.
+		lix.KeepOver(MaxEasySentence)
+		lix.Text(fm.Title, fm.Line("title"))
+		lix.EndBlock()
+		lix.Text(fm.Description, fm.Line("description"))
+		lix.EndBlock()
+	}
 	problem := func(n ast.Node, format string, args ...any) {
 		p.probs = append(p.probs, content.Problem{File: p.file(), Line: r.lineOfNode(p, n), Msg: fmt.Sprintf(format, args...)})
 	}
@@ -362,7 +378,9 @@ func (r *pageRenderer) check(p *page, source []byte, doc ast.Node) {
 		}
 		return ast.WalkContinue, nil
 	})
-	if sv {
+	if ed.EasyToRead {
+		r.checkEasy(p, &lix)
+	} else if sv {
 		if v := lix.LIX(); v > MaxLIX {
 			var where []string
 			for _, s := range lix.Longest() {
@@ -398,4 +416,24 @@ func plainText(n ast.Node, source []byte) string {
 		return ast.WalkContinue, nil
 	})
 	return b.String()
+}
+
+// MaxEasyLIX and MaxEasySentence are the limits for an easy-to-read
+// (lättläst) page: LIX at most 25, which MTM's easy-to-read Swedish
+// keeps under, on every page long enough to measure (minLIXWords), and
+// no sentence over 15 words on any page, however short.
+const (
+	MaxEasyLIX      = 25
+	MaxEasySentence = 15
+)
+
+func (r *pageRenderer) checkEasy(p *page, lix *lixCounter) {
+	if v := lix.LIX(); v > MaxEasyLIX {
+		p.probs = append(p.probs, content.Problem{File: p.file(), Line: r.bodyLine, Msg: fmt.Sprintf(
+			"LIX is %.0f, over %d for an easy-to-read page: use shorter sentences and common, short words", v, MaxEasyLIX)})
+	}
+	for _, s := range lix.Over() {
+		p.probs = append(p.probs, content.Problem{File: p.file(), Line: s.line, Msg: fmt.Sprintf(
+			"this sentence has %d words; an easy-to-read page keeps each under %d: split it, one idea to a sentence", s.words, MaxEasySentence+1)})
+	}
 }

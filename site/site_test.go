@@ -158,7 +158,7 @@ func TestRendering(t *testing.T) {
 		{"dash", sv, "–"},
 		{"footnote", sv, `<a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a>`},
 		{"table without style attributes", sv, "<table>"},
-		{"language switch to the translation", sv, `href="/en/how/" hreflang="en" lang="en">In English</a>`},
+		{"language switch to the translation", sv, `<li lang="en" dir="ltr"><a href="/en/how/" hreflang="en">English</a></li>`},
 		{"meta description", sv, `<meta name="description" content="Så går samtalen till.">`},
 		{"canonical link", sv, `<link rel="canonical" href="https://familjeratt.example/sv/hur/">`},
 		{"lang attribute", en, `<html lang="en"`},
@@ -227,7 +227,7 @@ func TestProblems(t *testing.T) {
 		{"unknown front matter key", map[string]string{"sv/sida.md": "---\ntitle: Sida\ndescription: D.\nordning: 2\n---\n", "en/page.md": en},
 			[]string{`content/sv/sida.md:4: unknown key "ordning"`}},
 		{"missing translation", map[string]string{"sv/sida.md": page("Text.\n")},
-			[]string{"content/sv/sida.md:1: this page has no English version: add en/sida.md, or name it with translation:"}},
+			[]string{"content/sv/sida.md:1: this page has no English version: add en/sida.md, or give the English page translation: sida.md"}},
 		{"translation names a missing file", map[string]string{"sv/sida.md": page("Text.\n"), "en/page.md": strings.Replace(en, "sida.md", "sidan.md", 1)},
 			[]string{"content/en/page.md:4: translation: sv/sidan.md does not exist"}},
 		{"duplicate address", map[string]string{"sv/sida.md": page("A.\n"), "sv/sida/index.md": page("B.\n"), "en/page.md": en},
@@ -522,7 +522,7 @@ func TestRebuildAfterFailedBuild(t *testing.T) {
 // withoutText deletes an interface text from both languages' files.
 func withoutText(t *testing.T, fsys fstest.MapFS, key string) {
 	t.Helper()
-	for _, lang := range content.Langs {
+	for _, lang := range content.DefaultEditions().Langs() {
 		name := content.StringsDir + "/" + string(lang) + ".yaml"
 		lines := strings.SplitAfter(string(fsys[name].Data), "\n")
 		var path []string // the group of keys at each indentation, two spaces a level
@@ -556,8 +556,11 @@ func withoutText(t *testing.T, fsys fstest.MapFS, key string) {
 // testForm is an application form as the generator sees one.
 type testForm struct{}
 
-func (testForm) Path(lang content.Lang) string {
-	return map[content.Lang]string{content.SV: "/sv/ansok/", content.EN: "/en/apply-now/"}[lang]
+func (testForm) Path(_ *content.Strings, lang content.Lang) string {
+	if p, ok := map[content.Lang]string{content.SV: "/sv/ansok/", content.Lang("en"): "/en/apply-now/"}[lang]; ok {
+		return p
+	}
+	return "/" + string(lang) + "/ansok/"
 }
 
 func (testForm) OfferedBy(*content.Office) bool { return true }
@@ -616,7 +619,7 @@ func TestMissingTexts(t *testing.T) {
 			if !errors.As(err, &probs) {
 				t.Fatalf("got %v, want problems", err)
 			}
-			for _, lang := range content.Langs {
+			for _, lang := range content.DefaultEditions().Langs() {
 				want := regexp.MustCompile(`(?m)^content/i18n/` + string(lang) + `\.yaml:[0-9]+: the interface text "` + regexp.QuoteMeta(key) + `" is missing`)
 				if !want.MatchString(probs.Error()) {
 					t.Errorf("want a problem matching %s; got:\n%s", want, probs.Error())
@@ -695,7 +698,7 @@ func TestOfficePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range data.Directory.Offices {
-		for _, lang := range content.Langs {
+		for _, lang := range data.Settings.Editions.Langs() {
 			p := data.Settings.OfficePath(lang, o.ID)
 			html, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(outFile(p))))
 			if err != nil || !bytes.Contains(html, []byte("<h1>"+template.HTMLEscapeString(o.Name.In(lang))+"</h1>")) {
@@ -705,7 +708,7 @@ func TestOfficePages(t *testing.T) {
 	}
 	// The office finder lists every municipality, served or not, so that
 	// every parent finds their own; a served one links to its office.
-	for _, lang := range content.Langs {
+	for _, lang := range data.Settings.Editions.Langs() {
 		finder, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(outFile(data.Settings.Links.Offices.In(lang)))))
 		if err != nil {
 			t.Fatal(err)

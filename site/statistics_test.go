@@ -26,7 +26,7 @@ import (
 var statsFixture = os.DirFS(filepath.Join("testdata", "stats"))
 
 // statsPaths are the statistics page's addresses in the fixture.
-var statsPaths = map[content.Lang]string{content.SV: "/sv/statistik/", content.EN: "/en/statistics/"}
+var statsPaths = map[content.Lang]string{content.SV: "/sv/statistik/", content.Lang("en"): "/en/statistics/"}
 
 // statsContent returns the fixture with the statistics pages, linked from
 // the footer, the fixture's export unless export is false, and files put
@@ -78,7 +78,7 @@ var mainRE = regexp.MustCompile(`(?s)<main[ >].*</main>`)
 // a chart and a table, the offices by name, hidden entries as labels.
 func TestStatisticsGolden(t *testing.T) {
 	_, pages := buildStats(t, statsContent(t, true, nil))
-	for _, lang := range content.Langs {
+	for _, lang := range content.DefaultEditions().Langs() {
 		main := mainRE.FindString(pages[lang])
 		if main == "" {
 			t.Fatalf("%s has no <main>", statsPaths[lang])
@@ -102,11 +102,15 @@ func TestStatisticsPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, lang := range content.Langs {
-				page, other := pages[lang], lang.Other()
+			for _, lang := range content.DefaultEditions().Langs() {
+				other := content.Lang("en")
+				if lang == other {
+					other = content.SV
+				}
+				page := pages[lang]
 				for _, want := range []string{
-					`<html lang="` + string(lang) + `"`,
-					`href="` + statsPaths[other] + `" hreflang="` + string(other) + `" lang="` + string(other) + `"`,
+					`<html lang="` + string(lang) + `" dir="ltr"`,
+					`<li lang="` + string(other) + `" dir="ltr"><a href="` + statsPaths[other] + `" hreflang="` + string(other) + `">`,
 					`<li><a href="` + statsPaths[lang] + `">` + data.Strings.MustGet(lang, "statistics.footer") + `</a></li>`,
 				} {
 					if !strings.Contains(page, want) {
@@ -171,7 +175,7 @@ func TestStatisticsHiddenEntries(t *testing.T) {
 	}
 	st := data.Statistics[0]
 	label := content.Label(st.Threshold)
-	for _, lang := range content.Langs {
+	for _, lang := range content.DefaultEditions().Langs() {
 		page := pages[lang]
 		title := data.Strings.MustGet(lang, "statistics.hidden_title", "threshold", st.Threshold)
 		tables := map[string]string{}
@@ -341,7 +345,7 @@ func TestStatisticsTexts(t *testing.T) {
 			if !errors.As(err, &probs) {
 				t.Fatalf("got %v, want problems", err)
 			}
-			for _, lang := range content.Langs {
+			for _, lang := range content.DefaultEditions().Langs() {
 				want := regexp.MustCompile(`(?m)^content/i18n/` + string(lang) + `\.yaml:[0-9]+: the interface text "` + regexp.QuoteMeta(key) + `" is missing`)
 				if !want.MatchString(probs.Error()) {
 					t.Errorf("want a problem matching %s; got:\n%s", want, probs.Error())

@@ -10,6 +10,8 @@ import (
 // (MustGet), the chrome's code that it calls included. TestCodeTexts
 // keeps the list complete.
 var codeTexts = []string{
+	"language.missing", // chrome: the language menu, in each edition
+	"office.and",
 	"breadcrumbs.home",
 	"footer.sections_heading",
 	"markdown.footnote_back",

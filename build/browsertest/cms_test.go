@@ -86,7 +86,7 @@ func TestCMS(t *testing.T) {
 
 	// An existing office gets a note.
 	existing := before.Directory.Offices[0]
-	note := content.Text{SV: "Ni kan också skriva till oss.", EN: "You can also write to us."}
+	note := content.Text{content.SV: "Ni kan också skriva till oss.", "en": "You can also write to us."}
 	ed.addNote(existing, note)
 
 	// An interface text changes.
@@ -130,8 +130,8 @@ func TestCMS(t *testing.T) {
 	}
 	o.checkPage(t, public, before.Settings)
 	page, err := os.ReadFile(filepath.Join(public, strings.TrimPrefix(before.Settings.OfficePath(content.SV, existing.ID), "/"), "index.html"))
-	if err != nil || !strings.Contains(string(page), html.EscapeString(note.SV)) {
-		t.Errorf("%s's page lacks the note %q (%v)", existing.ID, note.SV, err)
+	if err != nil || !strings.Contains(string(page), html.EscapeString(note[content.SV])) {
+		t.Errorf("%s's page lacks the note %q (%v)", existing.ID, note[content.SV], err)
 	}
 	home, err := os.ReadFile(filepath.Join(public, "sv", "index.html"))
 	if err != nil || !strings.Contains(string(home), newText) {
@@ -417,23 +417,23 @@ func newCMSOffice(t *testing.T, data *content.Data, dir string) *cmsOffice {
 			break
 		}
 	}
-	name := content.Text{SV: "Provfamiljerätten i " + m.Name, EN: m.Name + " Trial Family Law Office"}
+	name := content.Text{content.SV: "Provfamiljerätten i " + m.Name, "en": m.Name + " Trial Family Law Office"}
 	id := "provfamiljeratten-i-" + strings.NewReplacer("å", "a", "ä", "a", "ö", "o", "é", "e").Replace(strings.ToLower(m.Name))
 	inbox := id + "@familjeratt.example"
 	cert := filepath.Join(dir, id+".pem")
 	if err := os.WriteFile(cert, mailtest.NewRecipient(t, inbox).CertPEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	hours := content.Text{SV: "Vardagar 8–16", EN: "Weekdays 8 am–4 pm"}
-	about := content.Text{SV: "Samtal för par och familjer.", EN: "Talks for couples and families."}
+	hours := content.Text{content.SV: "Vardagar 8–16", "en": "Weekdays 8 am–4 pm"}
+	about := content.Text{content.SV: "Samtal för par och familjer.", "en": "Talks for couples and families."}
 	return &cmsOffice{
 		Office: content.Office{
 			ID: id, Name: name, Municipalities: []string{m.Code},
 			Contact: content.Contact{Phone: "070-123 45 67", Email: "provkontoret@familjeratt.example", Website: "https://familjeratt.example/provkontoret/",
 				PostalAddress: "Provkontorets postadress\nAndra raden", VisitingAddress: "Provkontorets besöksadress", OpeningHours: &hours},
-			Promises: []content.Text{{SV: "Ni får en tid för ett första samtal inom två veckor.", EN: "You get a time for a first talk within two weeks."}},
-			Notes:    []content.Text{{SV: "Först talar vi med var och en av er.", EN: "First we talk with each of you alone."}},
-			Partners: []content.Partner{{Name: content.Text{SV: "Provrådgivningen", EN: "Trial Counselling"}, About: &about,
+			Promises: []content.Text{{content.SV: "Ni får en tid för ett första samtal inom två veckor.", "en": "You get a time for a first talk within two weeks."}},
+			Notes:    []content.Text{{content.SV: "Först talar vi med var och en av er.", "en": "First we talk with each of you alone."}},
+			Partners: []content.Partner{{Name: content.Text{content.SV: "Provrådgivningen", "en": "Trial Counselling"}, About: &about,
 				Phone: "070-123 45 67", Email: "provradgivningen@familjeratt.example", Website: "https://familjeratt.example/provradgivningen/"}},
 			Intake: content.Intake{Inbox: inbox, Certificates: []string{"certs/" + id + ".pem"}},
 		},
@@ -444,8 +444,8 @@ func newCMSOffice(t *testing.T, data *content.Data, dir string) *cmsOffice {
 func (ed *editor) writeOffice(o *cmsOffice) {
 	ed.t.Helper()
 	ed.goTo("#/collections/offices/new", `//label[normalize-space(text())="Name in Swedish"]`)
-	ed.fill("Name in Swedish", 0, o.Name.SV)
-	ed.fill("Name in English", 0, o.Name.EN)
+	ed.fill("Name in Swedish", 0, o.Name[content.SV])
+	ed.fill("Name in English", 0, o.Name["en"])
 	m, _ := data.Directory.Municipality(o.Municipalities[0])
 	ed.choose("Municipalities", 0, m.Name, fmt.Sprintf("%s (%s)", m.Name, m.Code))
 	c := o.Contact
@@ -454,20 +454,20 @@ func (ed *editor) writeOffice(o *cmsOffice) {
 	ed.fill("Website", 0, c.Website)
 	ed.fill("Postal address", 0, c.PostalAddress)
 	ed.fill("Visiting address", 0, c.VisitingAddress)
-	ed.fill("Opening hours in Swedish", 0, c.OpeningHours.SV)
-	ed.fill("Opening hours in English", 0, c.OpeningHours.EN)
+	ed.fill("Opening hours in Swedish", 0, (*c.OpeningHours)[content.SV])
+	ed.fill("Opening hours in English", 0, (*c.OpeningHours)["en"])
 	ed.add("What happens after an application")
-	ed.fill("What happens after an application in Swedish", 0, o.Promises[0].SV)
-	ed.fill("What happens after an application in English", 0, o.Promises[0].EN)
+	ed.fill("What happens after an application in Swedish", 0, o.Promises[0][content.SV])
+	ed.fill("What happens after an application in English", 0, o.Promises[0]["en"])
 	ed.add("Notes")
-	ed.fill("Notes in Swedish", 0, o.Notes[0].SV)
-	ed.fill("Notes in English", 0, o.Notes[0].EN)
+	ed.fill("Notes in Swedish", 0, o.Notes[0][content.SV])
+	ed.fill("Notes in English", 0, o.Notes[0]["en"])
 	ed.add("Other help nearby")
 	p := o.Partners[0]
-	ed.fill("Name in Swedish", 1, p.Name.SV)
-	ed.fill("Name in English", 1, p.Name.EN)
-	ed.fill("About in Swedish", 0, p.About.SV)
-	ed.fill("About in English", 0, p.About.EN)
+	ed.fill("Name in Swedish", 1, p.Name[content.SV])
+	ed.fill("Name in English", 1, p.Name["en"])
+	ed.fill("About in Swedish", 0, (*p.About)[content.SV])
+	ed.fill("About in English", 0, (*p.About)["en"])
 	ed.fill("Phone", 1, p.Phone)
 	ed.fill("E-mail", 1, p.Email)
 	ed.fill("Website", 1, p.Website)
@@ -534,7 +534,7 @@ func unexported(o content.Office) content.Office {
 // checkPage looks for every key of the office on its built pages.
 func (o *cmsOffice) checkPage(t *testing.T, public string, s *content.Settings) {
 	t.Helper()
-	for _, lang := range content.Langs {
+	for _, lang := range content.DefaultEditions().Langs() {
 		file := filepath.Join(public, strings.TrimPrefix(s.OfficePath(lang, o.ID), "/"), "index.html")
 		page, err := os.ReadFile(file)
 		if err != nil {
@@ -560,8 +560,8 @@ func (ed *editor) addNote(o *content.Office, note content.Text) {
 	ed.goTo("#/collections/offices/entries/"+o.ID, `//label[normalize-space(text())="Name in Swedish"]`)
 	n := len(o.Notes)
 	ed.add("Notes")
-	ed.fill("Notes in Swedish", n, note.SV)
-	ed.fill("Notes in English", n, note.EN)
+	ed.fill("Notes in Swedish", n, note[content.SV])
+	ed.fill("Notes in English", n, note["en"])
 	ed.publish()
 }
 
@@ -571,7 +571,7 @@ func checkAddedNote(t *testing.T, tree string, o *content.Office, note content.T
 	t.Helper()
 	a, b, _, now := beforeAfter(t, tree, filepath.FromSlash(o.File))
 	notes, _ := a["notes"].([]any)
-	a["notes"] = append(notes, map[string]any{"sv": note.SV, "en": note.EN})
+	a["notes"] = append(notes, map[string]any{"sv": note[content.SV], "en": note["en"]})
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("%s after adding a note:\n%s\nwant the original's values and the note", o.File, now)
 	}

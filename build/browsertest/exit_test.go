@@ -201,7 +201,7 @@ func TestExitThisPage(t *testing.T) {
 
 	t.Run("without JavaScript", func(t *testing.T) {
 		tb := newTab(t, tabOptions{noJS: true})
-		tb.open(safety.In(content.EN))
+		tb.open(safety.In(content.Lang("en")))
 		tb.submit(chromedp.Click(chromedp.CSS(".exit-this-page__button")))
 		tb.waitLocation(data.Settings.ExitURL)
 		tb.checkClean(data.Settings.ExitURL)
@@ -249,7 +249,7 @@ func TestDraft(t *testing.T) {
 	}
 	tb.start(content.SV, malmo)
 	restored("after the first step again")
-	tb.start(content.EN, malmo)
+	tb.start(content.Lang("en"), malmo)
 	restored("on the English form")
 	if n := eval[int](tb, `localStorage.length`); n != 0 {
 		t.Errorf("%d items in localStorage: drafts belong in sessionStorage only", n)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,8 +101,17 @@ func pnr(year int, mmdd, serial string) string {
 
 // formPath is the application form's page in lang.
 func formPath(lang content.Lang) string {
-	return intake.StaticPages()[0].Path(lang)
+	return intake.StaticPages()[0].Path(committed().Strings, lang)
 }
+
+// committed is the committed content's data, loaded once.
+var committed = sync.OnceValue(func() *content.Data {
+	d, err := content.LoadData(content.DataFiles)
+	if err != nil {
+		panic(err)
+	}
+	return d
+})
 
 // fillByScript sets the answers directly in the page's form: a quick way
 // to reach a later page of the journey. The journey tests type instead.
@@ -219,7 +229,7 @@ func formText(lang content.Lang, key string, args ...any) string {
 func fieldID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "-") }
 
 func langs(t *testing.T, f func(t *testing.T, lang content.Lang)) {
-	for _, lang := range []content.Lang{content.SV, content.EN} {
+	for _, lang := range []content.Lang{content.SV, content.Lang("en")} {
 		t.Run(string(lang), func(t *testing.T) { f(t, lang) })
 	}
 }

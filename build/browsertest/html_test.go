@@ -254,7 +254,7 @@ const formAction = "/api/forms/samarbetssamtal"
 
 func (fp *functionPages) collect() {
 	t := fp.t
-	for _, lang := range []content.Lang{content.SV, content.EN} {
+	for _, lang := range []content.Lang{content.SV, content.Lang("en")} {
 		l := string(lang)
 		valid := jt.ValidApplication(l)
 		c := newClient(t, portal)

@@ -35,13 +35,13 @@ func TestJourney(t *testing.T) {
 		phone    bool
 	}{
 		{"JavaScript on/sv", content.SV, false, false, false},
-		{"JavaScript on/en", content.EN, false, false, false},
+		{"JavaScript on/en", content.Lang("en"), false, false, false},
 		{"JavaScript off/sv", content.SV, true, false, false},
-		{"JavaScript off/en", content.EN, true, false, false},
+		{"JavaScript off/en", content.Lang("en"), true, false, false},
 		{"keyboard only/sv", content.SV, false, true, false},
-		{"keyboard only, JavaScript off/en", content.EN, true, true, false},
+		{"keyboard only, JavaScript off/en", content.Lang("en"), true, true, false},
 		{"320 px phone/sv", content.SV, false, false, true},
-		{"320 px phone, JavaScript off/en", content.EN, true, false, true},
+		{"320 px phone, JavaScript off/en", content.Lang("en"), true, false, true},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

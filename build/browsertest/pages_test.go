@@ -71,7 +71,7 @@ func exitPages(t *testing.T) map[string]bool {
 		t.Fatal("no page in content/ has exit: true; the violence pages should")
 	}
 	for _, f := range intake.StaticPages() {
-		out[f.Path(content.SV)], out[f.Path(content.EN)] = true, true
+		out[f.Path(committed().Strings, content.SV)], out[f.Path(committed().Strings, content.Lang("en"))] = true, true
 	}
 	return out
 }

@@ -83,7 +83,7 @@ func TestChecksCatchProblems(t *testing.T) {
 		{"axe", (*tab).checkAxe, []string{"image-alt", "label (critical)", "dequeuniversity.com/rules/axe/"}},
 		{"focus", (*tab).checkFocus, []string{"no visible focus indicator: a[href=/somewhere]", "covered by div"}},
 		{"reflow", (*tab).checkReflow, []string{"reflow at 320 px wide", "reflow at 200 % zoom", `class="wide"`}},
-		{"exit", func(tb *tab) { tb.checkExit(true, content.EN) }, []string{"exit this page: present false, want true"}},
+		{"exit", func(tb *tab) { tb.checkExit(true, content.Lang("en")) }, []string{"exit this page: present false, want true"}},
 		{"clean", func(tb *tab) { tb.checkClean() }, []string{"Content Security Policy", "pixel.png", "http://third-party.example/tracker.gif"}},
 	}
 	for _, tt := range tests {

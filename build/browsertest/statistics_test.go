@@ -23,7 +23,7 @@ func TestStatisticsPage(t *testing.T) {
 		t.Fatal("the site was built without a statistics export: is testdata/overlay/ laid over content/?")
 	}
 	year := data.Statistics[0].Year
-	for _, lang := range content.Langs {
+	for _, lang := range content.DefaultEditions().Langs() {
 		for _, noJS := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s, JavaScript %v", lang, !noJS), func(t *testing.T) {
 				tb := newTab(t, tabOptions{noJS: noJS})

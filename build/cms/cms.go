@@ -41,6 +41,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"familjeratt.example/portal/content"
 )
@@ -177,6 +178,7 @@ type Option struct {
 // generator holds what the configuration is made from.
 type generator struct {
 	fsys           fs.FS
+	eds            content.Editions
 	o              Options
 	municipalities []Option
 }
@@ -186,7 +188,7 @@ type generator struct {
 // the interface texts) leniently: the editor must open on a tree with
 // problems, since it may be what fixes them.
 func Generate(fsys fs.FS, o Options) (*Config, error) {
-	g := &generator{fsys: fsys, o: o}
+	g := &generator{fsys: fsys, o: o, eds: content.LoadEditions(fsys)}
 	var err error
 	if g.municipalities, err = municipalities(fsys); err != nil {
 		return nil, err
@@ -211,7 +213,7 @@ func Generate(fsys fs.FS, o Options) (*Config, error) {
 		// page. decap-server's file mode has no such workflow.
 		cfg.PublishMode = "editorial_workflow"
 	}
-	for _, lang := range content.Langs {
+	for _, lang := range g.eds.Langs() {
 		cs, err := g.pageCollections(lang)
 		if err != nil {
 			return nil, err
@@ -277,7 +279,22 @@ func keyOrder(fields []Field) *KeyOrder {
 
 func (g *generator) root(p string) string { return path.Join(g.o.Root, p) }
 
-var langNames = map[content.Lang]string{content.SV: "Swedish", content.EN: "English"}
+// langName is an edition's name in English, as the editor shows it:
+// "Swedish", "Arabic", "Swedish (easy to read)".
+func (g *generator) langName(l content.Lang) string {
+	e, ok := g.eds.Get(l)
+	if !ok {
+		return string(l)
+	}
+	name := string(l)
+	if tag, err := language.Parse(e.Tag); err == nil {
+		name = display.English.Tags().Name(tag)
+	}
+	if e.EasyToRead {
+		name += " (easy to read)"
+	}
+	return name
+}
 
 // pageCollections makes one collection per folder of lang's pages.
 func (g *generator) pageCollections(lang content.Lang) ([]Collection, error) {
@@ -301,7 +318,7 @@ func (g *generator) pageCollections(lang content.Lang) ([]Collection, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		dirs = []string{string(lang)} // the first page makes the folder
 	case err != nil:
-		return nil, fmt.Errorf("the %s pages: %w", langNames[lang], err)
+		return nil, fmt.Errorf("the %s pages: %w", g.langName(lang), err)
 	}
 	sort.Strings(dirs)
 	fields, err := g.pageFields(lang)
@@ -311,16 +328,16 @@ func (g *generator) pageCollections(lang content.Lang) ([]Collection, error) {
 	var out []Collection
 	for _, dir := range dirs {
 		_, _, addr, _ := content.PathOf(dir + "/index.md")
-		label := langNames[lang] + " " + addr
+		label := g.langName(lang) + " " + addr
 		if p := g.page(dir + "/index.md"); p != nil {
 			label += " · " + p.Title
 		}
 		out = append(out, Collection{
 			Name:          strings.ReplaceAll(dir, "/", "-"),
 			Label:         label,
-			LabelSingular: langNames[lang] + " page in " + addr,
+			LabelSingular: g.langName(lang) + " page in " + addr,
 			Description: fmt.Sprintf("The %s pages at %s…: a file x.md here is the page %sx/, index.md is %s itself. "+
-				"A new page's file is named from its title.", langNames[lang], addr, addr, addr),
+				"A new page's file is named from its title.", g.langName(lang), addr, addr, addr),
 			Folder:          g.root(dir),
 			Extension:       "md",
 			Format:          "yaml-frontmatter",
@@ -355,12 +372,21 @@ func (g *generator) pageFields(lang content.Lang) ([]Field, error) {
 	if err := unused(pageHelp, used); err != nil {
 		return nil, err
 	}
-	example := map[content.Lang]string{content.SV: "cooperation-talks/agreements.md", content.EN: "samarbetssamtal/avtal.md"}
-	for i, f := range fields {
-		if f.Name == "translation" {
-			other := lang.Other()
-			fields[i].Hint = fmt.Sprintf(f.Hint, langNames[other], other, example[lang])
+	for i := 0; i < len(fields); i++ {
+		if fields[i].Name != "translation" {
+			continue
 		}
+		if lang == content.SV {
+			// The reference names no other page: the others name it.
+			fields = append(fields[:i], fields[i+1:]...)
+			i--
+			continue
+		}
+		var complete []string
+		for _, l := range g.eds.Complete() {
+			complete = append(complete, g.langName(l))
+		}
+		fields[i].Hint = fmt.Sprintf(fields[i].Hint, "samarbetssamtal/avtal.md", strings.Join(complete, ", "))
 	}
 	none := []string{"image"}
 	return append(fields, Field{

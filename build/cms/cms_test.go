@@ -468,7 +468,7 @@ func TestHelpUsesTheGlossary(t *testing.T) {
 				// A quoted word is a value to type ("uncrc"), not prose.
 				text = quotedValue.ReplaceAllString(text, `""`)
 				checked++
-				for _, p := range g.Check("build/cms/fields.go", 0, content.EN, text) {
+				for _, p := range g.Check("build/cms/fields.go", 0, content.Lang("en"), text) {
 					t.Errorf("%s[%q]: %s", name, key, p.Msg)
 				}
 			}

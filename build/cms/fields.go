@@ -29,9 +29,9 @@ var pageHelp = map[string]help{
 		hint: "One or two sentences about the page: search engines show it under the title. At most 300 characters."},
 	"order": {label: "Order", hint: "A number that sorts the page within its section: lower comes first. Pages with the same number are sorted by title."},
 	"draft": {label: "Draft", hint: "On keeps the page out of the site. Links to a draft are broken links, so the build refuses them."},
-	"translation": {label: "Translation",
-		hint: "The %s version's file, below the %s/ folder, like %q. Leave empty when it has the same path there. " +
-			"Every page needs its translation; if both pages name each other, they must agree."},
+	"translation": {label: "Translation of",
+		hint: "The Swedish page this page translates: its file below the sv/ folder, like %q. Leave empty when it has the same path there. " +
+			"Every Swedish page needs a version in each complete edition (%s)."},
 	"layout": {label: "Layout", hint: "Leave empty for an ordinary page. \"home\" is the start page; \"offices\" lists the offices " +
 		"(only the page site.yaml's links.offices names); \"uncrc\" lists the articles of the Convention on the Rights of the Child; " +
 		"\"privacy\" is the privacy notice, with who runs the portal and each office's part below the text; " +
@@ -158,7 +158,7 @@ func (g *generator) fields(t reflect.Type, prefix string, docs map[string]help, 
 		case ft == textType || ft.Kind() == reflect.Pointer && ft.Elem() == textType:
 			f.Widget = "object"
 			f.Required = f.Required && ft.Kind() != reflect.Pointer
-			f.Fields = textFields(h, optional || ft.Kind() == reflect.Pointer, h.widget == "text")
+			f.Fields = g.textFields(h, optional || ft.Kind() == reflect.Pointer, h.widget == "text")
 		case ft.Kind() == reflect.Struct || ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct:
 			// A pointer is a group that may be left out as a whole.
 			ptr := ft.Kind() == reflect.Pointer
@@ -174,7 +174,7 @@ func (g *generator) fields(t reflect.Type, prefix string, docs map[string]help, 
 			f.Fields = sub
 		case ft.Kind() == reflect.Slice && ft.Elem() == textType:
 			f.Widget, f.Summary = "list", "{{fields.sv}}"
-			f.Fields = textFields(h, false, true)
+			f.Fields = g.textFields(h, false, true)
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
 			f.Widget, f.Summary = "list", "{{fields.name.sv}}"
 			if n, ok := ft.Elem().FieldByName("Name"); !ok || n.Type != textType {
@@ -230,16 +230,25 @@ func (g *generator) fields(t reflect.Type, prefix string, docs map[string]help, 
 	return out, nil
 }
 
-// textFields are the two fields of a text in both languages.
-func textFields(h help, optional, long bool) []Field {
+// textFields are the fields of a text, one per edition: required in
+// Swedish and the complete editions, optional in the others, which show
+// the Swedish text where they have none.
+func (g *generator) textFields(h help, optional, long bool) []Field {
 	widget := "string"
 	if long {
 		widget = "text"
 	}
-	return []Field{
-		{Label: h.label + " in Swedish", Name: string(content.SV), Widget: widget, Required: !optional},
-		{Label: h.label + " in English", Name: string(content.EN), Widget: widget, Required: !optional},
+	complete := g.eds.Complete()
+	var out []Field
+	for _, e := range g.eds {
+		f := Field{Label: h.label + " in " + g.langName(e.ID), Name: string(e.ID), Widget: widget,
+			Required: !optional && slices.Contains(complete, e.ID)}
+		if !slices.Contains(complete, e.ID) {
+			f.Hint = "Optional: without it, this edition shows the Swedish text."
+		}
+		out = append(out, f)
 	}
+	return out
 }
 
 // rules parses a validate tag into its rules and their parameters.

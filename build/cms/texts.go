@@ -26,7 +26,7 @@ import (
 func (g *generator) texts() (Collection, error) {
 	trees := map[content.Lang]*yaml.Node{}
 	values := map[content.Lang]map[string]string{}
-	for _, lang := range content.Langs {
+	for _, lang := range g.eds.Langs() {
 		file := content.StringsDir + "/" + string(lang) + ".yaml"
 		src, err := fs.ReadFile(g.fsys, file)
 		if err != nil {
@@ -43,7 +43,7 @@ func (g *generator) texts() (Collection, error) {
 		values[lang] = map[string]string{}
 		walkTexts(doc.Content[0], "", func(key string, v *yaml.Node) { values[lang][key] = v.Value })
 	}
-	fields := textGroup(trees[content.SV].Content[0], "", values)
+	fields := g.textGroup(trees[content.SV].Content[0], "", values)
 	if len(fields) > 0 {
 		fields[0].Comment = joinComments(textsComment, fields[0].Comment)
 	}
@@ -61,8 +61,8 @@ func (g *generator) texts() (Collection, error) {
 }
 
 // textsComment heads both files of texts once the editor has saved them.
-var textsComment = `Interface texts, one file per language (i18n/sv.yaml, i18n/en.yaml). Every key must be in both,\n` +
-	`with the same {placeholders}. The build says which key is missing where.`
+var textsComment = `Interface texts, one file per edition (i18n/sv.yaml, i18n/en.yaml, …). Every key of sv.yaml must be in\n` +
+	`each, with the same {placeholders}. The build says which key is missing where.`
 
 // walkTexts calls leaf for every text of a mapping, by its dotted key.
 func walkTexts(n *yaml.Node, prefix string, leaf func(key string, v *yaml.Node)) {
@@ -79,7 +79,7 @@ func walkTexts(n *yaml.Node, prefix string, leaf func(key string, v *yaml.Node))
 }
 
 // textGroup makes the fields of one mapping of texts.
-func textGroup(n *yaml.Node, prefix string, values map[content.Lang]map[string]string) []Field {
+func (g *generator) textGroup(n *yaml.Node, prefix string, values map[content.Lang]map[string]string) []Field {
 	var out []Field
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -88,16 +88,16 @@ func textGroup(n *yaml.Node, prefix string, values map[content.Lang]map[string]s
 		switch v.Kind {
 		case yaml.MappingNode:
 			f.Widget, f.Collapsed = "object", true
-			f.Fields = textGroup(v, key, values)
+			f.Fields = g.textGroup(v, key, values)
 		case yaml.ScalarNode:
 			f.Widget = "string"
 			if strings.Contains(v.Value, "\n") {
 				f.Widget = "text"
 			}
 			f.Hint = key
-			for _, lang := range content.Langs {
+			for _, lang := range g.eds.Langs() {
 				if t, ok := values[lang][key]; ok {
-					f.Hint += " · " + langNames[lang] + ": " + t
+					f.Hint += " · " + g.langName(lang) + ": " + t
 				}
 			}
 			if ps := placeholders(v.Value); len(ps) > 0 {

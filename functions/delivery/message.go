@@ -104,10 +104,12 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	head := []row{
 		{strs.MustGet(staffLang, "staff.reference"), s.Reference.String()},
 		{strs.MustGet(staffLang, "staff.received"), received.Format("2006-01-02 15:04")},
-		{strs.MustGet(staffLang, "staff.office"), s.Office.Name.SV},
+		{strs.MustGet(staffLang, "staff.office"), s.Office.Name[content.SV]},
 		{strs.MustGet(staffLang, "staff.municipality"), fmt.Sprintf("%s (%s)", s.Municipality.Name, s.Municipality.Code)},
-		{strs.MustGet(staffLang, "staff.language"), strs.MustGet(staffLang, "staff.language_"+string(s.Lang))},
 	}
+	// The parent's language comes first of all: it decides how staff
+	// answer.
+	head = append([]row{{strs.MustGet(staffLang, "staff.language"), s.EditionNameSV()}}, head...)
 	title := strs.MustGet(staffLang, "form."+s.Form.Def.ID+".staff_title")
 
 	var text bytes.Buffer
@@ -156,7 +158,7 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 		"reference":      s.Reference.String(),
 		"received":       s.Received.UTC().Format(time.RFC3339),
 		"language":       s.Lang,
-		"office":         map[string]string{"id": s.Office.ID, "name": s.Office.Name.SV},
+		"office":         map[string]string{"id": s.Office.ID, "name": s.Office.Name[content.SV]},
 		"municipality":   map[string]string{"code": s.Municipality.Code, "name": s.Municipality.Name},
 		"flags":          codes,
 		"answers":        s.Form.Def.Answers(s.Answers),
@@ -302,9 +304,6 @@ var staffHTML = template.Must(template.New("staff").Parse(`<!DOCTYPE html>
 // parent's send.
 func CheckTexts(strs *content.Strings) content.Problems {
 	keys := []string{"staff.reference", "staff.received", "staff.office", "staff.municipality", "staff.language", "staff.flags_heading", "staff.ack"}
-	for _, lang := range content.Langs {
-		keys = append(keys, "staff.language_"+string(lang))
-	}
 	for _, code := range intake.FlagCodes {
 		keys = append(keys, "staff.flag."+code)
 	}

@@ -314,7 +314,7 @@ func (d *Definition) Check(strs *content.Strings) []string {
 			missing = append(missing, key)
 		}
 	}
-	for _, key := range []string{"title", "description", "intro", "submit", "check_title", "check_intro", "send",
+	for _, key := range []string{"slug", "title", "description", "intro", "submit", "check_title", "check_intro", "send",
 		"sent_title", "sent_intro", "notserved_title", "notserved_text"} {
 		need("form." + d.ID + "." + key)
 	}

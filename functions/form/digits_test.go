@@ -65,7 +65,7 @@ func TestASCIIDigits(t *testing.T) {
 }
 
 func TestFieldDigits(t *testing.T) {
-	d, err := New("d", nil, "/d", digitsForm{})
+	d, err := New("d", "/d", digitsForm{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestFieldDigits(t *testing.T) {
 // the rules and the office, with ASCII digits in a number field, and as
 // typed everywhere else.
 func TestDigitsDecode(t *testing.T) {
-	d, err := New("d", nil, "/d", digitsForm{})
+	d, err := New("d", "/d", digitsForm{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestDigitsDecode(t *testing.T) {
 // wrong in Arabic digits is as wrong as in ASCII, and a letter from
 // another script in a number field is refused.
 func TestDigitsStillChecked(t *testing.T) {
-	d, err := New("d", nil, "/d", digitsForm{})
+	d, err := New("d", "/d", digitsForm{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestNewRefusesBadDigits(t *testing.T) {
 		C string `schema:"c" validate:"oneof=1 2" form:"radios,digits=ascii"`
 	}
 	for name, proto := range map[string]any{"unknown digits= value": unknownValue{}, "digits=ascii on free text": onTextarea{}, "digits=ascii on radios": onRadios{}} {
-		if _, err := New("x", nil, "/x", proto); err == nil {
+		if _, err := New("x", "/x", proto); err == nil {
 			t.Errorf("%s: got no error", name)
 		}
 	}

@@ -86,15 +86,14 @@ type Field struct {
 
 // Definition is a form.
 type Definition struct {
-	ID     string                  // names the form in texts and addresses: "samarbetssamtal"
-	Paths  map[content.Lang]string // the static form page in each language
-	Action string                  // where the form posts
+	ID     string // names the form in texts and addresses: "samarbetssamtal"
+	Action string // where the form posts
 	Fields []*Field
 	typ    reflect.Type
 }
 
 // New reads a form's definition from prototype, a struct value.
-func New(id string, paths map[content.Lang]string, action string, prototype any) (*Definition, error) {
+func New(id, action string, prototype any) (*Definition, error) {
 	t := reflect.TypeOf(prototype)
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("form %s: want a struct, got %s", id, t)
@@ -103,7 +102,14 @@ func New(id string, paths map[content.Lang]string, action string, prototype any)
 	if err != nil {
 		return nil, fmt.Errorf("form %s: %w", id, err)
 	}
-	return &Definition{ID: id, Paths: paths, Action: action, Fields: fields, typ: t}, nil
+	return &Definition{ID: id, Action: action, Fields: fields, typ: t}, nil
+}
+
+// Path is the address of the form's page in edition lang:
+// /<edition>/<slug>/, the slug being the interface text form.<id>.slug,
+// so that each edition names its form's address in its own words.
+func (d *Definition) Path(strs *content.Strings, lang content.Lang) string {
+	return "/" + string(lang) + "/" + strs.MustGet(lang, "form."+d.ID+".slug") + "/"
 }
 
 func fieldsOf(t reflect.Type, prefix string, inRepeat bool) ([]*Field, error) {

@@ -125,7 +125,7 @@ const testTexts = `form:
 
 func testSetup(t *testing.T) (*Definition, *content.Strings) {
 	t.Helper()
-	d, err := New("t", map[content.Lang]string{content.SV: "/sv/t/", content.EN: "/en/t/"}, "/api/forms/t", testForm{})
+	d, err := New("t", "/api/forms/t", testForm{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestNewRefusesBadDefinitions(t *testing.T) {
 		K []testKid `schema:"k"`
 	}
 	for name, proto := range map[string]any{"radios without oneof": noOptions{}, "unknown kind": badKind{}, "repeat without max": noMax{}} {
-		if _, err := New("x", nil, "/x", proto); err == nil {
+		if _, err := New("x", "/x", proto); err == nil {
 			t.Errorf("%s: got no error", name)
 		}
 	}
@@ -270,16 +270,16 @@ func TestDecodeAndValidate(t *testing.T) {
 			}
 		})
 	}
-	if msg := d.Message(strs, content.EN, Error{Field: "kids.1.name", Rule: "required"}); msg != "Kid 2: Answer Kid's name" {
+	if msg := d.Message(strs, content.Lang("en"), Error{Field: "kids.1.name", Rule: "required"}); msg != "Kid 2: Answer Kid's name" {
 		t.Errorf("general message for a repeated field: got %q", msg)
 	}
-	if msg := d.Message(strs, content.EN, Error{Field: "person.name", Rule: "max", Param: "5"}); msg != "Name must be 5 characters or fewer" {
+	if msg := d.Message(strs, content.Lang("en"), Error{Field: "person.name", Rule: "max", Param: "5"}); msg != "Name must be 5 characters or fewer" {
 		t.Errorf("message with a parameter: got %q", msg)
 	}
-	if msg := d.Message(strs, content.EN, Error{Field: "person.name", Rule: "required"}); msg != "Enter the name" {
+	if msg := d.Message(strs, content.Lang("en"), Error{Field: "person.name", Rule: "required"}); msg != "Enter the name" {
 		t.Errorf("a field's own message: got %q", msg)
 	}
-	if msg := d.Message(strs, content.EN, Error{Field: "person.email", Rule: "email"}); msg != "Check Email" {
+	if msg := d.Message(strs, content.Lang("en"), Error{Field: "person.email", Rule: "email"}); msg != "Check Email" {
 		t.Errorf("fallback message: got %q", msg)
 	}
 }
@@ -336,7 +336,7 @@ func TestView(t *testing.T) {
 	d, strs := testSetup(t)
 	values := url.Values{"person.name": {"<b>Ann</b>"}, "kids.0.name": {"A"}, "kids.1.name": {"B"}, "tags": {"y"}, "place": {"2"}}
 	errs := []Error{{Field: "kids.1.name", Rule: "required"}, {Field: "choice", Rule: "required"}}
-	v := d.View(strs, content.EN, values, errs, ViewOptions{Sources: places, Autofocus: "place"})
+	v := d.View(strs, content.Lang("en"), values, errs, ViewOptions{Sources: places, Autofocus: "place"})
 	if len(v.Errors) != 2 || v.Errors[0].Href != "#f-kids-1-name" || v.Errors[1].Href != "#f-choice" {
 		t.Fatalf("error summary: got %+v", v.Errors)
 	}
@@ -387,7 +387,7 @@ func TestView(t *testing.T) {
 	if kids == nil || len(kids.Entries) != 2 || kids.AddLabel != "Add a kid" || kids.Entries[1].RemoveValue != "remove:kids.1" {
 		t.Errorf("kids: %+v", kids)
 	}
-	v = d.View(strs, content.EN, values, nil, ViewOptions{Items: map[string]int{"kids": 3}})
+	v = d.View(strs, content.Lang("en"), values, nil, ViewOptions{Items: map[string]int{"kids": 3}})
 	for _, it := range v.Items {
 		if g := it.Group; g != nil && g.Name == "kids" && (len(g.Entries) != 3 || g.AddLabel != "") {
 			t.Errorf("at the maximum: %d entries, add label %q", len(g.Entries), g.AddLabel)
@@ -398,7 +398,7 @@ func TestView(t *testing.T) {
 func TestSummaryAndHidden(t *testing.T) {
 	d, strs := testSetup(t)
 	values := url.Values{"person.name": {"Ann"}, "kids.1.name": {"B"}, "kids.0.name": {"A"}, "tags": {"x", "y"}, "place": {"2"}, "choice": {"b"}, "agree": {"yes"}, "note": {"a\nb"}}
-	s := d.Summary(strs, content.EN, values, places, false)
+	s := d.Summary(strs, content.Lang("en"), values, places, false)
 	var got []string
 	for _, sec := range s.Sections {
 		got = append(got, "["+sec.Heading+"]")
@@ -410,7 +410,7 @@ func TestSummaryAndHidden(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("summary:\ngot  %s\nwant %s", strings.Join(got, " "), want)
 	}
-	if s := d.Summary(strs, content.EN, values, places, true); s.Sections[0].Heading != "The person" {
+	if s := d.Summary(strs, content.Lang("en"), values, places, true); s.Sections[0].Heading != "The person" {
 		t.Errorf("staff heading: got %q", s.Sections[0].Heading)
 	}
 	var hidden []string
@@ -465,7 +465,7 @@ var textSources = Sources{"langs": func(content.Lang) []Option {
 }}
 
 func TestOwnEmptySelect(t *testing.T) {
-	d, err := New("e", nil, "/api/forms/e", ownEmptyForm{})
+	d, err := New("e", "/api/forms/e", ownEmptyForm{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,7 +485,7 @@ func TestOwnEmptySelect(t *testing.T) {
 		t.Errorf("Check with no texts: the own empty text and form.choose are needed: %v", missing)
 	}
 
-	v := d.View(strs, content.EN, url.Values{"lang": {"b"}}, nil, ViewOptions{Sources: textSources})
+	v := d.View(strs, content.Lang("en"), url.Values{"lang": {"b"}}, nil, ViewOptions{Sources: textSources})
 	byName := map[string]*FieldView{}
 	for _, it := range v.Items {
 		byName[it.Field.Name] = it.Field
@@ -520,7 +520,7 @@ func TestOwnEmptySelect(t *testing.T) {
 		{url.Values{"lang": {"b"}}, true, "Interpreter?=Name B"},
 	} {
 		var rows []string
-		for _, sec := range d.Summary(strs, content.EN, tt.values, textSources, tt.staff).Sections {
+		for _, sec := range d.Summary(strs, content.Lang("en"), tt.values, textSources, tt.staff).Sections {
 			for _, r := range sec.Rows {
 				rows = append(rows, r.Key+"="+r.Value)
 			}
@@ -537,7 +537,7 @@ func TestOwnEmptySelect(t *testing.T) {
 		S string `schema:"s" form:"select,options=x,empty=yes"`
 	}
 	for name, proto := range map[string]any{"empty=own on a text": ownEmptyText{}, "empty=yes": otherEmpty{}} {
-		if _, err := New("x", nil, "/x", proto); err == nil {
+		if _, err := New("x", "/x", proto); err == nil {
 			t.Errorf("%s: got no error", name)
 		}
 	}

@@ -153,7 +153,7 @@ ingen familj kan pekas ut. Meddelandet innehåller inga personuppgifter
 och är därför inte krypterat. Det är signerat av portalen.
 
 Det här är ett automatiskt meddelande.
-`, year, o.Name.SV, base, base, f.Threshold, content.Label(f.Threshold))
+`, year, o.Name[content.SV], base, base, f.Threshold, content.Label(f.Threshold))
 	return f.mailer.NotifyFiles(ctx, o, []string{f.mailer.InboxFor(o)}, summarySubject(year), text, []delivery.File{
 		{Name: base + ".html", ContentType: "text/html; charset=utf-8", Data: html.Bytes()},
 		{Name: base + ".csv", ContentType: "text/csv; charset=utf-8", Data: csv.Bytes()},
@@ -184,7 +184,7 @@ func (f *Function) sendNational(ctx context.Context, rows []stats.Row, year int)
 		fmt.Fprintf(&b, "  %-40s %s\n\n", f.Data.Strings.MustGet(content.SV, "statistics.total"), t.Total.Text())
 	}
 	b.WriteString("Det här är ett automatiskt meddelande.\n")
-	national := &content.Office{ID: nationalID, Name: content.Text{SV: "Hela landet", EN: "All of Sweden"}}
+	national := &content.Office{ID: nationalID, Name: content.Text{content.SV: "Hela landet", "en": "All of Sweden"}}
 	return f.mailer.NotifyFiles(ctx, national, []string{f.operator}, summarySubject(year), b.String(), []delivery.File{
 		{Name: fmt.Sprintf("%d.yaml", year), ContentType: "application/yaml; charset=utf-8", Data: export.Bytes()},
 	}, f.now())

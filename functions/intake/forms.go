@@ -12,6 +12,8 @@
 package intake
 
 import (
+	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -33,8 +35,8 @@ type Form struct {
 // The forms, defined once: the site publishes their pages and the
 // function receives them.
 var (
-	applicationForm = mustForm("samarbetssamtal", "/sv/anmalan/", "/en/apply/", Application{})
-	followUpForm    = mustForm("uppfoljningssamtal", "/sv/uppfoljningssamtal/", "/en/follow-up-talk/", FollowUp{})
+	applicationForm = mustForm("samarbetssamtal", Application{})
+	followUpForm    = mustForm("uppfoljningssamtal", FollowUp{})
 )
 
 func init() {
@@ -54,8 +56,8 @@ func (f *Form) Restricted() bool { return f.offeredBy != nil }
 // Forms returns the forms, the application for cooperation talks first.
 func Forms() []*Form { return []*Form{applicationForm, followUpForm} }
 
-func mustForm(id, sv, en string, prototype any) *Form {
-	def, err := form.New(id, map[content.Lang]string{content.SV: sv, content.EN: en}, "/api/forms/"+id, prototype)
+func mustForm(id string, prototype any) *Form {
+	def, err := form.New(id, "/api/forms/"+id, prototype)
 	if err != nil {
 		panic(err)
 	}
@@ -83,8 +85,21 @@ func (f *Form) CheckTexts(strs *content.Strings) content.Problems {
 	if f.Restricted() {
 		keys = append(keys, "form."+f.Def.ID+".notoffered_title", "form."+f.Def.ID+".notoffered_text")
 	}
-	return strs.Require(keys...)
+	probs := strs.Require(keys...)
+	slug := "form." + f.Def.ID + ".slug"
+	if strs.Has(slug) {
+		for _, lang := range strs.Langs() {
+			if s := strs.MustGet(lang, slug); !slugRE.MatchString(s) {
+				file, line := strs.Line(lang, slug)
+				probs = append(probs, content.Problem{File: file, Line: line, Msg: fmt.Sprintf(
+					"%s: %q cannot be part of an address; write lowercase a–z, 0–9 and hyphens, like \"anmalan\"", slug, s)})
+			}
+		}
+	}
+	return probs
 }
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // normalizer is implemented by forms that tidy their answers for staff
 // once they are valid: personnummer in the 12-digit form, for example.
@@ -190,7 +205,9 @@ func StaticPages() []*StaticPage {
 }
 
 // Path is the page's address in lang.
-func (p *StaticPage) Path(lang content.Lang) string { return p.form.Def.Paths[lang] }
+func (p *StaticPage) Path(strs *content.Strings, lang content.Lang) string {
+	return p.form.Def.Path(strs, lang)
+}
 
 // OfferedBy reports whether the office takes the form, so that its page
 // links to the form only then.

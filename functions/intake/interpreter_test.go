@@ -175,7 +175,7 @@ func TestInterpreterLanguageRules(t *testing.T) {
 			if got := c.messages(content.SV); !slices.Equal(got, tt.wantSV) {
 				t.Errorf("problems in Swedish:\ngot  %q\nwant %q", got, tt.wantSV)
 			}
-			if got := c.messages(content.EN); !slices.Equal(got, tt.wantEN) {
+			if got := c.messages(content.Lang("en")); !slices.Equal(got, tt.wantEN) {
 				t.Errorf("problems in English:\ngot  %q\nwant %q", got, tt.wantEN)
 			}
 			if len(c.errs) > 0 {
@@ -200,10 +200,10 @@ func TestInterpreterLanguageCheckAnswers(t *testing.T) {
 		want []string
 	}{
 		{content.SV, []string{"applicant.interpreter_language", "swl"}, []string{"Svenskt teckenspråk", "Inget svar", "Nej, ingen tolk behövs", "Inget svar"}},
-		{content.EN, []string{"applicant.interpreter_language", "swl"}, []string{"Swedish Sign Language", "Not given", "No, no interpreter needed", "Not given"}},
+		{content.Lang("en"), []string{"applicant.interpreter_language", "swl"}, []string{"Swedish Sign Language", "Not given", "No, no interpreter needed", "Not given"}},
 		{content.SV, []string{"other_parent.interpreter_language", "other", "other_parent.interpreter_language_other", "amhariska"},
 			[]string{"Nej, ingen tolk behövs", "Inget svar", "Annat språk", "amhariska"}},
-		{content.EN, []string{"other_parent.interpreter_language", "bks"}, []string{"No, no interpreter needed", "Not given", "Bosnian, Croatian or Serbian", "Not given"}},
+		{content.Lang("en"), []string{"other_parent.interpreter_language", "bks"}, []string{"No, no interpreter needed", "Not given", "Bosnian, Croatian or Serbian", "Not given"}},
 	}
 	for _, tt := range tests {
 		c := checkInterpreter(t, tt.kv...)
@@ -234,7 +234,7 @@ func TestInterpreterLanguageOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := intake.Forms()[0]
-	for _, lang := range content.Langs {
+	for _, lang := range data.Strings.Langs() {
 		v := f.Def.View(data.Strings, lang, url.Values{"other_parent.interpreter_language": {"ti"}}, nil,
 			form.ViewOptions{Sources: intake.MunicipalitySources(data.Directory), Hide: intake.FirstStep})
 		fields := map[string]*form.FieldView{}
@@ -283,7 +283,7 @@ func TestInterpreterLanguageOptions(t *testing.T) {
 		t.Fatalf("the committed texts: %v", probs)
 	}
 	files := fstest.MapFS{}
-	for lang, line := range map[content.Lang]string{content.SV: "  swl: Svenskt teckenspråk\n", content.EN: "  swl: Swedish Sign Language\n"} {
+	for lang, line := range map[content.Lang]string{content.SV: "  swl: Svenskt teckenspråk\n", content.Lang("en"): "  swl: Swedish Sign Language\n"} {
 		name := content.StringsDir + "/" + string(lang) + ".yaml"
 		b, err := fs.ReadFile(content.DataFiles, name)
 		if err != nil || !strings.Contains(string(b), "\nlanguages:\n") || strings.Count(string(b), line) != 1 {
@@ -296,7 +296,7 @@ func TestInterpreterLanguageOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	probs := f.CheckTexts(strs)
-	if len(probs) != len(content.Langs) || !strings.Contains(probs.Error(), `"languages.swl"`) {
+	if len(probs) != len(strs.Langs()) || !strings.Contains(probs.Error(), `"languages.swl"`) {
 		t.Errorf("without the name of swl: %v, want it named missing in each language", probs)
 	}
 }

@@ -10,10 +10,13 @@ import (
 // Submission is a form that passed every check and has an office: what
 // is delivered.
 type Submission struct {
-	Form         *Form
-	Reference    Reference
-	Received     time.Time
-	Lang         content.Lang // the language the parent used
+	Form      *Form
+	Reference Reference
+	Received  time.Time
+	Lang      content.Lang // the edition the parent used
+	// Edition is that edition as configured: staff are told its name,
+	// and asked about an interpreter when it is not Swedish.
+	Edition      content.Edition
 	Office       *content.Office
 	Municipality content.Municipality
 	Answers      any        // the decoded, validated, normalized form
@@ -51,6 +54,11 @@ type flagger interface {
 // form's answers raise.
 func (s *Submission) Flags(strs *content.Strings, lang content.Lang) []Flag {
 	var fs []Flag
+	if s.Edition.Tag != "" && s.Edition.Tag != "sv" {
+		// First: whoever reads the application must know at once in
+		// which language to answer.
+		fs = append(fs, Flag{Code: "edition_language", Text: strs.MustGet(lang, "staff.flag.edition_language", "language", s.Edition.NameSV)})
+	}
 	if len(s.Office.Municipalities) > 1 {
 		fs = append(fs, Flag{Code: "shared_office", Text: strs.MustGet(lang, "staff.flag.shared_office",
 			"municipality", s.Municipality.Name)})
@@ -65,7 +73,7 @@ func (s *Submission) Flags(strs *content.Strings, lang content.Lang) []Flag {
 }
 
 // FlagCodes are every flag a form can raise, for the texts check.
-var FlagCodes = []string{"shared_office", "protected_identity", "safe_contact", "individual_first_talk",
+var FlagCodes = []string{"edition_language", "shared_office", "protected_identity", "safe_contact", "individual_first_talk",
 	"interpreter_applicant", "interpreter_other_parent", "court_ordered", "other_parent_declines", "other_parent_unknown", "honeypot"}
 
 func (a *Application) flags(strs *content.Strings, lang content.Lang) []Flag {
@@ -114,4 +122,12 @@ func languageName(strs *content.Strings, lang content.Lang, code, other string) 
 		return name + ": " + other
 	}
 	return name
+}
+
+// EditionNameSV is the name in Swedish of the edition the parent used.
+func (s *Submission) EditionNameSV() string {
+	if s.Edition.NameSV != "" {
+		return s.Edition.NameSV
+	}
+	return string(s.Lang)
 }

@@ -24,7 +24,7 @@ func TestYesNoMessages(t *testing.T) {
 			if !slices.Equal(fd.Options, []string{"yes", "no"}) && !slices.Equal(fd.Options, []string{"no", "yes"}) {
 				return
 			}
-			for _, lang := range content.Langs {
+			for _, lang := range data.Strings.Langs() {
 				n++
 				msg := f.Def.Message(data.Strings, lang, form.Error{Field: fd.Name, Rule: "required"})
 				if leading.MatchString(msg) {

@@ -135,6 +135,22 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	return h.routes(), nil
 }
 
+// formLang is the edition a posted _lang names, when it offers the
+// forms; anything else is Swedish, the reference, which always does.
+func (h *handler) formLang(s string) content.Lang {
+	if l, ok := content.ParseLang(s); ok {
+		if e, ok := h.cfg.Data.Settings.Editions.Get(l); ok && e.Forms {
+			return l
+		}
+	}
+	return content.SV
+}
+
+func (h *handler) edition(l content.Lang) content.Edition {
+	e, _ := h.cfg.Data.Settings.Editions.Get(l)
+	return e
+}
+
 func (h *handler) today() time.Time { return intake.Today(h.cfg.Now()) }
 
 // text is one of a form's own texts.
@@ -215,10 +231,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	post := r.PostForm
-	lang, ok := content.ParseLang(post.Get("_lang"))
-	if !ok {
-		lang = content.SV
-	}
+	lang := h.formLang(post.Get("_lang"))
 	values, errs := f.Def.Values(post)
 	action := post.Get("_action")
 	st := &journey{h: h, w: w, f: f, lang: lang, values: values, o: &o, ctx: r.Context(),
@@ -226,8 +239,10 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 
 	st.receipt = receiptOf(r, h.cfg.ReceiptKey)
 	switch {
-	case action == "lang":
-		st.lang = lang.Other()
+	case strings.HasPrefix(action, "lang:"):
+		// The language menu: the same step in another edition, with
+		// every answer carried over.
+		st.lang = h.formLang(strings.TrimPrefix(action, "lang:"))
 		o.result = "language"
 		switch post.Get("_page") {
 		case "check":
@@ -402,7 +417,7 @@ func (j *journey) send(extra []form.Error) {
 		return
 	}
 	sub := &intake.Submission{Form: j.f, Reference: reference, Received: j.h.cfg.Now(), Lang: j.lang,
-		Office: office, Municipality: m, Answers: decoded, Values: j.f.Def.Encode(decoded),
+		Edition: j.h.edition(j.lang), Office: office, Municipality: m, Answers: decoded, Values: j.f.Def.Encode(decoded),
 		Honeypot: j.values.Get(intake.HoneypotField) != "", AckURL: j.h.ackURL(reference)}
 	ctx, cancel := detach(j.ctx)
 	defer cancel()
@@ -680,7 +695,7 @@ func (h *handler) message(w http.ResponseWriter, status int, key string, f *inta
 		Title: h.cfg.Data.Strings.MustGet(content.SV, "message."+key+".title")}
 	d := messageData{Key: key}
 	if f != nil {
-		d.FormPath = f.Def.Paths[content.SV]
+		d.FormPath = f.Def.Path(h.cfg.Data.Strings, content.SV)
 	}
 	h.render(w, status, "message", p, d)
 }

@@ -61,7 +61,7 @@ func (h *handler) basePage(f *intake.Form, lang content.Lang, title string) *chr
 		Description: h.text(f, lang, "description"),
 		Breadcrumbs: []chrome.Link{
 			{Text: strs.MustGet(lang, "breadcrumbs.home"), Href: h.cfg.Data.Settings.Links.Home.In(lang)},
-			{Text: h.text(f, lang, "title"), Href: f.Def.Paths[lang]},
+			{Text: h.text(f, lang, "title"), Href: f.Def.Path(h.cfg.Data.Strings, lang)},
 		},
 	}
 }

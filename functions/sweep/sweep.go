@@ -198,7 +198,7 @@ func notice(d *due, inbox string, escalation bool) (subject, text string) {
 	intro := "Familjerättsportalen har skickat de här ansökningarna till er e-postlåda, men ingen hos er har bekräftat att de har kommit fram."
 	if escalation {
 		subject = "Obekräftade ansökningar: ingen har svarat på påminnelsen"
-		intro = "De här ansökningarna till " + d.office.Name.SV + " är fortfarande inte bekräftade, trots en påminnelse. " +
+		intro = "De här ansökningarna till " + d.office.Name[content.SV] + " är fortfarande inte bekräftade, trots en påminnelse. " +
 			"Kontrollera att någon läser e-postlådan " + inbox + "."
 	}
 	var b strings.Builder

@@ -63,7 +63,7 @@ func TestSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	office := &content.Office{ID: "testby", Name: content.Text{SV: "Familjerätten i Testby", EN: "Testby Family Law Office"},
+	office := &content.Office{ID: "testby", Name: content.Text{content.SV: "Familjerätten i Testby", "en": "Testby Family Law Office"},
 		Intake: content.Intake{Inbox: "testby@familjeratt.example", EscalateTo: "chef@testby.example"}}
 	inbox := t.TempDir()
 	signer := mailtest.NewSigner(t, "noreply@familjeratt.example")

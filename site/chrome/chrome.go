@@ -1,5 +1,5 @@
 // Package chrome is the portal's page chrome: the frame every page shares
-// (skip links, "Exit this page", header, language switch, breadcrumbs,
+// (skip links, "Exit this page", header, language menu, breadcrumbs,
 // section navigation, footer), the layouts that fill it, the stylesheet and
 // script, and the security headers. The site generator renders static pages
 // with it and the intake function renders its answers with it, so a parent
@@ -71,7 +71,7 @@ func NewFS(fsys fs.FS, strs *content.Strings, settings *content.Settings) (*Chro
 	}
 	c := &Chrome{Strings: strs, Settings: settings, Assets: assets, layouts: make(map[string]*template.Template)}
 
-	base := template.New("frame").Funcs(funcs)
+	base := template.New("frame").Funcs(funcs).Funcs(c.textFuncs())
 	c.base = base
 	shared, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
@@ -250,10 +250,14 @@ type Page struct {
 	Description string
 	Path        string // the page's own address
 
-	Canonical   string // absolute URL; empty for pages that are not indexed
-	Translation string // the other language's version of this page, if any
-	// TranslationForm, when set, makes the language switch a button that
-	// submits this form (by id), so answers carry over instead of being lost.
+	Canonical string // absolute URL; empty for pages that are not indexed
+	// Versions are the addresses of this page in the other editions that
+	// have it, by edition; the language menu links to them, and says of
+	// an edition without one that the page is not there.
+	Versions map[content.Lang]string
+	// TranslationForm, when set, makes the language menu's entries for
+	// the editions with forms buttons that submit this form (by id), so
+	// answers carry over instead of being lost.
 	TranslationForm string
 
 	Error       bool // the page shows errors: the title starts with "Fel: "
@@ -294,6 +298,9 @@ func (p *Page) HasLink(name string) bool {
 
 // LinkIn is Link in another language.
 func (p *Page) LinkIn(lang content.Lang, name string) (string, error) {
+	if name == "home" {
+		return p.chrome.Settings.Home(lang), nil
+	}
 	pair, ok := p.chrome.Settings.Links.All()["links."+name]
 	if !ok {
 		return "", fmt.Errorf("no link %q in %s", name, content.SettingsFile)
@@ -330,22 +337,94 @@ func (p *Page) ExitURL() string { return p.chrome.Settings.ExitURL }
 // Asset returns the fingerprinted address of an asset by its plain name.
 func (p *Page) Asset(name string) (string, error) { return p.chrome.Assets.URL(name) }
 
-// OtherLang is the language the language switch offers.
-func (p *Page) OtherLang() content.Lang { return p.Lang.Other() }
+// Others are the editions other than the page's, in the configured
+// order: the 404 page and the function's messages speak to each.
+func (p *Page) Others() []content.Edition {
+	var out []content.Edition
+	for _, e := range p.chrome.Settings.Editions {
+		if e.ID != p.Lang {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// HomeIn is the start page of edition lang.
+func (p *Page) HomeIn(lang content.Lang) string { return p.chrome.Settings.Home(lang) }
+
+// Edition is the page's edition.
+func (p *Page) Edition() content.Edition {
+	e, _ := p.chrome.Settings.Editions.Get(p.Lang)
+	if e.ID == "" {
+		e = content.Edition{ID: p.Lang, Tag: string(p.Lang)}
+	}
+	return e
+}
+
+// MenuItem is one entry of the language menu: another edition, with the
+// page's version there (Href), or a button that carries the form's
+// answers over (Button), or, when the edition lacks the page, its start
+// page and a note saying so in its own language (Missing).
+type MenuItem struct {
+	content.Edition
+	Href    string
+	Button  bool
+	Missing string
+}
+
+// LanguageMenu lists the other editions, in the configured order.
+func (p *Page) LanguageMenu() []MenuItem {
+	var items []MenuItem
+	for _, e := range p.chrome.Settings.Editions {
+		if e.ID == p.Lang {
+			continue
+		}
+		it := MenuItem{Edition: e}
+		switch href, ok := p.Versions[e.ID]; {
+		case p.TranslationForm != "" && e.Forms:
+			it.Button = true
+		case ok:
+			it.Href = href
+		default:
+			it.Href = p.chrome.Settings.Home(e.ID)
+			it.Missing = p.chrome.Strings.MustGet(e.ID, "language.missing")
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// textFuncs are the template functions that show a data text in the
+// page's edition. An edition that lacks a text shows the Swedish one,
+// marked as Swedish (lang and dir), so that a screen reader pronounces it
+// as Swedish and an Arabic page keeps it left to right.
+func (c *Chrome) textFuncs() template.FuncMap {
+	in := func(t content.Text, lang content.Lang) template.HTML {
+		if t.Has(lang) || c.Settings.Editions.Tag(lang) == "sv" {
+			return template.HTML(template.HTMLEscapeString(t.In(lang)))
+		}
+		return template.HTML(`<span lang="sv" dir="ltr">` + template.HTMLEscapeString(t.In(lang)) + `</span>`)
+	}
+	return template.FuncMap{
+		"in": in,
+		"inp": func(t *content.Text, lang content.Lang) template.HTML {
+			if t == nil {
+				return ""
+			}
+			return in(*t, lang)
+		},
+		// intext is a data text for an attribute or a title, where no
+		// markup may go: the fallback is the Swedish text as it is.
+		"intext": func(t content.Text, lang content.Lang) string { return t.In(lang) },
+	}
+}
 
 var funcs = template.FuncMap{
 	// tel gives a tel: address, which html/template would otherwise
 	// refuse as an unknown scheme; PhoneURI writes only digits and +.
 	"tel":   func(s string) template.URL { return template.URL(content.PhoneURI(s)) },
 	"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-	"in":    func(t content.Text, lang content.Lang) string { return t.In(lang) },
-	"inp": func(t *content.Text, lang content.Lang) string {
-		if t == nil {
-			return ""
-		}
-		return t.In(lang)
-	},
-	"add": func(a, b int) int { return a + b },
+	"add":   func(a, b int) int { return a + b },
 	// pair passes two values to a template: usually the page, for its
 	// texts, and the part being rendered.
 	"pair": func(a *Page, b any) Pair { return Pair{A: a, B: b} },

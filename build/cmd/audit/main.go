@@ -82,12 +82,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	links := data.Settings.Links
 	var pages []string
-	for _, lang := range []content.Lang{content.SV, content.EN} {
+	for _, lang := range data.Settings.Editions.WithForms() {
 		pages = append(pages,
-			links.Home.In(lang),
+			data.Settings.Home(lang),
 			links.Violence.In(lang),
-			intake.StaticPages()[0].Path(lang),
-			links.Offices.In(lang)+data.Directory.Offices[0].ID+"/")
+			intake.StaticPages()[0].Path(data.Strings, lang),
+			data.Settings.OfficePath(lang, data.Directory.Offices[0].ID))
 	}
 
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)

@@ -50,17 +50,17 @@ func TestNationalTree(t *testing.T) {
 		t.Errorf("%d offices, %d listed, for %d municipalities", got, len(nat.offices), len(data.Directory.Municipalities))
 	}
 	for _, o := range data.Directory.Offices {
-		committedOffice := !strings.Contains(o.Name.SV, "(syntetisk)")
+		committedOffice := !strings.Contains(o.Name[content.SV], "(syntetisk)")
 		if _, err := os.Stat(filepath.Join(committed, o.File)); (err == nil) != committedOffice {
-			t.Errorf("%s: %q is not marked as synthetic, or a committed office is", o.File, o.Name.SV)
+			t.Errorf("%s: %q is not marked as synthetic, or a committed office is", o.File, o.Name[content.SV])
 		}
-		if !committedOffice && (!strings.Contains(o.Name.EN, "(synthetic)") || !strings.HasSuffix(o.Intake.Inbox, "@"+content.PlaceholderDomain)) {
-			t.Errorf("%s: name %q, inbox %s: want it marked as synthetic, with a placeholder inbox", o.File, o.Name.EN, o.Intake.Inbox)
+		if !committedOffice && (!strings.Contains(o.Name["en"], "(synthetic)") || !strings.HasSuffix(o.Intake.Inbox, "@"+content.PlaceholderDomain)) {
+			t.Errorf("%s: name %q, inbox %s: want it marked as synthetic, with a placeholder inbox", o.File, o.Name["en"], o.Intake.Inbox)
 		}
-		for _, lang := range content.Langs {
+		for _, lang := range content.DefaultEditions().Langs() {
 			for _, op := range officePages {
 				slug := op.sv
-				if lang == content.EN {
+				if lang == content.Lang("en") {
 					slug = op.en
 				}
 				page := data.Settings.OfficePath(lang, o.ID) + slug + "/"

@@ -92,7 +92,7 @@ func addOffices(tree string) (*national, error) {
 		for i, op := range officePages {
 			next := officePages[(i+1)%len(officePages)]
 			sv := settings.OfficePath(content.SV, id)
-			en := settings.OfficePath(content.EN, id)
+			en := settings.OfficePath(en, id)
 			svFile := filepath.Join(tree, filepath.FromSlash(strings.TrimPrefix(sv, "/")), op.sv+".md")
 			enFile := filepath.Join(tree, filepath.FromSlash(strings.TrimPrefix(en, "/")), op.en+".md")
 			svRel := strings.TrimPrefix(sv, "/sv/") + op.sv + ".md"
@@ -177,9 +177,9 @@ func addAreas(tree string, pairs int) (int, error) {
 		sec, k := sections[a%len(sections)], a/len(sections)+1
 		areas = a + 1
 		last := n+1 == areaSize || i+1 == pairs
-		for _, lang := range content.Langs {
+		for _, lang := range []content.Lang{content.SV, en} {
 			name, area, page := sec.sv, fmt.Sprintf("omrade-%d", k), "sida"
-			if lang == content.EN {
+			if lang == en {
 				name, area, page = sec.en, fmt.Sprintf("area-%d", k), "page"
 			}
 			dir := filepath.Join(tree, string(lang), name, area)
@@ -194,7 +194,7 @@ func addAreas(tree string, pairs int) (int, error) {
 				next = index
 			}
 			translation := ""
-			if lang == content.EN {
+			if lang == en {
 				translation = rel
 			}
 			if err := writePage(filepath.Join(dir, file), areaPage(lang, k, n, index, next, translation)); err != nil {
@@ -204,6 +204,10 @@ func addAreas(tree string, pairs int) (int, error) {
 	}
 	return areas, nil
 }
+
+// en is the English edition, which the benchmark tree writes beside
+// Swedish: a complete edition, paired page by page.
+const en content.Lang = "en"
 
 // areaWords are an area page's texts in one language.
 type areaWords struct {
@@ -220,7 +224,7 @@ var areaText = map[content.Lang]areaWords{
 		finder: "[Hitta din familjerätt](/sv/familjeratt/).\n\n",
 		table:  "| Steg | Tid |\n|---|---|\n| Ansökan | 1 vecka |\n| Brev | 14 dagar |\n\n", footnote: "En fotnot med en källa.",
 	},
-	content.EN: {
+	en: {
 		title: "Page %d of area %d", desc: "A page that is here only to measure how fast the site builds.",
 		para:    "This is a short sentence. It is here to measure the time. You can read it calmly. The child always comes first. You decide yourselves what to do. The talks are free and voluntary.",
 		heading: "Heading number", smaller: "Smaller heading",

@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 
 	inbox := fn.Inboxes.For(office)
-	fmt.Fprintf(stdout, "Sent a test application to %s (%s).\nReference: %s\n", office.Name.SV, office.ID, ref)
+	fmt.Fprintf(stdout, "Sent a test application to %s (%s).\nReference: %s\n", office.Name.In("sv"), office.ID, ref)
 	switch t := fn.Transport.(type) {
 	case *delivery.SMTP:
 		fmt.Fprintf(stdout, "Delivered by SMTP to %s, for %s: the server answered 250.\n", t.Addr, inbox)

@@ -20,7 +20,7 @@ func BenchmarkExport(b *testing.B) {
 		k := 0
 		for i := range n {
 			id := fmt.Sprintf("office-%d", i)
-			offs = append(offs, &content.Office{ID: id, Name: content.Text{SV: id, EN: id}})
+			offs = append(offs, &content.Office{ID: id, Name: content.Text{content.SV: id, "en": id}})
 			c := stats.Counts{"follow_ups": int64(i % 6)}
 			for range 3 + (i*7)%40 {
 				c.Add(stats.Of(&intake.Submission{Answers: application(k)}))

@@ -13,8 +13,8 @@ import (
 // way) counted as the function counts them: every application through
 // stats.Of, so that the groups add up as they do in the store.
 var (
-	small = &content.Office{ID: "litet-kontor", Name: content.Text{SV: "Familjerätten i Provby", EN: "Provby Family Law"}}
-	large = &content.Office{ID: "stort-kontor", Name: content.Text{SV: "Familjerätten i Exempelstad", EN: "Exempelstad Family Law"}}
+	small = &content.Office{ID: "litet-kontor", Name: content.Text{content.SV: "Familjerätten i Provby", "en": "Provby Family Law"}}
+	large = &content.Office{ID: "stort-kontor", Name: content.Text{content.SV: "Familjerätten i Exempelstad", "en": "Exempelstad Family Law"}}
 )
 
 // perMonth is, for an office and year, the applications and follow-up

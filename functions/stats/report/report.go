@@ -167,7 +167,7 @@ func Office(rows []stats.Row, office *content.Office, year, threshold int, now t
 	if err != nil {
 		return nil, fmt.Errorf("report: office %s, %d: %w", office.ID, year, err)
 	}
-	return &OfficeYear{Office: office.ID, Name: office.Name.SV, Year: year, Threshold: threshold,
+	return &OfficeYear{Office: office.ID, Name: office.Name[content.SV], Year: year, Threshold: threshold,
 		Months: months, Open: open, tables: tables}, nil
 }
 

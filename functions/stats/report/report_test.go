@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"html"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -435,7 +436,7 @@ func TestExportRecovery(t *testing.T) {
 	var rs []suppress.Result
 	for k, g := range content.StatGroups {
 		for i, r := range s.Groups[k].Rows {
-			if r.Office != offices[i].ID || r.Name != offices[i].Name {
+			if r.Office != offices[i].ID || !maps.Equal(r.Name, offices[i].Name) {
 				t.Errorf("group %s row %d is office %q (%v), want %q (%v)", g.ID, i, r.Office, r.Name, offices[i].ID, offices[i].Name)
 			}
 		}
@@ -721,7 +722,7 @@ func TestOnlyCounts(t *testing.T) {
 					t.Errorf("export: office %q", s)
 				}
 			case strings.HasSuffix(path, ".name.sv") || strings.HasSuffix(path, ".name.en"):
-				if !slices.ContainsFunc(offices, func(o *content.Office) bool { return s == o.Name.SV || s == o.Name.EN }) {
+				if !slices.ContainsFunc(offices, func(o *content.Office) bool { return s == o.Name[content.SV] || s == o.Name["en"] }) {
 					t.Errorf("export: office name %q", s)
 				}
 			case path == ".year" || path == ".threshold":
