@@ -61,7 +61,7 @@ func TestPublishProblems(t *testing.T) {
 	}{
 		{"complete", "https://familjeratt.kommun.se", complete, real, signing(real), true, nil},
 		{"demo address", "https://familjeratt.example", complete, real, signing(real), true,
-			[]string{"site.yaml:5: base_url https://familjeratt.example is the demo address"}},
+			[]string{"site.yaml:21: base_url https://familjeratt.example is the demo address"}},
 		{"no real inbox", "https://familjeratt.kommun.se", complete, real, signing(real), false,
 			[]string{"offices/testby.yaml:8: the deployment gives this office no real inbox, so applications to it would go to the placeholder testby@familjeratt.example"}},
 		{"website only", "https://familjeratt.kommun.se",

@@ -74,6 +74,9 @@ type Result struct {
 	// Warnings are the pages rendered by this call that took longer
 	// than SlowRender: worth a look, never a failure.
 	Warnings content.Problems
+	// Untranslated are, for each partial edition, the Swedish pages it
+	// has no version of (their files): a report for editors.
+	Untranslated map[content.Lang][]string
 }
 
 // Build builds the site once. It returns the content's problems as
@@ -202,7 +205,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: files + len(extra), Warnings: s.warnings(s.pages)}, b.publish(s)
+	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: files + len(extra), Warnings: s.warnings(s.pages), Untranslated: s.untranslated}, b.publish(s)
 }
 
 // publish publishes what is staged if the build's state has no problem,
@@ -251,7 +254,7 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 		return nil, err
 	}
 	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles()), Warnings: s.warnings([]*page{p})}, b.publish(s)
+	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles()), Warnings: s.warnings([]*page{p}), Untranslated: s.untranslated}, b.publish(s)
 }
 
 // problems gathers every problem the build has found.

@@ -210,7 +210,7 @@ privacy:
 			"<dt>Rättslig grund</dt><dd>Uppgift saknas ännu.</dd>",
 		}, []string{"Värden AB"}},
 		{"given", privacy, []string{
-			`<dd>Kommunstyrelsen i Testby<span class="reach">E-post: <a href="mailto:kommun@testby.se">kommun@testby.se</a></span></dd>`,
+			`<dd>Kommunstyrelsen i Testby<span class="reach">E-post: <a href="mailto:kommun@testby.se" dir="ltr">kommun@testby.se</a></span></dd>`,
 			"<li>Värden AB: Driver webbplatsen.</li>",
 			"<dt>Dataskyddsombud</dt><dd>Uppgift saknas ännu.</dd>",
 		}, nil},

@@ -121,10 +121,10 @@ func TestTelLinks(t *testing.T) {
 		want []string
 	}{
 		{"sv/familjeratt/torsas/index.html", []string{
-			`<dd><a href="tel:0103533100">010-35 33 100</a></dd>`,          // contact details, and the footer's
-			`<li>Telefon: <a href="tel:0763445562">0763-44 55 62</a></li>`, // a partner
+			`<dd><a href="tel:0103533100" dir="ltr">010-35 33 100</a></dd>`,          // contact details, and the footer's
+			`<li>Telefon: <a href="tel:0763445562" dir="ltr">0763-44 55 62</a></li>`, // a partner
 		}},
-		{"en/family-law-offices/helsingborg/index.html", []string{`<dd><a href="tel:042105000">042-10 50 00</a></dd>`}},
+		{"en/family-law-offices/helsingborg/index.html", []string{`<dd><a href="tel:042105000" dir="ltr">042-10 50 00</a></dd>`}},
 	} {
 		page, err := os.ReadFile(filepath.Join(out, tt.file))
 		if err != nil {

@@ -65,6 +65,7 @@ const testTexts = `form:
     nocontrol: "{label} has a character that cannot be used"
     nocontrolml: "{label} has a character that cannot be used"
   t:
+    slug: t
     title: T
     description: D
     intro: I

@@ -266,7 +266,7 @@ func TestJourney(t *testing.T) {
 			// 3. Change an answer: back to the form, that field focused.
 			w = post(t, e.h, with(carried, "_action", "change:applicant.phone"))
 			body = w.Body.String()
-			if w.Code != http.StatusOK || !strings.Contains(body, `name="applicant.phone" type="tel" value="070-123 45 67" autocomplete="tel" aria-describedby="f-applicant-phone-hint" autofocus>`) {
+			if w.Code != http.StatusOK || !strings.Contains(body, `name="applicant.phone" type="tel" value="070-123 45 67" autocomplete="tel" aria-describedby="f-applicant-phone-hint" dir="ltr" autofocus>`) {
 				t.Errorf("change: status %d; the phone field is not there with its value and focus", w.Code)
 			}
 
@@ -608,13 +608,13 @@ func TestChildren(t *testing.T) {
 
 func TestLanguageSwitch(t *testing.T) {
 	e := newEnv(t)
-	w := post(t, e.h, with(validApplication("sv"), "_action", "lang"))
+	w := post(t, e.h, with(validApplication("sv"), "_action", "lang:en"))
 	body := w.Body.String()
 	if !strings.Contains(body, `<html lang="en"`) || !strings.Contains(body, `value="Anna"`) || !strings.Contains(body, `name="_lang" value="en"`) {
 		t.Errorf("the language switch lost the language or the answers")
 	}
 	check := post(t, e.h, with(validApplication("sv"), "_action", "check"))
-	w = post(t, e.h, with(hidden(check.Body.String()), "_action", "lang"))
+	w = post(t, e.h, with(hidden(check.Body.String()), "_action", "lang:en"))
 	if body := w.Body.String(); !strings.Contains(body, "Check your answers") || !strings.Contains(body, `value="Anna"`) {
 		t.Errorf("switching language on the check page: %d", w.Code)
 	}

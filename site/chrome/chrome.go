@@ -372,8 +372,13 @@ type MenuItem struct {
 	Missing string
 }
 
-// LanguageMenu lists the other editions, in the configured order.
+// LanguageMenu lists the other editions, in the configured order. A
+// page of the function's that is no step of a form (a confirmation, a
+// message) has none: it exists only as the answer to what was sent.
 func (p *Page) LanguageMenu() []MenuItem {
+	if p.NoIndex && p.TranslationForm == "" {
+		return nil
+	}
 	var items []MenuItem
 	for _, e := range p.chrome.Settings.Editions {
 		if e.ID == p.Lang {

@@ -14,10 +14,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
+	"strings"
 	"time"
 
 	"familjeratt.example/portal/content"
@@ -116,6 +119,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	fmt.Fprintf(stdout, "built %d pages (%d files) into %s in %s\n", res.Pages, res.Files, *out, time.Since(start).Round(time.Millisecond))
+	// What the partial editions lack: a report, not a problem.
+	for _, lang := range slices.Sorted(maps.Keys(res.Untranslated)) {
+		files := res.Untranslated[lang]
+		fmt.Fprintf(stdout, "the %s edition has no version of %d Swedish pages: %s\n", lang, len(files), strings.Join(files, ", "))
+	}
 	return nil
 }
 
