@@ -68,7 +68,10 @@ func fixtureKeys(t testing.TB) (map[string]*mailtest.Recipient, *mailtest.Recipi
 
 // testData is the fixture's data, with certificates whose keys the
 // tests hold: each office's, and the portal's signing certificate.
-func testData(t testing.TB) *content.Data {
+func testData(t testing.TB) *content.Data { return testDataWith(t, nil) }
+
+// testDataWith is testData with files put in.
+func testDataWith(t testing.TB, extra map[string]string) *content.Data {
 	t.Helper()
 	keys, signer := fixtureKeys(t)
 	fsys := fstest.MapFS{}
@@ -86,6 +89,9 @@ func testData(t testing.TB) *content.Data {
 	files := map[string]string{content.SigningFile: string(signer.CertPEM)}
 	for id, k := range keys {
 		files["offices/certs/"+id+".pem"] = string(k.CertPEM)
+	}
+	for name, text := range extra {
+		files[name] = text
 	}
 	data, err := content.LoadData(contenttest.Put(fsys, files))
 	if err != nil {
@@ -152,6 +158,12 @@ func newEnvLedger(t testing.TB, withLedger bool) *env {
 		}
 		sharedCh = c
 	})
+	return newEnvFor(t, withLedger, sharedData, sharedCh)
+}
+
+// newEnvFor is newEnv over data of the test's own.
+func newEnvFor(t testing.TB, withLedger bool, sharedData *content.Data, sharedCh *chrome.Chrome) *env {
+	t.Helper()
 	e := &env{inbox: t.TempDir(), logs: &jt.Log{}}
 	e.sender = &switchable{next: &delivery.Inbox{Dir: e.inbox}}
 	_, signer := keys(t)
