@@ -14,11 +14,10 @@
 // # The content tree
 //
 //	content/
-//	  site.yaml               portal settings: base URL, "Exit this page" target, special pages
-//	  sv/…/*.md               Swedish pages
-//	  en/…/*.md               English pages
-//	  i18n/sv.yaml            interface texts: buttons, labels, form messages
-//	  i18n/en.yaml
+//	  site.yaml               portal settings: the editions, base URL, "Exit this page" target, special pages
+//	  sv/…/*.md               Swedish pages: the reference edition
+//	  <edition>/…/*.md        each other edition's pages (en/, ar/, sv-lattlast/, …)
+//	  i18n/<edition>.yaml     interface texts: buttons, labels, form messages, one file per edition
 //	  offices/<id>.yaml       one file per family-law office
 //	  kommuner.tsv            Sweden's 290 municipalities and their kommunkod
 //	  uncrc/en.md, uncrc/sv.md  the official texts of the Convention on the Rights of the Child
@@ -31,7 +30,35 @@
 //
 // # Pages
 //
-// Each Markdown file under sv/ or en/ is one page. Its path gives its
+// # Editions
+//
+// site.yaml's editions: lists the site's editions ([content.Edition]),
+// Swedish first: the reference, which every other edition translates.
+// Each edition has an id (its folder, address prefix and texts' file), a
+// language tag for lang= and hreflang, its name in itself for the
+// language menu, a direction (rtl for Arabic), and says whether the forms
+// are offered in it, whether it is complete (every Swedish page must have
+// a version in it) and whether it is easy to read. A partial edition may
+// lack pages: the build reports what it lacks ([Result.Untranslated]),
+// and on a page it lacks the language menu says so, in that edition's
+// language, and links to its start page. Every edition has a start page.
+// A page's versions are listed in the sitemap, one per language tag: an
+// easy-to-read edition is not listed beside the edition it shares its
+// language with. Data texts (offices, summaries) an edition lacks show in
+// Swedish, marked lang="sv" dir="ltr". In a right-to-left edition, runs
+// that read left to right (phone numbers, personnummer, dates, e-mail and
+// web addresses) are isolated with dir="ltr".
+//
+// An easy-to-read edition is held to stricter limits on every page: no
+// sentence over [MaxEasySentence] (15) words, counting the title and the
+// description, and LIX at most [MaxEasyLIX] (25) on every page long
+// enough to measure (20 words). An edition without forms may have a page
+// at a form's address (sv-lattlast/anmalan.md): it introduces the form in
+// the edition's words and is the form's version there.
+//
+// # Pages
+//
+// Each Markdown file under an edition's folder is one page. Its path gives its
 // address: sv/samarbetssamtal/avtal.md is published at
 // /sv/samarbetssamtal/avtal/, and sv/samarbetssamtal/index.md at
 // /sv/samarbetssamtal/. File and folder names use only a–z, 0–9 and
@@ -53,11 +80,11 @@
 //	order        A number that sorts the page within its section; lower comes first.
 //	             Pages with the same order are sorted by title.
 //	draft        true keeps the page out of the build. Links to a draft are broken links.
-//	translation  The other language's version, when its address differs: the file's path
-//	             below the other language's folder, e.g. "samarbetssamtal/index.md"
-//	             in en/cooperation-talks/index.md. Without it, the page's translation is the
-//	             file at the same path in the other language. Set it on one side or on both;
-//	             if both, they must point at each other.
+//	translation  On a page of an edition other than Swedish: the Swedish page it
+//	             translates, when its path differs: the file's path below sv/, e.g.
+//	             "samarbetssamtal/index.md" in en/cooperation-talks/index.md. Without it,
+//	             the page translates the Swedish file at the same path. A Swedish page
+//	             has none.
 //	layout       How the page is laid out: "page" (the default), "home" (the start page),
 //	             "offices" (lists the offices and municipalities below the text, and each
 //	             office gets its own page below this page's address; only the page that
@@ -83,7 +110,9 @@
 //
 // Any other key is a problem: a typo must not pass silently.
 //
-// Every page needs its translation. A page without one is a problem.
+// Every Swedish page needs its version in each complete edition, and
+// every page of another edition a Swedish page; a page without one is a
+// problem.
 //
 // Beside each page but the start page, the section navigation lists the
 // pages below it, or else the pages beside it, under their parent. A list
@@ -100,8 +129,8 @@
 // # Writing the body
 //
 // The body is Markdown as in CommonMark, plus tables, footnotes and smart
-// punctuation: "..." becomes ”…” in Swedish and “…” in English, and "--"
-// becomes a dash. HTML in the body is not allowed.
+// punctuation: "..." becomes ”…” in Swedish, “…” in English and «…» in
+// Arabic, and "--" becomes a dash. HTML in the body is not allowed.
 //
 // The title is the page's h1, so the body's headings start at ## and go down
 // one level at a time: ### only under ##, never ## straight to ####. Each
@@ -123,7 +152,7 @@
 // with /sv/ or /en/; relative addresses like ../avtal/ are a problem. Every
 // image needs alt text that says what it shows: ![Karta över Malmö](…).
 //
-// Swedish pages are measured for readability with LIX (words per sentence
+// Swedish pages (of every edition in Swedish) are measured for readability with LIX (words per sentence
 // plus the share of words longer than six letters). A Swedish page whose LIX
 // is over 40 is a problem: use shorter sentences and shorter words. Pages
 // with fewer than 20 words are too short to measure and are not checked.
@@ -135,8 +164,9 @@
 //   - a page for each office, below the page whose layout is "offices", which is
 //     the page site.yaml's links.offices names;
 //   - a page for each article of the convention, below the page whose layout is "uncrc";
-//   - the application forms, at the addresses their definitions give (/sv/anmalan/ and /en/apply/);
-//   - /404.html in both languages, /sitemap.xml with each page's translation, /robots.txt,
+//   - the application forms, in each edition that offers them, at /<edition>/<slug>/, the
+//     slug being the interface text form.<id>.slug (/sv/anmalan/, /en/apply/, /ar/talab/);
+//   - /404.html in every edition, /sitemap.xml with each page's versions, /robots.txt,
 //     the favicon, and /_headers with the security headers for static hosting.
 //     A sitemap file holds at most 50,000 addresses and 50 MB; past that,
 //     /sitemap.xml is an index of /sitemap-1.xml, /sitemap-2.xml, … that

@@ -67,10 +67,10 @@ func TestCMS(t *testing.T) {
 	tb.do(chromedp.Click(login))
 	tb.do(chromedp.WaitVisible(`//*[normalize-space()="Family-law offices"]`))
 
-	// A page in Swedish and its translation.
+	// A page in Swedish and its translation, which names it: a Swedish
+	// page, the reference, has no translation field.
 	sv := cmsPage{collection: "sv-samarbetssamtal", file: "sv/samarbetssamtal/tolk-i-samtalen.md", path: "/sv/samarbetssamtal/tolk-i-samtalen/",
 		title: "Tolk i samtalen", description: "Du kan få en tolk när ni har samtal hos familjerätten.", order: "7",
-		translation: "cooperation-talks/interpreters-in-the-talks.md",
 		heading:     "Be om tolk", text: "Säg till när du ansöker. Läs mer om", link: "tolk", href: "/sv/tolk/"}
 	en := cmsPage{collection: "en-cooperation-talks", file: "en/cooperation-talks/interpreters-in-the-talks.md", path: "/en/cooperation-talks/interpreters-in-the-talks/",
 		title: "Interpreters in the talks", description: "You can have an interpreter in the talks at the family law office.", order: "7",
@@ -343,7 +343,9 @@ func (ed *editor) writePage(p cmsPage) {
 	ed.fill("Order", 0, p.order)
 	ed.toggle("Draft", 0) // on and off again: the file says draft: false
 	ed.toggle("Draft", 0)
-	ed.fill("Translation", 0, p.translation)
+	if p.translation != "" {
+		ed.fill("Translation of", 0, p.translation)
+	}
 	ed.choose("Layout", 0, "page", "page")
 	ed.toggle("Exit this page", 0)
 	ed.toggle("Listed in the section's navigation", 0)

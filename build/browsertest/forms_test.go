@@ -228,8 +228,9 @@ func formText(lang content.Lang, key string, args ...any) string {
 // as hyphens.
 func fieldID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "-") }
 
+// langs runs f in each edition that offers the forms.
 func langs(t *testing.T, f func(t *testing.T, lang content.Lang)) {
-	for _, lang := range []content.Lang{content.SV, content.Lang("en")} {
+	for _, lang := range data.Settings.Editions.WithForms() {
 		t.Run(string(lang), func(t *testing.T) { f(t, lang) })
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/functions/intake"
 	functionjourney "familjeratt.example/portal/functions/journey"
 	jt "familjeratt.example/portal/functions/journey/journeytest"
@@ -254,7 +253,7 @@ const formAction = "/api/forms/samarbetssamtal"
 
 func (fp *functionPages) collect() {
 	t := fp.t
-	for _, lang := range []content.Lang{content.SV, content.Lang("en")} {
+	for _, lang := range data.Settings.Editions.WithForms() {
 		l := string(lang)
 		valid := jt.ValidApplication(l)
 		c := newClient(t, portal)

@@ -12,9 +12,11 @@ import (
 	"familjeratt.example/portal/content"
 )
 
-// TestScreenshots writes full-page screenshots of the key pages, in both
-// languages, on a laptop and on a narrow phone, to screenshots/ at the
-// repository's root (ignored by git), for people to look at.
+// TestScreenshots writes full-page screenshots of the key pages, in each
+// edition with forms, on a laptop and on a 320 px phone, to screenshots/
+// at the repository's root (ignored by git), for people to look at: an
+// Arabic page must be the mirror of a Swedish one. Neither width may
+// scroll sideways.
 func TestScreenshots(t *testing.T) {
 	dir := screenshotDir(t)
 	links := data.Settings.Links
@@ -27,8 +29,9 @@ func TestScreenshots(t *testing.T) {
 			for _, v := range []struct {
 				suffix string
 				width  int64
-			}{{"", desktopWidth}, {"-phone", 360}} {
+			}{{"", desktopWidth}, {"-phone", phoneWidth}} {
 				tb.viewport(v.width, desktopHeight, 1)
+				tb.checkNoOverflow()
 				png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
 				if err != nil {
 					t.Fatal(err)
@@ -48,10 +51,12 @@ func TestScreenshots(t *testing.T) {
 			shoot(name)
 		}
 
-		open("start", links.Home.In(lang))
+		open("start", data.Settings.Home(lang))
 		open("content-page", links.Violence.In(lang))
 		open("office", links.Offices.In(lang)+"malmo/")
-		open("article", articlePath(t, lang, 12))
+		if p := articlePath(t, lang, 12); p != "" {
+			open("article", p)
+		}
 		open("form-start", formPath(lang))
 		tb.fillByScript([]answer{{"municipality", []string{malmo}}})
 		tb.submitForm()
@@ -68,11 +73,14 @@ func TestScreenshots(t *testing.T) {
 }
 
 // articlePath finds the page of article n of the Convention on the
-// Rights of the Child in lang.
+// Rights of the Child in lang, or "" when the edition lists no articles.
 func articlePath(t *testing.T, lang content.Lang, n int) string {
 	t.Helper()
 	matches, _ := filepath.Glob(filepath.Join(portal.Public, string(lang), "*", fmt.Sprintf("arti*-%d", n), "index.html"))
-	if len(matches) != 1 {
+	switch {
+	case len(matches) == 0 && lang != content.SV:
+		return "" // an edition without the list of articles
+	case len(matches) != 1:
 		t.Fatalf("no single page for article %d in %s: %v", n, lang, matches)
 	}
 	rel, _ := filepath.Rel(portal.Public, filepath.Dir(matches[0]))
