@@ -19,11 +19,14 @@ import (
 type Text map[Lang]string
 
 // In returns the text in lang, or the Swedish text when lang has none.
-func (t Text) In(lang Lang) string {
-	if v, ok := t[lang]; ok && v != "" {
+func (t Text) In(lang Lang) string { return inEdition(t, lang) }
+
+// inEdition is m's value for lang, or else Swedish's.
+func inEdition(m map[Lang]string, lang Lang) string {
+	if v := m[lang]; v != "" {
 		return v
 	}
-	return t[SV]
+	return m[SV]
 }
 
 // Has reports whether the text has its own value in lang.
@@ -58,12 +61,7 @@ func (t Text) MarshalYAML() (any, error) {
 type PathPair map[Lang]string
 
 // In returns the address in lang, or the Swedish address.
-func (p PathPair) In(lang Lang) string {
-	if v, ok := p[lang]; ok && v != "" {
-		return v
-	}
-	return p[SV]
-}
+func (p PathPair) In(lang Lang) string { return inEdition(p, lang) }
 
 // Has reports whether lang has an address of its own.
 func (p PathPair) Has(lang Lang) bool { return p[lang] != "" }

@@ -69,21 +69,8 @@ func TestAcknowledgeInBrowser(t *testing.T) {
 
 	// The staff message as staff read it: make open-inbox decrypts it
 	// with Malmö's development key.
-	inbox := filepath.Join(dir, "inbox")
-	if err := os.MkdirAll(filepath.Join(inbox, "malmo"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(inbox, "malmo", ref+".eml"), msgs[0].Data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("make", "-s", "open-inbox")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "INTAKE_INBOX_DIR="+inbox)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("make open-inbox: %v\n%s", err, out)
-	}
-	link := regexp.MustCompile(regexp.QuoteMeta(p.URL) + `/api/ack/\S+`).FindString(string(out))
+	out := openInbox(t, "malmo", ref, msgs[0].Data)
+	link := regexp.MustCompile(regexp.QuoteMeta(p.URL) + `/api/ack/\S+`).FindString(out)
 	if link == "" {
 		t.Fatalf("the decrypted message has no acknowledgement link to %s:\n%s", p.URL, out)
 	}

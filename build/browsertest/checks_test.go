@@ -224,7 +224,9 @@ const exitJS = `(() => {
 	const shown = [...b.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("").trim();
 	return {present: true, href: b.href, text: shown, name: b.textContent.trim(), top: r.top, visible: r.width > 0 && r.height > 0 && s.visibility === "visible",
 		skipHref: skip.matches("a.skip-link[data-exit]") ? skip.href : "", skipText: skip.textContent.trim(),
-		skipHidden: skip.getBoundingClientRect().right <= 0};
+		// Off the screen at the start of the line: the left, or in a
+		// right-to-left page the right.
+		skipHidden: skip.getBoundingClientRect().right <= 0 || skip.getBoundingClientRect().left >= innerWidth};
 })()`
 
 // checkExit fails unless the page has "Exit this page" exactly when want

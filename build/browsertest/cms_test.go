@@ -71,7 +71,7 @@ func TestCMS(t *testing.T) {
 	// page, the reference, has no translation field.
 	sv := cmsPage{collection: "sv-samarbetssamtal", file: "sv/samarbetssamtal/tolk-i-samtalen.md", path: "/sv/samarbetssamtal/tolk-i-samtalen/",
 		title: "Tolk i samtalen", description: "Du kan få en tolk när ni har samtal hos familjerätten.", order: "7",
-		heading:     "Be om tolk", text: "Säg till när du ansöker. Läs mer om", link: "tolk", href: "/sv/tolk/"}
+		heading: "Be om tolk", text: "Säg till när du ansöker. Läs mer om", link: "tolk", href: "/sv/tolk/"}
 	en := cmsPage{collection: "en-cooperation-talks", file: "en/cooperation-talks/interpreters-in-the-talks.md", path: "/en/cooperation-talks/interpreters-in-the-talks/",
 		title: "Interpreters in the talks", description: "You can have an interpreter in the talks at the family law office.", order: "7",
 		translation: "samarbetssamtal/tolk-i-samtalen.md",

@@ -12,21 +12,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"familjeratt.example/portal/content"
+	jt "familjeratt.example/portal/functions/journey/journeytest"
 )
 
 // ar is the Arabic edition, written right to left.
 const ar content.Lang = "ar"
-
-// eastern writes s's digits as Eastern Arabic ones (٠–٩), as an Arabic
-// keyboard types them.
-func eastern(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return '٠' + (r - '0')
-		}
-		return r
-	}, s)
-}
 
 // arabicApplication is a whole application as a parent who writes
 // Arabic fills it in: names in Arabic script, every number in Eastern
@@ -37,10 +27,10 @@ func arabicApplication(tag int) []answer {
 	set := func(name, value string) { a = replaced(a, name, value) }
 	set("applicant.given_name", "أمل")
 	set("applicant.family_name", "الحسن")
-	set("applicant.personal_number", eastern("811218-9876"))
-	set("applicant.postal_code", eastern("211 34"))
-	set("applicant.phone", eastern("070-123 45 67"))
-	set("applicant.street", "شارع الملك "+eastern(fmt.Sprint(10+tag)))
+	set("applicant.personal_number", jt.EasternDigits("811218-9876"))
+	set("applicant.postal_code", jt.EasternDigits("211 34"))
+	set("applicant.phone", jt.EasternDigits("070-123 45 67"))
+	set("applicant.street", "شارع الملك "+jt.EasternDigits(fmt.Sprint(10+tag)))
 	set("applicant.safe_contact", "اتصلوا بعد الساعة العاشرة")
 	set("other_parent.given_name", "كريم")
 	set("other_parent.family_name", "الحسن")
@@ -48,7 +38,7 @@ func arabicApplication(tag int) []answer {
 	set("children.0.family_name", "الحسن")
 	for i, x := range a {
 		if strings.HasSuffix(x.name, "personal_number") {
-			a[i].values = []string{eastern(x.values[0])}
+			a[i].values = []string{jt.EasternDigits(x.values[0])}
 		}
 	}
 	return a
@@ -93,7 +83,7 @@ func TestArabicJourney(t *testing.T) {
 			if got := tb.info().Errors; len(got) != 1 || got[0] != "#f-applicant-family_name" {
 				t.Errorf("errors %v, want only the family name: the Eastern Arabic digits must pass", got)
 			}
-			if got := eval[string](tb, `document.getElementById("f-applicant-phone").value`); got != eastern("070-123 45 67") {
+			if got := eval[string](tb, `document.getElementById("f-applicant-phone").value`); got != jt.EasternDigits("070-123 45 67") {
 				t.Errorf("the phone as typed is not kept: %q", got)
 			}
 			tb.fillByMouse([]answer{{"applicant.family_name", []string{"الحسن"}}})
@@ -132,8 +122,7 @@ func TestArabicJourney(t *testing.T) {
 }
 
 // openMessage decrypts the message the local inbox holds for office
-// under ref, with make open-inbox and the office's development key, as
-// staff would read it.
+// under ref, as staff would read it (openInbox).
 func openMessage(t *testing.T, office, ref string) string {
 	t.Helper()
 	var src []byte
@@ -148,6 +137,13 @@ func openMessage(t *testing.T, office, ref string) string {
 	if err != nil {
 		t.Fatalf("no message for %s: %v", ref, err)
 	}
+	return openInbox(t, office, ref, src)
+}
+
+// openInbox decrypts one message for office with make open-inbox and
+// the office's development key, from an inbox of its own.
+func openInbox(t *testing.T, office, ref string, src []byte) string {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, office), 0o700); err != nil {
 		t.Fatal(err)

@@ -110,7 +110,10 @@ func TestPages(t *testing.T) {
 			if status := tb.open(p); status != 200 {
 				t.Fatalf("%s: status %d", p, status)
 			}
-			lang, _ := content.ParseLang(eval[string](tb, `document.documentElement.lang`))
+			lang := editionOf(p)
+			if got, want := eval[string](tb, `document.documentElement.lang`), data.Settings.Editions.Tag(lang); got != want {
+				t.Errorf("<html lang=%q>, want %q, the %s edition's", got, want, lang)
+			}
 			tb.checkExit(exits[p], lang)
 			tb.checkAxe()
 			tb.checkFocus()
@@ -118,4 +121,14 @@ func TestPages(t *testing.T) {
 			tb.checkClean()
 		})
 	}
+}
+
+// editionOf is the edition an address of the site belongs to: its first
+// part, when that is an edition; Swedish otherwise (the 404 page).
+func editionOf(path string) content.Lang {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if l := content.Lang(first); data.Settings.Editions.Has(l) {
+		return l
+	}
+	return content.SV
 }

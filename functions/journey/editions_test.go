@@ -9,20 +9,10 @@ import (
 	"testing"
 
 	"familjeratt.example/portal/content"
+	jt "familjeratt.example/portal/functions/journey/journeytest"
 	"familjeratt.example/portal/site/chrome"
 	"familjeratt.example/portal/site/chrome/chrometest"
 )
-
-// arabicDigits writes s's ASCII digits as Eastern Arabic ones (٠–٩), as
-// an Arabic keyboard types them.
-func arabicDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return '٠' + (r - '0')
-		}
-		return r
-	}, s)
-}
 
 var (
 	arabicOnce sync.Once
@@ -65,18 +55,18 @@ func arabicApplication() map[string][]string {
 	v := validApplication("ar")
 	v.Set("applicant.given_name", "أمل")
 	v.Set("applicant.family_name", "الحسن")
-	v.Set("applicant.personal_number", arabicDigits("811218-9876"))
+	v.Set("applicant.personal_number", jt.EasternDigits("811218-9876"))
 	v.Set("applicant.street", "شارع الملك ١٢")
-	v.Set("applicant.postal_code", arabicDigits("211 34"))
+	v.Set("applicant.postal_code", jt.EasternDigits("211 34"))
 	v.Set("applicant.city", "Malmö")
-	v.Set("applicant.phone", arabicDigits("070-123 45 67"))
+	v.Set("applicant.phone", jt.EasternDigits("070-123 45 67"))
 	v.Set("applicant.safe_contact", "اتصلوا بعد الساعة العاشرة")
 	v.Set("other_parent.given_name", "كريم")
 	v.Set("other_parent.family_name", "الحسن")
-	v.Set("other_parent.personal_number", arabicDigits(pnr("19790312", "234")))
+	v.Set("other_parent.personal_number", jt.EasternDigits(pnr("19790312", "234")))
 	v.Set("children.0.given_name", "ليلى")
 	v.Set("children.0.family_name", "الحسن")
-	v.Set("children.0.personal_number", arabicDigits(pnr("20150101", "002")))
+	v.Set("children.0.personal_number", jt.EasternDigits(pnr("20150101", "002")))
 	return v
 }
 

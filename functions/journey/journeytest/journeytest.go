@@ -226,3 +226,14 @@ func DevKeys(tb testing.TB, root string) []*mailtest.Recipient {
 	}
 	return keys
 }
+
+// EasternDigits writes s's digits as Eastern Arabic ones (٠–٩), as an
+// Arabic keyboard types them.
+func EasternDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '٠' + (r - '0')
+		}
+		return r
+	}, s)
+}
