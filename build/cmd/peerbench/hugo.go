@@ -141,20 +141,26 @@ var hugoTotal = regexp.MustCompile(`build:\s+duration (\S+)`)
 func hugoRebuilds(ctx context.Context, hugo, site, page string, edits int) ([]time.Duration, error) {
 	out := filepath.Join(site, "watch-public")
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, hugo, "--watch", "--source", site, "--destination", out, "--logLevel", "info")
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
+		cancel()
 		return nil, err
 	}
-	defer cmd.Wait()
+	// Stop Hugo before waiting for it: Wait alone would wait for ever.
+	defer func() { cancel(); cmd.Wait() }()
 	totals := make(chan time.Duration, 4)
 	go func() {
 		sc := bufio.NewScanner(pipe)
+		// Hugo's lines can be long (a list of what changed); a line past
+		// the buffer would stop the reading, and Hugo would block on a
+		// full pipe.
+		sc.Buffer(make([]byte, 64<<10), 16<<20)
 		for sc.Scan() {
 			if m := hugoTotal.FindStringSubmatch(sc.Text()); m != nil {
 				if d, err := time.ParseDuration(m[1]); err == nil {
@@ -162,6 +168,7 @@ func hugoRebuilds(ctx context.Context, hugo, site, page string, edits int) ([]ti
 				}
 			}
 		}
+		io.Copy(io.Discard, pipe) // keep Hugo's output flowing, whatever happened
 		close(totals)
 	}()
 	next := func() (time.Duration, error) {
