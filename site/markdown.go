@@ -2,7 +2,6 @@ package site
 
 import (
 	"maps"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"familjeratt.example/portal/content"
+	"familjeratt.example/portal/site/chrome"
 )
 
 // newMarkdown is the one goldmark setup. It differs between editions only
@@ -241,10 +241,6 @@ func hasLink(n ast.Node) bool {
 // 50-020"). Each run gets <span dir="ltr">, which also isolates it.
 type ltrRuns struct{}
 
-// ltrRunRE finds a run worth isolating: digits with separators between,
-// an e-mail address, or a web address. A lone number needs no help.
-var ltrRunRE = regexp.MustCompile(`\+?[0-9]+(?:[ \-–/.:][0-9]+)+|[\p{L}0-9._%+-]+@[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)+|https?://[^\s<>()]+[^\s<>().,;:!?]`)
-
 func (ltrRuns) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	var texts []*ast.Text
@@ -257,7 +253,7 @@ func (ltrRuns) Transform(doc *ast.Document, reader text.Reader, pc parser.Contex
 	for _, t := range texts {
 		seg := t.Segment
 		value := seg.Value(src)
-		ms := ltrRunRE.FindAllIndex(value, -1)
+		ms := chrome.LTRRun.FindAllIndex(value, -1)
 		if len(ms) == 0 {
 			continue
 		}

@@ -89,6 +89,12 @@ func TestArabicApplication(t *testing.T) {
 	}
 	chrometest.CheckBads(t, "check (ar)", check.Body.Bytes())
 
+	// In the Arabic form, the examples in hints read left to right.
+	form := post(t, e.h, with(v, "_action", "check", "applicant.family_name", "")).Body.String()
+	if !strings.Contains(form, `<span dir="ltr">19811218-9876</span>`) {
+		t.Errorf("the personnummer's example is not isolated left to right in the Arabic form")
+	}
+
 	// The language menu carries the answers to Swedish and back.
 	sv := post(t, e.h, with(v, "_action", "lang:sv"))
 	if b := sv.Body.String(); !strings.Contains(b, `<html lang="sv" dir="ltr"`) || !strings.Contains(b, `value="أمل"`) || !strings.Contains(b, `name="_lang" value="sv"`) {

@@ -399,6 +399,28 @@ func (p *Page) LanguageMenu() []MenuItem {
 	return items
 }
 
+// LTRRun finds a run that reads left to right whatever the text around
+// it: digits with separators between (a phone number, a personnummer, a
+// date), an e-mail address or a web address. A lone number needs no
+// isolation: the bidi algorithm keeps its digits in order.
+var LTRRun = regexp.MustCompile(`\+?[0-9]+(?:[ \-–/.:][0-9]+)+|[\p{L}0-9._%+-]+@[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)+|https?://[^\s<>()]+[^\s<>().,;:!?]`)
+
+// IsolateLTR escapes s for HTML and wraps each [LTRRun] in
+// <span dir="ltr">, for right-to-left text.
+func IsolateLTR(s string) template.HTML {
+	var b strings.Builder
+	pos := 0
+	for _, m := range LTRRun.FindAllStringIndex(s, -1) {
+		b.WriteString(template.HTMLEscapeString(s[pos:m[0]]))
+		b.WriteString(`<span dir="ltr">`)
+		b.WriteString(template.HTMLEscapeString(s[m[0]:m[1]]))
+		b.WriteString(`</span>`)
+		pos = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(s[pos:]))
+	return template.HTML(b.String())
+}
+
 // textFuncs are the template functions that show a data text in the
 // page's edition. An edition that lacks a text shows the Swedish one,
 // marked as Swedish (lang and dir), so that a screen reader pronounces it
@@ -411,6 +433,15 @@ func (c *Chrome) textFuncs() template.FuncMap {
 		return template.HTML(`<span lang="sv" dir="ltr">` + template.HTMLEscapeString(t.In(lang)) + `</span>`)
 	}
 	return template.FuncMap{
+		// bidi is an interface text for a page: in a right-to-left
+		// edition, its numbers and addresses are isolated left to right
+		// (the examples in hints and error messages: "070-123 45 67").
+		"bidi": func(p *Page, s string) template.HTML {
+			if p.Edition().Direction() != "rtl" {
+				return template.HTML(template.HTMLEscapeString(s))
+			}
+			return IsolateLTR(s)
+		},
 		"in": in,
 		"inp": func(t *content.Text, lang content.Lang) template.HTML {
 			if t == nil {

@@ -79,3 +79,18 @@ func TestTelLink(t *testing.T) {
 		t.Errorf("no tel: link in the footer's contact details")
 	}
 }
+
+func TestIsolateLTR(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"اتصل بالرقم 112 الآن", "اتصل بالرقم 112 الآن"}, // a lone number stays as it is
+		{"مثلًا 19811218-9876.", `مثلًا <span dir="ltr">19811218-9876</span>.`},
+		{"الرقم 020-50 50 50 مجاني", `الرقم <span dir="ltr">020-50 50 50</span> مجاني`},
+		{"اكتب إلى a.b@kommun.se <الآن>", `اكتب إلى <span dir="ltr">a.b@kommun.se</span> &lt;الآن&gt;`},
+		{"الموقع https://www.imy.se/.", `الموقع <span dir="ltr">https://www.imy.se/</span>.`},
+	}
+	for _, tt := range tests {
+		if got := string(IsolateLTR(tt.in)); got != tt.want {
+			t.Errorf("IsolateLTR(%q):\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
