@@ -57,7 +57,7 @@ func TestWebEditor(t *testing.T) {
 		}
 	}
 	save("en/trial-page.md", "---\ntitle: Trial page\ndescription: A page the test saves through the web editor.\ntranslation: provsida.md\n---\nIt is short.\n")
-	save("sv/provsida.md", "---\ntitle: Provsida\ndescription: En sida som testet sparar i webbredigeraren.\ntranslation: trial-page.md\n---\nDen är kort.\n")
+	save("sv/provsida.md", "---\ntitle: Provsida\ndescription: En sida som testet sparar i webbredigeraren.\n---\nDen är kort.\n")
 	eventually(t, "the saved page on the site", func() bool {
 		status, page := get(t, base+"/sv/provsida/")
 		return status == 200 && strings.Contains(page, "Provsida")
