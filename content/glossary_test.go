@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -279,6 +280,50 @@ func TestGlossaryCommitted(t *testing.T) {
 			if got := g.Check("f", 1, lang, ok); len(got) > 0 {
 				t.Errorf("%s: %q: %v", lang, ok, got)
 			}
+		}
+	}
+}
+
+// TestFindAddressesAsTheExpression: findAddresses finds exactly what
+// addressRE does, in every page of the content and in the awkward cases.
+func TestFindAddressesAsTheExpression(t *testing.T) {
+	texts := []string{
+		"", "]", "](", "](x", "](x\n)", "](x)", "a](b) c](d)", "<", "<a", "<a:", "<a:b", "<a:b>", "<1a:b>", "<a b:c>",
+		"<mailto:x@y.se>", "<https://x.se/a b>", "http://", "https://", "http:// x", "https://x.se/a)b", "see https://x.se/.",
+		"hhttps://x.se", "[l](https://x.se/) och https://y.se](z)", "<a:\tb>", "<a:b\r>",
+	}
+	files, _ := fs.Glob(os.DirFS("."), "*/*.md")
+	more, _ := fs.Glob(os.DirFS("."), "*/*/*.md")
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	for _, text := range texts {
+		got, want := findAddresses(text), addressRE.FindAllStringIndex(text, -1)
+		if !slices.EqualFunc(got, want, slices.Equal[[]int]) {
+			t.Errorf("findAddresses(%.60q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestWordFindAsTheExpression: a one-word phrase is found without its
+// regular expression, at the same places.
+func TestWordFindAsTheExpression(t *testing.T) {
+	texts := []string{"Anmälan", "en anmälan, två anmälan.", "anmälans anmälan", "xanmälan anmälan2 anmälan", "ANMÄLAN", "", "anmäla"}
+	p := newPhrase("anmälan")
+	if !p.word {
+		t.Fatal("anmälan is one word")
+	}
+	for _, text := range texts {
+		lower := strings.ToLower(text)
+		got := p.find(text, lower)
+		slow := *p
+		slow.word = false
+		if want := slow.find(text, lower); !slices.Equal(got, want) {
+			t.Errorf("find(%q) = %v, want %v", text, got, want)
 		}
 	}
 }

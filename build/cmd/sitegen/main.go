@@ -122,10 +122,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// What the partial editions lack: a report, not a problem.
 	for _, lang := range slices.Sorted(maps.Keys(res.Untranslated)) {
 		files := res.Untranslated[lang]
-		fmt.Fprintf(stdout, "the %s edition has no version of %d Swedish pages: %s\n", lang, len(files), strings.Join(files, ", "))
+		list := strings.Join(files, ", ")
+		if len(files) > maxListed { // a national site lacks thousands: the first few say enough
+			list = strings.Join(files[:maxListed], ", ") + fmt.Sprintf(" and %d more", len(files)-maxListed)
+		}
+		fmt.Fprintf(stdout, "the %s edition has no version of %d Swedish pages: %s\n", lang, len(files), list)
 	}
 	return nil
 }
+
+// maxListed is how many of the pages an edition lacks the build names.
+const maxListed = 10
 
 // profileCPU starts a CPU profile into file; stop ends it.
 func profileCPU(file string) (stop func(), err error) {
