@@ -97,6 +97,7 @@ func (tb *tab) checkNoOverflow() {
 		ScrollWidth int      `json:"scrollWidth"`
 		ClientWidth int      `json:"clientWidth"`
 		Broken      []string `json:"broken"`
+		Cut         []string `json:"cut"`
 	}](tb, `(() => {
 		const d = document.documentElement, broken = [];
 		for (const h of document.querySelectorAll("h1, h2, h3")) {
@@ -113,13 +114,33 @@ func (tb *tab) checkNoOverflow() {
 				}
 			}
 		}
-		return {scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, broken};
+		// Past the line's start edge nothing scrolls (in a right-to-left
+		// page, the right), so scrollWidth cannot tell: an element cut
+		// there is found by its box. Boxes wholly outside, like a skip
+		// link waiting for focus, are not seen and do not count.
+		const w = d.clientWidth, cut = [];
+		for (const e of document.body.querySelectorAll("*")) {
+			const r = e.getBoundingClientRect();
+			if (r.width === 0 || r.height === 0) continue;
+			if (!((r.left < -1 && r.right > 0) || (r.right > w + 1 && r.left < w))) continue;
+			// Inside a box that scrolls or clips (a wide table), it is
+			// the box's to show.
+			let scrolled = false;
+			for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+				if (getComputedStyle(p).overflowX !== "visible") { scrolled = true; break; }
+			}
+			if (!scrolled) cut.push(e.tagName.toLowerCase() + (e.className ? "." + e.className : ""));
+		}
+		return {scrollWidth: d.scrollWidth, clientWidth: w, broken, cut: cut.slice(0, 5)};
 	})()`)
 	if r.ScrollWidth > r.ClientWidth {
 		tb.t.Errorf("%s scrolls sideways at %d px (scrollWidth %d)", tb.location(), r.ClientWidth, r.ScrollWidth)
 	}
 	if len(r.Broken) > 0 {
 		tb.t.Errorf("%s at %d px breaks headings' words across lines: %q", tb.location(), r.ClientWidth, r.Broken)
+	}
+	if len(r.Cut) > 0 {
+		tb.t.Errorf("%s at %d px has elements cut at the edge of the page: %q", tb.location(), r.ClientWidth, r.Cut)
 	}
 }
 

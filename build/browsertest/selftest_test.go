@@ -67,6 +67,14 @@ func TestChecksCatchProblems(t *testing.T) {
 		case "/":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(w, brokenPage)
+		case "/rtl.css":
+			w.Header().Set("Content-Type", "text/css")
+			fmt.Fprint(w, `.past-start { margin-right: -80px; background: #eee; }`)
+		case "/rtl":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>RTL</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/rtl.css"></head>
+<body><p class="past-start">نص يبدأ خارج الصفحة</p></body></html>`)
 		default:
 			http.NotFound(w, r)
 		}
@@ -86,6 +94,17 @@ func TestChecksCatchProblems(t *testing.T) {
 		{"exit", func(tb *tab) { tb.checkExit(true, content.Lang("en")) }, []string{"exit this page: present false, want true"}},
 		{"clean", func(tb *tab) { tb.checkClean() }, []string{"Content Security Policy", "pixel.png", "http://third-party.example/tracker.gif"}},
 	}
+	// A right-to-left page whose text starts past the right edge, where
+	// nothing scrolls: scrollWidth cannot tell, the boxes can.
+	tests = append(tests, struct {
+		name  string
+		check func(tb *tab)
+		want  []string
+	}{"cut past the start edge", func(tb *tab) {
+		tb.openURL(srv.URL + "/rtl")
+		tb.viewport(phoneWidth, phoneHeight, 1)
+		tb.checkNoOverflow()
+	}, []string{"has elements cut at the edge of the page", "p.past-start"}})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{TB: t}
