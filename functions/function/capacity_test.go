@@ -77,7 +77,12 @@ func TestHungRelay(t *testing.T) {
 			mu.Unlock()
 		}
 	}()
-	for range reservedConcurrency / 2 { // a burst: half the instances wait on the relay at once
+	// A burst, then three sends a second. Until the first hang ends
+	// (the 3 s greeting timeout), each send holds an instance of its
+	// own: the burst, nine more and the checker's. A burst of half the
+	// instances filled 20 of 20 exactly, so a loaded machine's slower
+	// answers throttled a check: the burst leaves three instances spare.
+	for range reservedConcurrency/2 - 3 {
 		wg.Add(1)
 		go send()
 	}

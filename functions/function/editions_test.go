@@ -29,7 +29,7 @@ func TestFourthEdition(t *testing.T) {
 	}
 	fi := strings.Replace(string(en), "slug: apply\n", "slug: hae\n", 1)
 	contenttest.Put(f.fsys, map[string]string{
-		content.SettingsFile: strings.Replace(string(settings), "\nlinks:", "\n  - {id: fi, lang: fi, name: Suomi, name_sv: finska, forms: true}\nlinks:", 1),
+		content.SettingsFile: withEdition(t, string(settings), "  - {id: fi, lang: fi, name: Suomi, name_sv: finska, forms: true}"),
 		"i18n/fi.yaml":       fi,
 	})
 	inbox := t.TempDir()
@@ -56,4 +56,22 @@ func TestFourthEdition(t *testing.T) {
 	if info, err := os.Stat(files[0]); err != nil || info.Size() == 0 {
 		t.Errorf("the message is empty: %v", err)
 	}
+}
+
+// withEdition adds an entry at the end of site.yaml's editions: list.
+func withEdition(t *testing.T, settings, entry string) string {
+	t.Helper()
+	lines := strings.Split(settings, "\n")
+	for i, l := range lines {
+		if l != "editions:" {
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && strings.HasPrefix(lines[j], "  - ") {
+			j++
+		}
+		return strings.Join(append(lines[:j:j], append([]string{entry}, lines[j:]...)...), "\n")
+	}
+	t.Fatal("site.yaml has no editions: list")
+	return ""
 }
