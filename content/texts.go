@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -81,7 +82,7 @@ func checkTexts(file string, root *yaml.Node, v any, eds Editions) Problems {
 	var walk func(rv reflect.Value, path string)
 	walk = func(rv reflect.Value, path string) {
 		switch {
-		case !rv.IsValid():
+		case !rv.IsValid() || !holdsTexts(rv.Type()):
 			return
 		case rv.Type() == textType || rv.Type() == pathPairType:
 			if rv.IsNil() {
@@ -128,6 +129,36 @@ func checkTexts(file string, root *yaml.Node, v any, eds Editions) Problems {
 	}
 	walk(reflect.ValueOf(v), "")
 	return probs
+}
+
+// textTypes caches holdsTexts' answer per type: every office file is
+// walked at every start of the function.
+var textTypes sync.Map // reflect.Type → bool
+
+// holdsTexts reports whether a value of type t can hold a Text or a
+// PathPair, so that checkTexts walks only what can.
+func holdsTexts(t reflect.Type) bool {
+	if v, ok := textTypes.Load(t); ok {
+		return v.(bool)
+	}
+	textTypes.Store(t, false) // a type that holds itself: false until known
+	holds := false
+	switch {
+	case t == textType || t == pathPairType:
+		holds = true
+	case t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
+		holds = holdsTexts(t.Elem())
+	case t.Kind() == reflect.Map:
+		holds = holdsTexts(t.Elem())
+	case t.Kind() == reflect.Interface:
+		holds = true // what it holds is known only at run time
+	case t.Kind() == reflect.Struct:
+		for i := 0; i < t.NumField() && !holds; i++ {
+			holds = t.Field(i).IsExported() && holdsTexts(t.Field(i).Type)
+		}
+	}
+	textTypes.Store(t, holds)
+	return holds
 }
 
 func checkText(file string, root *yaml.Node, path string, rv reflect.Value, eds Editions) Problems {
