@@ -65,7 +65,7 @@ var imports = map[string][]string{
 // beside them that they run it through.
 var testImports = map[string][]string{
 	"site":               {"content/contenttest", "site/chrome/chrometest"},
-	"functions/intake":   {"functions/journey/journeytest"},
+	"functions/intake":   {"functions/journey/journeytest", "content/contenttest"},
 	"functions/delivery": {"functions/delivery/mailtest"},
 	"functions/journey": {"content/contenttest", "functions/delivery", "functions/delivery/mailtest", "functions/journey/journeytest",
 		"functions/ledger/boltstore", "site/chrome/chrometest"},

@@ -71,7 +71,7 @@ func TestJoining(t *testing.T) {
 		t.Fatalf("the content with the new office has problems:\n%v", err)
 	}
 	o, ok := data.Directory.Office(id)
-	if !ok || len(o.Certs) != 1 {
+	if !ok || len(o.Intake.Certs) != 1 {
 		t.Fatalf("the new office: %v, want it with its certificate", o)
 	}
 	if got, ok := data.Directory.OfficeFor(m.Code); !ok || got != o {

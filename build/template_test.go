@@ -272,7 +272,7 @@ func TestEnvironment(t *testing.T) {
 	// A certificate is checked against the deployment's real inbox: one
 	// for the placeholder in the office's file is refused.
 	placeholders, _ := deployedContentFor(t, func(o *content.Office) string { return o.Intake.Inbox })
-	encrypting := slices.ContainsFunc(fn.Data.Directory.Offices, func(o *content.Office) bool { return len(o.Certs) > 0 })
+	encrypting := slices.ContainsFunc(fn.Data.Directory.Offices, func(o *content.Office) bool { return len(o.Intake.Certs) > 0 })
 	if _, err := function.New(getenv, function.Options{Content: placeholders}); encrypting && (err == nil || !strings.Contains(err.Error(), "in INTAKE_INBOXES, but a certificate for")) {
 		t.Errorf("certificates for the placeholders, real inboxes: %v, want a refusal naming the certificate", err)
 	}
@@ -288,7 +288,7 @@ func developmentOffices(t *testing.T) string {
 	}
 	var pairs []string
 	for _, o := range data.Directory.Offices {
-		if slices.ContainsFunc(o.Certs, content.IsDevelopment) {
+		if slices.ContainsFunc(o.Intake.Certs, content.IsDevelopment) {
 			pairs = append(pairs, o.ID+"="+realInbox(o.ID))
 		}
 	}

@@ -66,11 +66,11 @@ func TestLoadCommitted(t *testing.T) {
 				"the real address is set at deployment", o.File, o.Intake.Inbox)
 		}
 		// It encrypts, or has decided in so many words not to.
-		if len(o.Certs) < len(o.Intake.Certificates) || len(o.Certs) == 0 && !o.Intake.AcceptTLSOnly {
+		if len(o.Intake.Certs) < len(o.Intake.Certificates) || len(o.Intake.Certs) == 0 && !o.Intake.AcceptTLSOnly {
 			t.Errorf("%s: %d certificates parsed from %v, accept_tls_only %v: want a usable certificate from each file, "+
-				"or accept_tls_only", o.File, len(o.Certs), o.Intake.Certificates, o.Intake.AcceptTLSOnly)
+				"or accept_tls_only", o.File, len(o.Intake.Certs), o.Intake.Certificates, o.Intake.AcceptTLSOnly)
 		}
-		for _, c := range o.Certs {
+		for _, c := range o.Intake.Certs {
 			if msg := unusable(c); msg != "" {
 				t.Errorf("%s: %s", o.File, msg)
 			}
@@ -661,7 +661,7 @@ func TestCertificateProblems(t *testing.T) {
 				t.Fatalf("got problems:\n%v", err)
 			}
 			o, _ := d.Office("testby")
-			if got := len(o.Certs); got != tt.certs {
+			if got := len(o.Intake.Certs); got != tt.certs {
 				t.Errorf("certificates: got %d, want %d", got, tt.certs)
 			}
 		})

@@ -63,6 +63,14 @@ type Municipality struct {
 //	  certificates: [certs/torsas.pem]
 //	  remind_after_days: 2      # working days before a reminder (optional)
 //	  escalate_to: chef@torsas.se   # told when still not acknowledged after that (optional)
+//	units:                      # other units that receive forms (optional): see [UnitKind]
+//	  umgangesstod:             # the supervised-contact unit: visit reports
+//	    name: {sv: Umgängesstödet i Torsås, en: Torsås Supervised Contact}
+//	    inbox: umgangesstod-torsas@familjeratt.example
+//	    certificates: [certs/torsas-umgangesstod.pem]
+//	  vald:                     # the coordinator for violence in close relationships
+//	    inbox: …
+//	    certificates: […]
 //
 // The intake keys are described on [Intake].
 type Office struct {
@@ -77,11 +85,9 @@ type Office struct {
 	Privacy        Privacy   `yaml:"privacy"`
 	Sources        []Source  `yaml:"sources" validate:"dive"`
 	Intake         Intake    `yaml:"intake" validate:"required"`
-
-	// Certs are the certificates of Intake.Certificates, parsed and
-	// checked, in the order listed: applications are encrypted to each.
-	Certs     []*x509.Certificate `yaml:"-"`
-	certFiles []string            // the file of each of Certs, for problems
+	// Units are the office's other receiving units, each with its own
+	// inbox and certificates: see [UnitKind].
+	Units Units `yaml:"units"`
 
 	File  string         `yaml:"-"` // where the office was read from, for problems
 	lines map[string]int // line of each municipality entry, by code
@@ -120,6 +126,10 @@ type Partner struct {
 //	  inbox: torsas@familjeratt.example
 //	  accept_tls_only: true
 type Intake struct {
+	// Name is the unit's own name, where it is not the office's (the
+	// supervised-contact unit, say): the office page shows it beside the
+	// forms the unit receives. The family-law intake takes the office's.
+	Name *Text `yaml:"name" validate:"omitempty"`
 	// Inbox is the mailbox applications are delivered to. Addresses in the
 	// repository are placeholders under familjeratt.example; a deployment
 	// sets the real ones (see the README).
@@ -145,6 +155,13 @@ type Intake struct {
 	// (a manager's, say) that is told when an application is still not
 	// acknowledged after the reminder. The operator's alarm goes off too.
 	EscalateTo string `yaml:"escalate_to" validate:"omitempty,email,max=254"`
+
+	// Kind is which unit this is, set on loading.
+	Kind UnitKind `yaml:"-"`
+	// Certs are the certificates of Certificates, parsed and checked, in
+	// the order listed: the unit's forms are encrypted to each.
+	Certs     []*x509.Certificate `yaml:"-"`
+	certFiles []string            // the file of each of Certs, for problems
 }
 
 // DefaultRemindAfterDays is the reminder's delay when an office sets none.
@@ -163,11 +180,15 @@ func (in Intake) RemindAfter() int {
 // "development" when any certificate is a development one (whose key is
 // public, so the notice must not promise that only the office can read),
 // or "tls_only".
-func (o *Office) Encryption() string {
-	if len(o.Certs) == 0 {
+func (o *Office) Encryption() string { return o.Intake.Encryption() }
+
+// Encryption says how forms to the unit are protected, as
+// [Office.Encryption] does for the office's family-law intake.
+func (in *Intake) Encryption() string {
+	if len(in.Certs) == 0 {
 		return "tls_only"
 	}
-	for _, c := range o.Certs {
+	for _, c := range in.Certs {
 		if IsDevelopment(c) {
 			return "development"
 		}
@@ -321,16 +342,29 @@ func loadOffice(fsys fs.FS, name, id string, eds Editions) (*Office, Problems) {
 	if probs := decodeNode(name, node.Content[0], o, eds); len(probs) > 0 {
 		return nil, probs
 	}
+	for _, k := range UnitKinds() {
+		if u := o.Unit(k); u != nil {
+			u.Kind = k
+		}
+	}
 	if msg := checkEnglishName(o.Name["en"]); msg != "" {
 		return nil, Problems{{File: name, Line: lineOf(node.Content[0], "name.en"), Msg: msg}}
 	}
 	for i, code := range o.Municipalities {
 		o.lines[code] = lineOf(node.Content[0], fmt.Sprintf("municipalities[%d]", i))
 	}
-	o.lines["intake"] = lineOf(node.Content[0], "intake")
-	o.lines["inbox"] = lineOf(node.Content[0], "intake.inbox")
 	o.lines["contact"] = lineOf(node.Content[0], "contact")
-	o.lines["certificates"] = lineOf(node.Content[0], "intake.certificates")
+	o.lines["units"] = lineOf(node.Content[0], "units")
+	for _, u := range o.UnitsOf() {
+		k := u.Kind.yamlKey()
+		for _, p := range []string{k, k + ".inbox", k + ".certificates"} {
+			o.lines[p] = lineOf(node.Content[0], p)
+		}
+		for i := range u.Certificates {
+			p := fmt.Sprintf("%s.certificates[%d]", k, i)
+			o.lines[p] = lineOf(node.Content[0], p)
+		}
+	}
 	for _, k := range []string{"practice", "privacy", "sources", "promises", "notes",
 		"privacy.controller", "privacy.data_protection_officer", "privacy.retention", "practice.follow_up_after_months"} {
 		o.lines[k] = lineOf(node.Content[0], k)
@@ -338,9 +372,6 @@ func loadOffice(fsys fs.FS, name, id string, eds Editions) (*Office, Problems) {
 	if p := o.Practice; p.FollowUpAfterMonths > 0 && !p.FollowUpTalk {
 		return nil, Problems{{File: name, Line: o.lines["practice.follow_up_after_months"], Msg: "practice.follow_up_after_months " +
 			"is set but follow_up_talk is not: write follow_up_talk: true if the office offers a follow-up talk, or remove the months"}}
-	}
-	for i := range o.Intake.Certificates {
-		o.lines[fmt.Sprintf("certificates[%d]", i)] = lineOf(node.Content[0], fmt.Sprintf("intake.certificates[%d]", i))
 	}
 	return o, nil
 }
@@ -420,24 +451,40 @@ func sortByName(ms []Municipality) []Municipality {
 // TLS-only delivery means, for the problem that asks an office to choose.
 const TLSOnlyREADME = `README.md, section "TLS-only delivery: the risk"`
 
-// loadCertificates parses and checks an office's certificate files into
-// o.Certs. A problem inside a file points at the line of its PEM block,
-// so the editor sees which certificate of several is wrong.
+// loadCertificates parses and checks the certificate files of each of
+// an office's units into its Certs. A problem inside a file points at
+// the line of its PEM block, so the editor sees which certificate of
+// several is wrong.
 func loadCertificates(fsys fs.FS, o *Office) Problems {
 	var probs Problems
-	if len(o.Intake.Certificates) == 0 {
-		if !o.Intake.AcceptTLSOnly {
-			probs = append(probs, Problem{File: o.File, Line: o.lines["intake"], Msg: "intake has no certificates, so applications " +
-				"could not be encrypted to the office: add its S/MIME certificate (certificates: [certs/" + o.ID + ".pem]), " +
-				"or, only if the office accepts that its mail provider can read applications, write accept_tls_only: true " +
+	for _, u := range o.UnitsOf() {
+		probs = append(probs, loadUnitCertificates(fsys, o, u)...)
+	}
+	return probs
+}
+
+func loadUnitCertificates(fsys fs.FS, o *Office, u *Intake) Problems {
+	var probs Problems
+	key := u.Kind.yamlKey()
+	if len(u.Certificates) == 0 {
+		if !u.AcceptTLSOnly {
+			// The same words for a unit as for the office, so the guide's
+			// example serves both.
+			what, to, cert := "applications", "the office", o.ID
+			if u.Kind != FamilyLaw {
+				what, to, cert = "its forms", "the unit", o.ID+"-"+string(u.Kind)
+			}
+			probs = append(probs, Problem{File: o.File, Line: o.lines[key], Msg: key + " has no certificates, so " + what + " " +
+				"could not be encrypted to " + to + ": add its S/MIME certificate (certificates: [certs/" + cert + ".pem]), " +
+				"or, only if " + to + " accepts that its mail provider can read " + what + ", write accept_tls_only: true " +
 				"after reading " + TLSOnlyREADME})
 		}
 		return probs
 	}
-	for i, c := range o.Intake.Certificates {
-		line := o.lines[fmt.Sprintf("certificates[%d]", i)]
+	for i, c := range u.Certificates {
+		line := o.lines[fmt.Sprintf("%s.certificates[%d]", key, i)]
 		if line == 0 {
-			line = o.lines["certificates"]
+			line = o.lines[key+".certificates"]
 		}
 		file := path.Join(OfficesDir, c)
 		src, err := fs.ReadFile(fsys, file)
@@ -449,8 +496,8 @@ func loadCertificates(fsys fs.FS, o *Office) Problems {
 		certs, cprobs := parseCertificates(file, src, unusable)
 		probs = append(probs, cprobs...)
 		for _, cert := range certs {
-			o.Certs = append(o.Certs, cert)
-			o.certFiles = append(o.certFiles, file)
+			u.Certs = append(u.Certs, cert)
+			u.certFiles = append(u.certFiles, file)
 		}
 	}
 	return probs
@@ -525,11 +572,13 @@ func certName(cert *x509.Certificate) string {
 func (d *Directory) Expired(now time.Time) Problems {
 	var probs Problems
 	for _, o := range d.Offices {
-		for i, cert := range o.Certs {
-			if now.After(cert.NotAfter) {
-				probs = append(probs, Problem{File: o.certFiles[i], Msg: fmt.Sprintf(
-					"the certificate for %s expired on %s: ask the office for its new certificate",
-					certName(cert), cert.NotAfter.Format(time.DateOnly))})
+		for _, u := range o.UnitsOf() {
+			for i, cert := range u.Certs {
+				if now.After(cert.NotAfter) {
+					probs = append(probs, Problem{File: u.certFiles[i], Msg: fmt.Sprintf(
+						"the certificate for %s expired on %s: ask the office for its new certificate",
+						certName(cert), cert.NotAfter.Format(time.DateOnly))})
+				}
 			}
 		}
 	}

@@ -17,7 +17,7 @@ const PlaceholderDomain = "familjeratt.example"
 // PublishProblems lists what the content lacks for publication, as
 // opposed to what it needs to build: the demo content builds, but it must
 // never be published as it is. live says whether the deployment gives an
-// office a real inbox (the office file's inbox is always a placeholder;
+// unit a real inbox, by [InboxKey] (the office file's inbox is always a placeholder;
 // the real address is set at deployment).
 func PublishProblems(fsys fs.FS, d *Data, live func(officeID string) bool) Problems {
 	var probs Problems
@@ -49,40 +49,46 @@ func PublishProblems(fsys fs.FS, d *Data, live func(officeID string) bool) Probl
 			probs = append(probs, Problem{File: o.File, Line: 1, Msg: "the file states the office's practice but has no sources: " +
 				"list where the facts come from (the office's routine, leaflet or web page), so the office can sign them off"})
 		}
-		if !live(o.ID) {
-			probs = append(probs, Problem{File: o.File, Line: o.lines["inbox"], Msg: fmt.Sprintf(
-				"the deployment gives this office no real inbox, so applications to it would go to the placeholder %s: "+
-					"add %s=<the office's address> to the deployment's office inboxes (OFFICE_INBOXES), or remove the office",
-				o.Intake.Inbox, o.ID)})
+		for _, u := range o.UnitsOf() {
+			if !live(InboxKey(o.ID, u.Kind)) {
+				who, what, whose := "this office", "applications", "the office's"
+				if u.Kind != FamilyLaw {
+					who, what, whose = "the unit "+u.Kind.yamlKey(), "forms", "the unit's"
+				}
+				probs = append(probs, Problem{File: o.File, Line: o.lines[u.Kind.yamlKey()+".inbox"], Msg: fmt.Sprintf(
+					"the deployment gives %s no real inbox, so %s to it would go to the placeholder %s: "+
+						"add %s=<%s address> to the deployment's office inboxes (OFFICE_INBOXES), or remove the office",
+					who, what, u.Inbox, InboxKey(o.ID, u.Kind), whose)})
+			}
 		}
 		if o.Contact.Phone == "" && o.Contact.Email == "" {
 			probs = append(probs, Problem{File: o.File, Line: o.lines["contact"], Msg: "contact has neither phone nor email: " +
 				"a parent must be able to call or write to the office; add the number or address the office gives parents"})
 		}
-		for i, c := range o.Certs {
-			if !IsDevelopment(c) {
-				continue
+		for _, u := range o.UnitsOf() {
+			for i, c := range u.Certs {
+				if !IsDevelopment(c) {
+					continue
+				}
+				probs = append(probs, Problem{File: o.File, Line: o.lines[certLineKey(u, u.certFiles[i])], Msg: fmt.Sprintf(
+					"%s is a development certificate, whose private key is in the repository: "+
+						"replace it with the office's own certificate (the staff guide in README.md says how to get one)", u.certFiles[i])})
 			}
-			line := 0
-			if i < len(o.certFiles) {
-				line = o.lines[certLineKey(o, o.certFiles[i])]
-			}
-			probs = append(probs, Problem{File: o.File, Line: line, Msg: fmt.Sprintf(
-				"%s is a development certificate, whose private key is in the repository: "+
-					"replace it with the office's own certificate (the staff guide in README.md says how to get one)", o.certFiles[i])})
 		}
 	}
 	return probs
 }
 
-// certLineKey is the lines key of the certificates entry naming file.
-func certLineKey(o *Office, file string) string {
-	for i, c := range o.Intake.Certificates {
+// certLineKey is the lines key of the unit's certificates entry naming
+// file.
+func certLineKey(u *Intake, file string) string {
+	key := u.Kind.yamlKey()
+	for i, c := range u.Certificates {
 		if OfficesDir+"/"+c == file {
-			return fmt.Sprintf("certificates[%d]", i)
+			return fmt.Sprintf("%s.certificates[%d]", key, i)
 		}
 	}
-	return "certificates"
+	return key + ".certificates"
 }
 
 func isPlaceholderHost(host string) bool {

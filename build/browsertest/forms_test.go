@@ -123,7 +123,7 @@ func (tb *tab) fillByScript(answers []answer) {
 	}
 	js, _ := json.Marshal(m)
 	missing := eval[[]string](tb, `((answers) => {
-		const form = document.querySelector("form[data-draft]"), missing = [];
+		const form = document.querySelector("form[data-draft], form[data-no-draft]"), missing = [];
 		for (const [name, values] of Object.entries(answers)) {
 			const fields = [...form.elements].filter(e => e.name === name);
 			if (fields.length === 0) missing.push(name);
@@ -162,13 +162,29 @@ func (tb *tab) fillByMouse(answers []answer) {
 	}
 }
 
-// optionPrefix is what to type in the municipality list to choose code.
+// optionPrefix is what to type in the municipality list to choose code:
+// the first letters (four at least) that no other municipality's name
+// begins with, so that Östhammar is not taken for Östersund.
 func optionPrefix(code string) string {
 	m, ok := data.Directory.Municipality(code)
 	if !ok {
 		panic("no municipality " + code)
 	}
-	return m.Name[:4]
+	name := []rune(m.Name)
+	for n := min(4, len(name)); n <= len(name); n++ {
+		prefix := strings.ToLower(string(name[:n]))
+		unique := true
+		for _, o := range data.Directory.Municipalities {
+			if o.Code != code && strings.HasPrefix(strings.ToLower(o.Name), prefix) {
+				unique = false
+				break
+			}
+		}
+		if unique {
+			return string(name[:n])
+		}
+	}
+	return m.Name
 }
 
 // start opens the form in lang and answers its first step, the child's
@@ -186,7 +202,7 @@ func (tb *tab) start(lang content.Lang, municipality string) int64 {
 // status of the page that comes back.
 func (tb *tab) submitForm() int64 {
 	tb.t.Helper()
-	return tb.submit(chromedp.Click(chromedp.CSS(`form[data-draft] .button-group button[type=submit]`)))
+	return tb.submit(chromedp.Click(chromedp.CSS(`:is(form[data-draft], form[data-no-draft]) .button-group button[type=submit]`)))
 }
 
 // pageInfo is what the journey looks at on each page.

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/functions/intake"
 	functionjourney "familjeratt.example/portal/functions/journey"
 	jt "familjeratt.example/portal/functions/journey/journeytest"
@@ -310,6 +311,8 @@ func (fp *functionPages) collect() {
 		}
 	}
 
+	fp.collectUnitForms()
+
 	// The short pages, in both languages at once.
 	c := newClient(t, portal)
 	fp.want(405, fp.get(c, "", "wrong method", formAction), "the page for a GET of the form's address")
@@ -321,6 +324,68 @@ func (fp *functionPages) collect() {
 	fp.send(c, "", "not a form post", http.MethodPost, formAction, valid, func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") })
 	fp.send(c, "", "too large", http.MethodPost, formAction, valid+"&applicant.safe_contact="+strings.Repeat("x", functionjourney.MaxBody), nil)
 	fp.send(c, "", "malformed post", http.MethodPost, formAction, "municipality=%zz", nil)
+}
+
+// collectUnitForms adds the pages of the forms another unit receives:
+// each form's steps, its errors, the answers to check, the confirmation,
+// and the page saying an office without the unit does not take it, in
+// every edition that offers forms. The answers come from the journey
+// tests' own, so that a change of fields shows here too.
+func (fp *functionPages) collectUnitForms() {
+	t := fp.t
+	for _, f := range intake.Forms() {
+		if f.Unit == content.FamilyLaw {
+			continue
+		}
+		// An office with the unit, and one without: any, from the content.
+		var with, without string
+		for _, o := range data.Directory.Offices {
+			if len(o.Municipalities) == 0 {
+				continue
+			}
+			if f.OfferedBy(o) && with == "" {
+				with = o.Municipalities[0]
+			} else if !f.OfferedBy(o) && without == "" {
+				without = o.Municipalities[0]
+			}
+		}
+		if with == "" {
+			t.Errorf("no office in the content takes %s, so its pages go unchecked: give a demo office the unit %s", f.Def.ID, f.Unit)
+			continue
+		}
+		action := f.Def.Action
+		for _, lang := range data.Settings.Editions.WithForms() {
+			l := string(lang)
+			c := newClient(t, portal)
+			post := func(what string, v url.Values) fetched {
+				return fp.send(c, l, f.Def.ID+" "+what, http.MethodPost, action, v.Encode(), nil)
+			}
+			start := url.Values{"_lang": {l}, "_page": {"municipality"}, "_action": {"municipality"}, "municipality": {with}}
+			fp.want(200, post("form", start), f.Def.ID+"'s form")
+			fp.want(422, post("form all empty", url.Values{"_lang": {l}, "_page": {"form"}, "_action": {"check"}, "municipality": {with}}), f.Def.ID+"'s form with errors")
+			if without != "" {
+				fp.want(200, post("not offered", jt.With(start, "municipality", without)), f.Def.ID+"'s page saying the office does not take it")
+			}
+			answers := unitFormAnswers(f.Def.ID)
+			if answers == nil {
+				continue
+			}
+			v := url.Values{"_lang": {l}, "_page": {"form"}, "_action": {"check"}, "municipality": {with}}
+			for _, a := range answers {
+				v[a.name] = a.values
+			}
+			check := post("check", v)
+			if !fp.want(200, check, f.Def.ID+"'s answers to check") {
+				continue
+			}
+			sent := post("send", jt.With(jt.Hidden(check.body), "_action", "send"))
+			if fp.want(http.StatusSeeOther, sent, f.Def.ID+"'s confirmation") {
+				if loc, err := url.Parse(sent.location); err == nil {
+					fp.want(200, fp.get(c, l, f.Def.ID+" confirmation", loc.Path), f.Def.ID+"'s confirmation")
+				}
+			}
+		}
+	}
 }
 
 // client is a browser's cookies and a portal's origin.

@@ -117,6 +117,32 @@ var officeHelp = map[string]help{
 	"intake.accept_tls_only": {label: "Accept delivery without encryption",
 		hint: "Only for an office with no certificate yet, and only after reading the README section \"TLS-only delivery: the risk\": " +
 			"the mail provider can then read the applications."},
+	"intake.name": {label: "Name of the receiving unit",
+		hint: "Optional. Only where the unit that receives applications has a name of its own, other than the office's."},
+	"units": {label: "Other units",
+		hint: "Other parts of the municipality that receive forms through the portal, each with its own inbox and certificates: " +
+			"the supported-contact unit (umgängesstöd) receives the support persons' visit reports, and the coordinator for " +
+			"violence in close relationships receives requests to be contacted safely. A form whose unit the office lacks is not taken here; " +
+			"the content guide (content/README.md, Units) says how to add one."},
+	"units.umgangesstod": {label: "Supported contact (umgängesstöd)",
+		hint: "Receives the visit reports support persons write after each supported visit."},
+	"units.vald": {label: "Violence in close relationships",
+		hint: "The coordinator who receives requests from parents at risk to be contacted safely."},
+}
+
+// A unit's keys mean what the family-law intake's do, for its own forms:
+// their help is the intake's, written once.
+func init() {
+	for _, unit := range []string{"units.umgangesstod", "units.vald"} {
+		for key, h := range officeHelp {
+			if rest, ok := strings.CutPrefix(key, "intake."); ok {
+				h.hint = strings.NewReplacer("applications", "forms", "an application", "a form", "An application", "A form").Replace(h.hint)
+				officeHelp[unit+"."+rest] = h
+			}
+		}
+	}
+	officeHelp["units.umgangesstod.name"] = help{label: "Name", hint: "The unit's name, like Umgängesstödet i Östhammar: the office page shows it beside the forms it receives."}
+	officeHelp["units.vald.name"] = help{label: "Name", hint: "The unit's name, like Våldsamordnaren i Malmö: the office page shows it beside the forms it receives."}
 }
 
 var textType = reflect.TypeFor[content.Text]()

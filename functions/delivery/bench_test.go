@@ -35,7 +35,7 @@ func BenchmarkSign(b *testing.B) {
 // certificate, for comparison.
 func BenchmarkSeal(b *testing.B) {
 	r := mailtest.NewRecipient(b, "office@familjeratt.example")
-	o := &content.Office{ID: "x", Certs: []*x509.Certificate{r.Cert}}
+	o := &content.Intake{Certs: []*x509.Certificate{r.Cert}}
 	b.SetBytes(int64(len(entityOfAnApplication)))
 	b.ReportAllocs()
 	for b.Loop() {

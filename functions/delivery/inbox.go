@@ -8,17 +8,19 @@ import (
 	"regexp"
 	"time"
 
+	"familjeratt.example/portal/content"
 	"familjeratt.example/portal/functions/intake"
 )
 
 // Inbox is the local inbox: it delivers each message as a file
 // <dir>/<office>/<reference>.eml holding exactly the bytes SMTP would
-// send. `make run` delivers here, and so do the tests.
+// send, or <dir>/<office>.<unit>/… for an office's other units (see
+// [content.InboxKey]). `make run` delivers here, and so do the tests.
 type Inbox struct {
 	Dir string
 }
 
-var safeName = regexp.MustCompile(`^[a-z0-9-]+$`)
+var safeName = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z]+)?$`)
 
 // Send writes the message atomically: to a temporary file that is synced
 // and then renamed, so a reader never sees half a message and a crash
@@ -37,10 +39,11 @@ func (in *Inbox) Send(ctx context.Context, env *Envelope) error {
 	} else {
 		name = env.Reference.String() + ".eml"
 	}
-	if !safeName.MatchString(env.Office) {
-		return fmt.Errorf("inbox: unsafe file name for office %q", env.Office)
+	folder := content.InboxKey(env.Office, env.Unit)
+	if !safeName.MatchString(folder) {
+		return fmt.Errorf("inbox: unsafe file name for office %q", folder)
 	}
-	dir := filepath.Join(in.Dir, env.Office)
+	dir := filepath.Join(in.Dir, folder)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}

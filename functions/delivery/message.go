@@ -45,7 +45,10 @@ type Envelope struct {
 	From      string
 	To        []string
 	MessageID string
-	Office    string // the office's id, which names its inbox folder
+	Office    string // the office's id
+	// Unit is the office's unit the message goes to: with Office, it
+	// names the local inbox's folder ([content.InboxKey]).
+	Unit      content.UnitKind
 	Reference intake.Reference
 	Data      []byte
 	// ProviderID is set by a transport that learns the relay's own id
@@ -98,14 +101,27 @@ const staffLang = content.SV
 func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	strs := m.Strings
 	flags := s.Flags(strs, staffLang)
+	// What staff must read before anything else, the reference and the
+	// flags included: for a request to be contacted safely, how and when
+	// contact is safe and what must not be done.
+	urgent := s.Urgent(strs, staffLang)
 	summary := s.Form.Def.Summary(strs, staffLang, s.Values, m.Sources, true)
 	received := s.Received.In(intake.Stockholm)
 
+	// A form may name the head's rows in its own words (its texts
+	// form.<id>.staff_office, …): the family-law office's labels do not
+	// fit a message to another unit.
+	staffText := func(key string) string {
+		if own := "form." + s.Form.Def.ID + ".staff_" + key; strs.Has(own) {
+			return strs.MustGet(staffLang, own)
+		}
+		return strs.MustGet(staffLang, "staff."+key)
+	}
 	head := []row{
 		{strs.MustGet(staffLang, "staff.reference"), s.Reference.String()},
 		{strs.MustGet(staffLang, "staff.received"), received.Format("2006-01-02 15:04")},
-		{strs.MustGet(staffLang, "staff.office"), s.Office.Name[content.SV]},
-		{strs.MustGet(staffLang, "staff.municipality"), fmt.Sprintf("%s (%s)", s.Municipality.Name, s.Municipality.Code)},
+		{staffText("office"), recipientName(s)},
+		{staffText("municipality"), fmt.Sprintf("%s (%s)", s.Municipality.Name, s.Municipality.Code)},
 	}
 	// The parent's language comes first of all: it decides how staff
 	// answer.
@@ -114,12 +130,19 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 
 	var text bytes.Buffer
 	fmt.Fprintf(&text, "%s\n\n", title)
+	if len(urgent) > 0 {
+		fmt.Fprintf(&text, "== %s ==\n", strs.MustGet(staffLang, "staff.urgent_heading"))
+		for _, f := range urgent {
+			fmt.Fprintf(&text, "* %s\n", f.Text)
+		}
+		text.WriteString("\n")
+	}
 	for _, r := range head {
 		fmt.Fprintf(&text, "%s: %s\n", r.K, r.V)
 	}
 	ack := ""
 	if s.AckURL != "" {
-		ack = strs.MustGet(staffLang, "staff.ack")
+		ack = staffText("ack")
 		fmt.Fprintf(&text, "\n%s\n%s\n", ack, s.AckURL)
 	}
 	if len(flags) > 0 {
@@ -139,17 +162,19 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	if err := staffHTML.Execute(&html, struct {
 		Title   string
 		Head    []row
+		Urgent  []intake.Flag
+		UrgentH string
 		Flags   []intake.Flag
 		FlagsH  string
 		Summary *form.Summary
 		Ack     string
 		AckURL  string
-	}{title, head, flags, strs.MustGet(staffLang, "staff.flags_heading"), summary, ack, s.AckURL}); err != nil {
+	}{title, head, urgent, urgentHeading(strs, urgent), flags, strs.MustGet(staffLang, "staff.flags_heading"), summary, ack, s.AckURL}); err != nil {
 		return nil, err
 	}
 
-	codes := make([]string, 0, len(flags))
-	for _, f := range flags {
+	codes := make([]string, 0, len(urgent)+len(flags))
+	for _, f := range append(urgent, flags...) {
 		codes = append(codes, f.Code)
 	}
 	doc, err := json.MarshalIndent(map[string]any{
@@ -178,13 +203,17 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 	if err != nil {
 		return nil, err
 	}
-	inner, err := seal(s.Office, signed)
+	unit := s.Unit()
+	if unit == nil {
+		return nil, &sealError{fmt.Errorf("office %s has no unit %s for form %s", s.Office.ID, s.Form.Unit, s.Form.Def.ID)}
+	}
+	inner, err := seal(unit, signed)
 	if err != nil {
 		return nil, err
 	}
-	to := m.Inboxes.For(s.Office)
+	to := m.Inboxes.ForUnit(s.Office, unit)
 	env := &Envelope{
-		From: m.From, To: []string{to}, Office: s.Office.ID, Reference: s.Reference,
+		From: m.From, To: []string{to}, Office: s.Office.ID, Unit: unit.Kind, Reference: s.Reference,
 		MessageID: MessageID(s.Reference, s.Form.Def.ID, m.From),
 	}
 	var msg bytes.Buffer
@@ -207,6 +236,24 @@ func (m *Mailer) Compose(s *intake.Submission) (*Envelope, error) {
 }
 
 type row struct{ K, V string }
+
+// recipientName is who receives the submission, for staff: the office,
+// or the unit by its own name, with the office's after it.
+func recipientName(s *intake.Submission) string {
+	office := s.Office.Name[content.SV]
+	if u := s.Unit(); u != nil && u.Kind != content.FamilyLaw && u.Name != nil && (*u.Name)[content.SV] != "" {
+		return (*u.Name)[content.SV] + " (" + office + ")"
+	}
+	return office
+}
+
+// urgentHeading is the heading of the urgent items, when there are any.
+func urgentHeading(strs *content.Strings, urgent []intake.Flag) string {
+	if len(urgent) == 0 {
+		return ""
+	}
+	return strs.MustGet(staffLang, "staff.urgent_heading")
+}
 
 // ReferenceHeader carries the application's reference on every message.
 const ReferenceHeader = "X-Familjeratt-Reference"
@@ -289,6 +336,9 @@ var staffHTML = template.Must(template.New("staff").Parse(`<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="font-family:Arial,sans-serif;line-height:1.4;color:#0b0c0c">
 <h1 style="font-size:20px">{{.Title}}</h1>
+{{if .Urgent}}<div style="border:4px solid #d4351c;padding:8px 12px;margin:16px 0">
+<h2 style="font-size:18px;margin:0 0 8px">{{.UrgentH}}</h2>
+<ul>{{range .Urgent}}<li><strong>{{.Text}}</strong></li>{{end}}</ul></div>{{end}}
 <table>{{range .Head}}<tr><th style="text-align:left;padding-right:1em">{{.K}}</th><td>{{.V}}</td></tr>{{end}}</table>
 {{if .AckURL}}<p><a href="{{.AckURL}}">{{.Ack}}</a></p>{{end}}
 {{if .Flags}}<div style="border:4px solid #d4351c;padding:8px 12px;margin:16px 0">
@@ -303,7 +353,7 @@ var staffHTML = template.Must(template.New("staff").Parse(`<!DOCTYPE html>
 // strs lacks, so the function refuses to start rather than fail at a
 // parent's send.
 func CheckTexts(strs *content.Strings) content.Problems {
-	keys := []string{"staff.reference", "staff.received", "staff.office", "staff.municipality", "staff.language", "staff.flags_heading", "staff.ack"}
+	keys := []string{"staff.reference", "staff.received", "staff.office", "staff.municipality", "staff.language", "staff.flags_heading", "staff.urgent_heading", "staff.ack"}
 	for _, code := range intake.FlagCodes {
 		keys = append(keys, "staff.flag."+code)
 	}

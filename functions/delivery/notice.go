@@ -107,5 +107,8 @@ func (m *Mailer) NotifyFiles(ctx context.Context, office *content.Office, to []s
 	return m.Transport.Send(ctx, env)
 }
 
-// InboxFor returns the office's real inbox, for a notice's recipients.
-func (m *Mailer) InboxFor(o *content.Office) string { return m.Inboxes.For(o) }
+// InboxFor returns the real inbox of an office's unit, for a notice's
+// recipients.
+func (m *Mailer) InboxFor(o *content.Office, u *content.Intake) string {
+	return m.Inboxes.ForUnit(o, u)
+}

@@ -41,20 +41,20 @@ const smimeHeader = "Content-Type: application/pkcs7-mime; smime-type=enveloped-
 	"Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\r\n"
 
 // seal encrypts a MIME entity (its Content-Type and body; here, the
-// signed entity) for an office. For an office with certificates, the
+// signed entity) for an office's unit. For a unit with certificates, the
 // whole entity is encrypted as S/MIME EnvelopedData to every
-// certificate, so only the office's staff can read it, not the mail
-// providers on the way. An office that accepts TLS-only delivery gets
-// the entity as it is; any other office gets nothing: an office built
-// without the content package's checks must not leak by default.
-func seal(o *content.Office, entity []byte) ([]byte, error) {
-	if len(o.Certs) == 0 {
-		if o.Intake.AcceptTLSOnly {
+// certificate, so only the unit's staff can read it, not the mail
+// providers on the way. A unit that accepts TLS-only delivery gets the
+// entity as it is; any other gets nothing: a unit built without the
+// content package's checks must not leak by default.
+func seal(u *content.Intake, entity []byte) ([]byte, error) {
+	if len(u.Certs) == 0 {
+		if u.AcceptTLSOnly {
 			return entity, nil
 		}
-		return nil, &sealError{fmt.Errorf("office %s has no certificate and does not accept TLS-only delivery", o.ID)}
+		return nil, &sealError{fmt.Errorf("unit %s has no certificate and does not accept TLS-only delivery", u.Kind)}
 	}
-	der, err := pkcs7.Encrypt(entity, o.Certs)
+	der, err := pkcs7.Encrypt(entity, u.Certs)
 	if err != nil {
 		return nil, &sealError{err}
 	}

@@ -37,18 +37,18 @@ func TestSeal(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		office content.Office
+		unit   content.Intake
 		sealed bool
 		kind   string // of the error; "" for none
 	}{
-		{"two certificates", content.Office{ID: "x", Certs: []*x509.Certificate{office.Cert, staff.Cert}}, true, ""},
-		{"certificates win over TLS-only", content.Office{ID: "x", Certs: []*x509.Certificate{office.Cert}, Intake: content.Intake{AcceptTLSOnly: true}}, true, ""},
-		{"TLS-only", content.Office{ID: "x", Intake: content.Intake{AcceptTLSOnly: true}}, false, ""},
-		{"neither: refused", content.Office{ID: "x"}, false, "encryption"},
+		{"two certificates", content.Intake{Certs: []*x509.Certificate{office.Cert, staff.Cert}}, true, ""},
+		{"certificates win over TLS-only", content.Intake{Certs: []*x509.Certificate{office.Cert}, AcceptTLSOnly: true}, true, ""},
+		{"TLS-only", content.Intake{AcceptTLSOnly: true}, false, ""},
+		{"neither: refused", content.Intake{}, false, "encryption"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := seal(&tt.office, entity(contentType, body))
+			got, err := seal(&tt.unit, entity(contentType, body))
 			if tt.kind != "" {
 				var k interface{ Kind() string }
 				if !errors.As(err, &k) || k.Kind() != tt.kind {
@@ -93,7 +93,7 @@ func TestSeal(t *testing.T) {
 				t.Errorf("the sealed message holds the body in plain")
 			}
 			msg := append([]byte("From: a@b.example\r\nMIME-Version: 1.0\r\n"), got...)
-			for _, r := range []*mailtest.Recipient{office, staff}[:len(tt.office.Certs)] {
+			for _, r := range []*mailtest.Recipient{office, staff}[:len(tt.unit.Certs)] {
 				opened, err := Unseal(msg, r.Cert, r.Key)
 				if err != nil {
 					t.Fatalf("%s: %v", r.Cert.Subject.CommonName, err)

@@ -365,7 +365,14 @@ func (d *Definition) Summary(strs *content.Strings, lang content.Lang, values ur
 		for _, f := range fs {
 			name := prefix + f.Key
 			if sec := f.Attrs["section"]; sec != "" && section == nil {
-				secs = append(secs, &SummarySection{Heading: b.text("form." + d.ID + ".section." + sec)})
+				// For staff, a section may have a heading of its own
+				// (form.<id>.staff_section.<name>), as a field its
+				// staff_label: the parent's is often in the second person.
+				key := "form." + d.ID + ".section." + sec
+				if own := "form." + d.ID + ".staff_section." + sec; staff && strs.Has(own) {
+					key = own
+				}
+				secs = append(secs, &SummarySection{Heading: b.text(key)})
 			}
 			switch f.Kind {
 			case Honeypot, Checkbox:

@@ -187,7 +187,11 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 		}
 	} else if unknown := inboxes.Unknown(data.Directory); len(unknown) > 0 {
 		slices.Sort(unknown)
-		return nil, fmt.Errorf("INTAKE_INBOXES: no office has the id %s", strings.Join(unknown, ", "))
+		return nil, fmt.Errorf("INTAKE_INBOXES: no office has the id %s (a unit is office.unit, where the office file has it under units:)", strings.Join(unknown, ", "))
+	}
+	var liveUnit func(*content.Office, *content.Intake) bool
+	if real { // where mail is real, a unit with a placeholder inbox takes nothing
+		liveUnit = func(o *content.Office, u *content.Intake) bool { return !delivery.IsPlaceholder(inboxes.ForUnit(o, u)) }
 	}
 	signer, err := signerFromEnv(getenv, data.Signing, from, real)
 	if err != nil {
@@ -241,7 +245,7 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 	mailer := &delivery.Mailer{Strings: data.Strings, Sources: intake.MunicipalitySources(data.Directory),
 		From: from, Inboxes: inboxes, Signer: signer, Transport: transport,
 		ConfigurationSet: getenv("INTAKE_SES_CONFIGURATION_SET")}
-	h, err := journey.NewHandler(journey.Config{Data: data, Chrome: c, Deliverer: mailer, Live: live,
+	h, err := journey.NewHandler(journey.Config{Data: data, Chrome: c, Deliverer: mailer, Live: live, LiveUnit: liveUnit,
 		ReceiptKey: receiptKey, Logger: opts.Logger, Now: opts.Now, Random: opts.Random, AllowedOrigin: origin,
 		Ledger: book, AckKey: ackKey, AckBase: ackBase, Counter: counter})
 	if err != nil {
@@ -418,37 +422,49 @@ func transportFromEnv(getenv func(string) string) (t delivery.Transport, real bo
 }
 
 // liveOffices are the offices a deployment delivers to, where mail is
-// real: those the deployment gives a real inbox. Each must have a
-// certificate that is not a development one, or have decided, in so many
-// words, to accept TLS-only delivery; and each certificate must be for
-// its real inbox ([CertificateFor]).
+// real: those whose units the deployment gives a real inbox, any of them.
+// Each live unit must have a certificate that is not a development one,
+// or have decided, in so many words, to accept TLS-only delivery; and
+// each certificate must be for its real inbox ([CertificateFor]). A unit
+// without a real inbox is not live: its forms get the page saying the
+// office does not take them here.
 func liveOffices(d *content.Directory, inboxes delivery.Inboxes) ([]*content.Office, error) {
 	var live []*content.Office
 	for _, o := range d.Offices {
-		if delivery.IsPlaceholder(inboxes.For(o)) {
-			continue // not live here: its municipalities get the not-served page
-		}
-		for _, c := range o.Certs {
-			if content.IsDevelopment(c) {
-				return nil, fmt.Errorf("%s: office %s has a real inbox in INTAKE_INBOXES, but its certificate is a development one, "+
-					"whose private key is public (build/dev-only-keys): give the office's real certificate, or leave it out of INTAKE_INBOXES", o.File, o.ID)
+		anyLive := false
+		for _, u := range o.UnitsOf() {
+			addr := inboxes.ForUnit(o, u)
+			if delivery.IsPlaceholder(addr) {
+				continue // not live here
+			}
+			anyLive = true
+			what, key := fmt.Sprintf("office %s", o.ID), ""
+			if u.Kind != content.FamilyLaw { // the words for the office stay as they were
+				what, key = fmt.Sprintf("office %s's unit %s", o.ID, u.Kind), " ("+content.InboxKey(o.ID, u.Kind)+")"
+			}
+			for _, c := range u.Certs {
+				if content.IsDevelopment(c) {
+					return nil, fmt.Errorf("%s: %s has a real inbox in INTAKE_INBOXES%s, but its certificate is a development one, "+
+						"whose private key is public (build/dev-only-keys): give the office's real certificate, or leave it out of INTAKE_INBOXES", o.File, what, key)
+				}
+			}
+			if len(u.Certs) == 0 && !u.AcceptTLSOnly {
+				return nil, fmt.Errorf("%s: %s has a real inbox in INTAKE_INBOXES%s but no certificate: give its certificate (README: staff guide)", o.File, what, key)
+			}
+			// The repository holds placeholders, so only here, against the
+			// deployment's real address, can a certificate be checked to be
+			// the unit's.
+			for _, c := range u.Certs {
+				if !CertificateFor(c, addr) {
+					return nil, fmt.Errorf("%s: %s has the inbox %s in INTAKE_INBOXES, but a certificate for %s, so its staff "+
+						"could not open what is encrypted to it: give the certificate of %s or of its staff (README: staff guide), "+
+						"or correct INTAKE_INBOXES", o.File, what, addr, certAddress(c), addr)
+				}
 			}
 		}
-		if len(o.Certs) == 0 && !o.Intake.AcceptTLSOnly {
-			return nil, fmt.Errorf("%s: office %s has a real inbox in INTAKE_INBOXES but no certificate: give its certificate (README: staff guide)", o.File, o.ID)
+		if anyLive {
+			live = append(live, o)
 		}
-		// The repository holds placeholders, so only here, against the
-		// deployment's real address, can a certificate be checked to be
-		// the office's.
-		addr := inboxes.For(o)
-		for _, c := range o.Certs {
-			if !CertificateFor(c, addr) {
-				return nil, fmt.Errorf("%s: office %s has the inbox %s in INTAKE_INBOXES, but a certificate for %s, so its staff "+
-					"could not open what is encrypted to it: give the certificate of %s or of its staff (README: staff guide), "+
-					"or correct INTAKE_INBOXES", o.File, o.ID, addr, certAddress(c), addr)
-			}
-		}
-		live = append(live, o)
 	}
 	if len(live) == 0 {
 		return nil, fmt.Errorf("INTAKE_INBOXES gives no office a real address, so no application could be delivered: "+
@@ -550,7 +566,7 @@ func CheckDeployment(data *content.Data, inboxesVar string) ([]*content.Office, 
 	}
 	if unknown := inboxes.Unknown(data.Directory); len(unknown) > 0 {
 		slices.Sort(unknown)
-		return nil, fmt.Errorf("INTAKE_INBOXES: no office has the id %s", strings.Join(unknown, ", "))
+		return nil, fmt.Errorf("INTAKE_INBOXES: no office has the id %s (a unit is office.unit, where the office file has it under units:)", strings.Join(unknown, ", "))
 	}
 	live, err := liveOffices(data.Directory, inboxes)
 	if err != nil {

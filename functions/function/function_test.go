@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -99,6 +100,18 @@ func newFixture(t testing.TB, ids ...string) fixture {
 	return f
 }
 
+// withUnit is fsys with a supported-contact unit added to the office id,
+// its certificate for addr.
+func withUnit(t *testing.T, fsys fstest.MapFS, id, addr string) fstest.MapFS {
+	t.Helper()
+	out := cloned(fsys)
+	r := mailtest.NewRecipient(t, addr)
+	out["offices/"+id+".yaml"] = &fstest.MapFile{Data: append(slices.Clone(out["offices/"+id+".yaml"].Data),
+		"units:\n  umgangesstod:\n    inbox: umgangesstod-"+id+"@familjeratt.example\n    certificates: [certs/"+id+"-stod.pem]\n"...)}
+	out["offices/certs/"+id+"-stod.pem"] = &fstest.MapFile{Data: r.CertPEM}
+	return out
+}
+
 // lambda is the environment on Lambda, as the template gives it, for the
 // fixture, with the pairs in kv set ("" deletes).
 func (f fixture) lambda(kv ...string) func(string) string {
@@ -140,7 +153,7 @@ func TestNew(t *testing.T) {
 	// one of them.
 	var devOffice *content.Office
 	for _, o := range data.Directory.Offices {
-		if len(o.Certs) > 0 && content.IsDevelopment(o.Certs[0]) {
+		if len(o.Intake.Certs) > 0 && content.IsDevelopment(o.Intake.Certs[0]) {
 			devOffice = o
 			break
 		}
@@ -194,6 +207,17 @@ func TestNew(t *testing.T) {
 			f.lambda(), "offices/a.yaml: office a has the inbox familjeratt@a.example in INTAKE_INBOXES, but a certificate for a@familjeratt.example"},
 		{"on Lambda, a staff member's certificate at the inbox's domain", contenttest.Put(cloned(f.fsys), map[string]string{"offices/certs/a.pem": string(mailtest.NewRecipient(t, "anna.berg@a.example").CertPEM)}),
 			f.lambda(), "SMTP email-smtp.eu-north-1.amazonaws.com:587  system roots, a b"},
+		// A unit is live where the deployment gives it a real inbox, and is
+		// then held to the same rules as the office.
+		{"on Lambda, a unit with a placeholder inbox: the office is live", withUnit(t, f.fsys, "a", "umgangesstod@a.example"),
+			f.lambda(), "SMTP email-smtp.eu-north-1.amazonaws.com:587  system roots, a b"},
+		{"on Lambda, a unit's real inbox for another address than its certificate's", withUnit(t, f.fsys, "a", "umgangesstod@a.example"),
+			f.lambda("INTAKE_INBOXES", "a=familjeratt@a.example,a.umgangesstod=stod@annan-kommun.example,b=familjeratt@b.example"),
+			"offices/a.yaml: office a's unit umgangesstod has the inbox stod@annan-kommun.example in INTAKE_INBOXES, but a certificate for umgangesstod@a.example"},
+		{"on Lambda, a unit's real inbox and its certificate", withUnit(t, f.fsys, "a", "umgangesstod@a.example"),
+			f.lambda("INTAKE_INBOXES", "a.umgangesstod=umgangesstod@a.example,b=familjeratt@b.example"), "SMTP email-smtp.eu-north-1.amazonaws.com:587  system roots, a b"},
+		{"on Lambda, an inbox for a unit the office does not have", f.fsys,
+			f.lambda("INTAKE_INBOXES", "a=familjeratt@a.example,a.vald=vald@a.example"), "INTAKE_INBOXES: no office has the id a.vald"},
 		{"content folder missing", nil, dev("INTAKE_CONTENT_DIR", "/nonexistent/content"), `INTAKE_CONTENT_DIR: "/nonexistent/content" is not a folder`},
 	}
 	for _, tt := range tests {

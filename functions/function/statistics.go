@@ -154,7 +154,7 @@ och är därför inte krypterat. Det är signerat av portalen.
 
 Det här är ett automatiskt meddelande.
 `, year, o.Name[content.SV], base, base, f.Threshold, content.Label(f.Threshold))
-	return f.mailer.NotifyFiles(ctx, o, []string{f.mailer.InboxFor(o)}, summarySubject(year), text, []delivery.File{
+	return f.mailer.NotifyFiles(ctx, o, []string{f.mailer.InboxFor(o, o.Unit(content.FamilyLaw))}, summarySubject(year), text, []delivery.File{
 		{Name: base + ".html", ContentType: "text/html; charset=utf-8", Data: html.Bytes()},
 		{Name: base + ".csv", ContentType: "text/csv; charset=utf-8", Data: csv.Bytes()},
 	}, f.now())

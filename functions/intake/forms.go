@@ -1,6 +1,8 @@
 // Package intake holds the forms the portal receives and the rules they
-// must pass: the application for cooperation talks and the request for a
-// follow-up talk, their fields (a public contract), personnummer,
+// must pass: the application for cooperation talks, the request for a
+// follow-up talk, the support person's report after supported contact
+// and a parent's request to be contacted safely, their fields (a public
+// contract), personnummer,
 // application references, and what staff are shown first. It is what
 // both sides need to know about a form: the site generator publishes the
 // empty forms from it (see [StaticPages]), and the function decodes,
@@ -25,11 +27,22 @@ import (
 // Form is one of the portal's forms.
 type Form struct {
 	Def *form.Definition
+	// Unit is the kind of unit that receives the form; every office has
+	// the family-law one.
+	Unit content.UnitKind
 	// Practice says whether the parent is shown the office's practice
 	// (how its talks go) beside the form and on the confirmation.
 	Practice bool
+	// Safe marks a form a parent at risk sends: its pages say first
+	// where to call in danger, keep no draft in the browser, warn before
+	// leaving with unsent answers, and its confirmation names neither
+	// the form nor the unit.
+	Safe bool
 	// offeredBy reports whether an office takes this form; nil: all do.
 	offeredBy func(*content.Office) bool
+	// texts are interface texts the form needs beyond what its
+	// definition names: the messages of its CheckForm's rules.
+	texts []string
 }
 
 // The forms, defined once: the site publishes their pages and the
@@ -37,31 +50,60 @@ type Form struct {
 var (
 	applicationForm = mustForm("samarbetssamtal", Application{})
 	followUpForm    = mustForm("uppfoljningssamtal", FollowUp{})
+	visitReportForm = mustForm(VisitReportID, VisitReport{}) // unit: umgangesstod
+	contactForm     = mustForm(ContactID, ContactRequest{})
 )
 
 func init() {
 	applicationForm.Practice = true
 	// Only an office that offers follow-up talks takes requests for one.
 	followUpForm.offeredBy = func(o *content.Office) bool { return o.Practice.FollowUpTalk }
+	visitReportForm.texts = visitReportTexts
+	// The support person's report goes to the unit that runs supported
+	// contact; an office without one does not take it.
+	visitReportForm.Unit = content.SupervisedContact
+	// The request to be contacted safely goes to the coordinator for
+	// violence in close relationships; an office without one does not
+	// take it, and its municipalities are told whom to call instead.
+	contactForm.Unit = content.Violence
+	contactForm.Safe = true
+	contactForm.texts = contactTexts
 }
 
-// OfferedBy reports whether the office takes this form.
-func (f *Form) OfferedBy(o *content.Office) bool { return f.offeredBy == nil || f.offeredBy(o) }
+// OfferedBy reports whether the office takes this form: it has the
+// form's unit, and the unit offers what the form asks for. This and
+// [Form.Restricted] are where routing by form is decided; the site and
+// the function both ask them.
+func (f *Form) OfferedBy(o *content.Office) bool {
+	return o.Unit(f.Unit) != nil && (f.offeredBy == nil || f.offeredBy(o))
+}
 
 // Restricted reports whether some offices do not take this form, so that
 // a parent who names their municipality may be told their office does
-// not offer it.
-func (f *Form) Restricted() bool { return f.offeredBy != nil }
+// not offer it. Only the family-law unit is one every office has.
+func (f *Form) Restricted() bool {
+	return f.offeredBy != nil || (f.Unit != content.FamilyLaw && f.Unit != "")
+}
 
 // Forms returns the forms, the application for cooperation talks first.
-func Forms() []*Form { return []*Form{applicationForm, followUpForm} }
+func Forms() []*Form { return []*Form{applicationForm, followUpForm, visitReportForm, contactForm} }
+
+// FormByID returns the form with the id, as the ledger records it.
+func FormByID(id string) (*Form, bool) {
+	for _, f := range Forms() {
+		if f.Def.ID == id {
+			return f, true
+		}
+	}
+	return nil, false
+}
 
 func mustForm(id string, prototype any) *Form {
 	def, err := form.New(id, "/api/forms/"+id, prototype)
 	if err != nil {
 		panic(err)
 	}
-	return &Form{Def: def}
+	return &Form{Def: def, Unit: content.FamilyLaw}
 }
 
 // Text returns one of the form's own interface texts,
@@ -85,6 +127,7 @@ func (f *Form) CheckTexts(strs *content.Strings) content.Problems {
 	if f.Restricted() {
 		keys = append(keys, "form."+f.Def.ID+".notoffered_title", "form."+f.Def.ID+".notoffered_text")
 	}
+	keys = append(keys, f.texts...)
 	probs := strs.Require(keys...)
 	slug := "form." + f.Def.ID + ".slug"
 	if strs.Has(slug) {
@@ -179,6 +222,9 @@ type FormData struct {
 	Municipality string
 	Notice       string // what just changed, for everyone to hear: "Barn 2 är borttaget"
 	Practice     bool   // show the office's practice with its promises
+	// Safe is the form's Safe: where to call in danger first, no draft
+	// kept in the browser, a warning before leaving with unsent answers.
+	Safe bool
 }
 
 // Step is where the parent is in the form: step N of Of.
@@ -235,7 +281,7 @@ func (p *StaticPage) Page(data *content.Data, lang content.Lang) (string, *chrom
 		Description:     p.form.Text(strs, lang, "description"),
 		TranslationForm: view.FormID,
 	}
-	page.Data = FormData{View: view, Hidden: Controls(lang, "municipality"), Next: "municipality", Step: Step{N: 1, Of: 3}}
+	page.Data = FormData{View: view, Hidden: Controls(lang, "municipality"), Next: "municipality", Step: Step{N: 1, Of: 3}, Safe: p.form.Safe}
 	return "form", page, nil
 }
 

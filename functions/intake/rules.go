@@ -34,6 +34,14 @@ func NewValidator(dir *content.Directory, today func() time.Time) *validator.Val
 			}
 		}
 	}
+	visitDate := func(want error) validator.Func {
+		// Like the personnummer's: each rule reports one way the date
+		// can be wrong, and passes the others.
+		return func(fl validator.FieldLevel) bool {
+			_, err := ParseVisitDate(fl.Field().String(), today())
+			return err == nil || !errors.Is(err, want)
+		}
+	}
 	rules := map[string]validator.Func{
 		"pnrformat":   pnr(ErrPersonalNumberFormat),
 		"pnrdate":     pnr(ErrPersonalNumberDate),
@@ -47,6 +55,19 @@ func NewValidator(dir *content.Directory, today func() time.Time) *validator.Val
 		"email254":  func(fl validator.FieldLevel) bool { return ValidEmail(fl.Field().String()) },
 		"courtcase": func(fl validator.FieldLevel) bool { return ValidCourtCaseNumber(fl.Field().String()) },
 		"reference": func(fl validator.FieldLevel) bool { _, err := ParseReference(fl.Field().String()); return err == nil },
+
+		// The visit report's date and times, and its case reference.
+		"visitdate":  visitDate(ErrVisitDateFormat),
+		"notfuture":  visitDate(ErrVisitDateFuture),
+		"withinyear": visitDate(ErrVisitDateOld),
+		"clock":      func(fl validator.FieldLevel) bool { _, ok := ParseClock(fl.Field().String()); return ok },
+		// A case reference that is a personnummer is most likely the
+		// child's: the report names the case, never the child.
+		"notpnr": func(fl validator.FieldLevel) bool {
+			_, err := ParsePersonalNumber(fl.Field().String(), today())
+			return err != nil
+		},
+
 		"municipality": func(fl validator.FieldLevel) bool {
 			_, ok := dir.Municipality(fl.Field().String())
 			return ok

@@ -34,6 +34,11 @@ type Submission struct {
 	MessageID, ProviderID string
 }
 
+// Unit is the office's unit that receives the submission's form, or nil
+// if the office has none (routing refuses that before a submission is
+// made).
+func (s *Submission) Unit() *content.Intake { return s.Office.Unit(s.Form.Unit) }
+
 // HoneypotField is the name of the field people never see.
 const HoneypotField = "website"
 
@@ -72,9 +77,27 @@ func (s *Submission) Flags(strs *content.Strings, lang content.Lang) []Flag {
 	return fs
 }
 
+// urgentFlagger is implemented by the forms whose staff must read some
+// answers before anything else, the reference and the flags included.
+type urgentFlagger interface {
+	urgent(strs *content.Strings, lang content.Lang) []Flag
+}
+
+// Urgent returns what staff must read before anything else in the
+// message, in lang: for a request to be contacted safely, how and when
+// it is safe to make contact and what must not be done. Most forms have
+// none.
+func (s *Submission) Urgent(strs *content.Strings, lang content.Lang) []Flag {
+	if f, ok := s.Answers.(urgentFlagger); ok {
+		return f.urgent(strs, lang)
+	}
+	return nil
+}
+
 // FlagCodes are every flag a form can raise, for the texts check.
-var FlagCodes = []string{"edition_language", "shared_office", "protected_identity", "safe_contact", "individual_first_talk",
-	"interpreter_applicant", "interpreter_other_parent", "court_ordered", "other_parent_declines", "other_parent_unknown", "honeypot"}
+var FlagCodes = append([]string{"edition_language", "shared_office", "protected_identity", "safe_contact", "individual_first_talk",
+	"interpreter_applicant", "interpreter_other_parent", "court_ordered", "other_parent_declines", "other_parent_unknown", "visit_interrupted", "visit_concern", "honeypot"},
+	contactFlagCodes...)
 
 func (a *Application) flags(strs *content.Strings, lang content.Lang) []Flag {
 	var fs []Flag

@@ -63,6 +63,10 @@ type Config struct {
 	// Another office's municipalities get the page saying no office here
 	// takes them, as a municipality without an office does.
 	Live []*content.Office
+	// LiveUnit reports whether this deployment delivers to a unit of one
+	// of Live; nil means every unit they have. A form whose unit is not
+	// live gets the page saying the office does not take it here.
+	LiveUnit func(*content.Office, *content.Intake) bool
 	// ReceiptKey signs the receipt cookie, so a forged one shows no
 	// confirmation; nil means a key made afresh.
 	ReceiptKey []byte
@@ -335,7 +339,7 @@ func (j *journey) chooseMunicipality() {
 		j.notServed(m)
 		return
 	}
-	if !j.f.OfferedBy(o) {
+	if !j.offered(o) {
 		j.notOffered(o, m)
 		return
 	}
@@ -368,7 +372,7 @@ func (j *journey) accept(extra []form.Error) (accepted, bool) {
 		j.notServed(m)
 		return accepted{}, false
 	}
-	if !j.f.OfferedBy(office) {
+	if !j.offered(office) {
 		j.notOffered(office, m)
 		return accepted{}, false
 	}
@@ -400,6 +404,16 @@ func (j *journey) route() (*content.Office, content.Municipality, bool) {
 		return nil, m, false
 	}
 	return o, m, ok
+}
+
+// offered reports whether the office takes the journey's form here: the
+// form's rules ([intake.Form.OfferedBy]), and this deployment delivering
+// to the office's unit for it.
+func (j *journey) offered(o *content.Office) bool {
+	if !j.f.OfferedBy(o) {
+		return false
+	}
+	return j.h.cfg.LiveUnit == nil || j.h.cfg.LiveUnit(o, o.Unit(j.f.Unit))
 }
 
 func (j *journey) send(extra []form.Error) {
@@ -696,6 +710,8 @@ func (h *handler) message(w http.ResponseWriter, status int, key string, f *inta
 	d := messageData{Key: key}
 	if f != nil {
 		d.FormPath = f.Def.Path(h.cfg.Data.Strings, content.SV)
+		// A parent at risk may need to leave this page too.
+		p.Exit = f.Safe
 	}
 	h.render(w, status, "message", p, d)
 }

@@ -148,7 +148,7 @@ func newEnvWithout(t testing.TB) *env { return newEnvLedger(t, false) }
 
 func newEnv(t testing.TB) *env { return newEnvLedger(t, true) }
 
-func newEnvLedger(t testing.TB, withLedger bool) *env {
+func newEnvLedger(t testing.TB, withLedger bool, opts ...func(*Config)) *env {
 	t.Helper()
 	dataOnce.Do(func() {
 		sharedData = testData(t)
@@ -158,11 +158,11 @@ func newEnvLedger(t testing.TB, withLedger bool) *env {
 		}
 		sharedCh = c
 	})
-	return newEnvFor(t, withLedger, sharedData, sharedCh)
+	return newEnvFor(t, withLedger, sharedData, sharedCh, opts...)
 }
 
 // newEnvFor is newEnv over data of the test's own.
-func newEnvFor(t testing.TB, withLedger bool, sharedData *content.Data, sharedCh *chrome.Chrome) *env {
+func newEnvFor(t testing.TB, withLedger bool, sharedData *content.Data, sharedCh *chrome.Chrome, opts ...func(*Config)) *env {
 	t.Helper()
 	e := &env{inbox: t.TempDir(), logs: &jt.Log{}}
 	e.sender = &switchable{next: &delivery.Inbox{Dir: e.inbox}}
@@ -180,12 +180,16 @@ func newEnvFor(t testing.TB, withLedger bool, sharedData *content.Data, sharedCh
 	if !withLedger {
 		book = nil
 	}
-	h, err := NewHandler(Config{
+	cfg := Config{
 		Data: sharedData, Chrome: sharedCh, Deliverer: mailer,
 		Now: func() time.Time { return now }, Random: jt.Fixed{},
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)),
 		Ledger: book, AckKey: ackKey, AckBase: "http://example.com",
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := NewHandler(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ type (
 		Office               *content.Office
 		Step                 intake.Step
 		Unknown              bool // the failed page: whether it arrived cannot be known
+		Safe                 bool // the form's Safe: see [intake.Form]
 	}
 	notServedData struct {
 		FormID, Action, Name string
@@ -37,6 +38,7 @@ type (
 		// this form, and OfficePath is its page.
 		Office     *content.Office
 		OfficePath string
+		Safe       bool // the form's Safe: where to call comes first
 	}
 	sentData struct {
 		Name       string
@@ -45,6 +47,8 @@ type (
 		OfficePath string
 		Sent       string // when the office's server took it, in Swedish time, for people
 		Practice   bool   // show the office's practice under what happens next
+		// Safe: the confirmation names neither the form nor the unit.
+		Safe bool
 	}
 )
 
@@ -98,7 +102,7 @@ func (j *journey) showMunicipality(status int, errs []form.Error) {
 	p.Error = len(errs) > 0
 	p.TranslationForm = view.FormID
 	j.h.render(j.w, status, "form", p, intake.FormData{View: view, Next: "municipality", Step: intake.Step{N: 1, Of: steps},
-		Hidden: append(intake.Controls(j.lang, "municipality"), j.carried(nil, intake.FirstStep)...)})
+		Hidden: append(intake.Controls(j.lang, "municipality"), j.carried(nil, intake.FirstStep)...), Safe: j.f.Safe})
 }
 
 // showForm shows the rest of the form for the office that serves the
@@ -120,7 +124,7 @@ func (j *journey) showForm(status int, errs []form.Error, opts form.ViewOptions)
 	p.TranslationForm = view.FormID
 	j.h.render(j.w, status, "form", p, intake.FormData{View: view, Next: "check", Intro: true,
 		Step: intake.Step{N: 2, Of: steps}, Office: office, Municipality: m.Name, Notice: j.notice, Practice: j.f.Practice,
-		Hidden: append(intake.Controls(j.lang, "form"), j.carried(intake.FirstStep, nil)...)})
+		Hidden: append(intake.Controls(j.lang, "form"), j.carried(intake.FirstStep, nil)...), Safe: j.f.Safe})
 }
 
 // showCheck shows the answers to check, or (layout "failed") the same
@@ -141,7 +145,7 @@ func (j *journey) showCheck(status int, layout string, ref intake.Reference, off
 	j.h.render(j.w, status, layout, p, checkData{
 		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Reference: ref, Office: office, Unknown: j.unknown,
 		Summary: j.f.Def.Summary(j.h.cfg.Data.Strings, j.lang, j.values, j.h.sources, false),
-		Hidden:  hidden, Step: intake.Step{N: 3, Of: steps},
+		Hidden:  hidden, Step: intake.Step{N: 3, Of: steps}, Safe: j.f.Safe,
 	})
 }
 
@@ -173,7 +177,7 @@ func (j *journey) nowhere(title string, m content.Municipality, office *content.
 	d := notServedData{
 		FormID: id, Action: j.f.Def.Action, Name: j.f.Def.ID, Municipality: m.Name,
 		Hidden:      append(intake.Controls(j.lang, "municipality"), j.f.Def.HiddenValues(j.values)...),
-		OfficesPath: links.Offices.In(j.lang), ViolencePath: links.Violence.In(j.lang),
+		OfficesPath: links.Offices.In(j.lang), ViolencePath: links.Violence.In(j.lang), Safe: j.f.Safe,
 	}
 	if office != nil {
 		d.Office, d.OfficePath = office, j.h.cfg.Data.Settings.OfficePath(j.lang, office.ID)
@@ -258,10 +262,18 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 	p := h.basePage(f, rc.lang, h.text(f, rc.lang, "sent_title"))
 	p.Exit = true
 	p.Office = office
+	if f.Safe {
+		// Someone may read the screen, the tab's title or the history
+		// over the parent's shoulder: the page names neither the form
+		// nor the unit, and the footer not the office.
+		p.Breadcrumbs = p.Breadcrumbs[:1]
+		p.Description = h.text(f, rc.lang, "sent_text")
+		p.Office = nil
+	}
 	h.render(w, http.StatusOK, "sent", p, sentData{
 		Name: f.Def.ID, Reference: rc.ref, Office: office,
 		OfficePath: h.cfg.Data.Settings.OfficePath(rc.lang, office.ID),
 		Sent:       intake.FormatTime(h.cfg.Data.Strings, rc.lang, rc.sent),
-		Practice:   f.Practice,
+		Practice:   f.Practice, Safe: f.Safe,
 	})
 }

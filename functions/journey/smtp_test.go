@@ -44,7 +44,7 @@ func smtpEnv(t *testing.T, tr delivery.Transport) (*env, *mailtest.Recipient) {
 	data := testData(t)
 	malmo, _ := data.Directory.Office("malmo")
 	r := mailtest.NewRecipient(t, malmo.Intake.Inbox)
-	malmo.Certs = []*x509.Certificate{r.Cert}
+	malmo.Intake.Certs = []*x509.Certificate{r.Cert}
 	e := &env{logs: &jt.Log{}}
 	e.sender = &switchable{next: tr}
 	_, signer := keys(t)

@@ -6,8 +6,10 @@
 // # What is counted, and when
 //
 //   - When an application or a follow-up request is first accepted by
-//     the office's mail server: the form, the number of children (as a
-//     sum and as 1, 2 or 3 and more), what the parents disagree on,
+//     the office's mail server (a support person's visit report is
+//     not, though the ledger's events below count for it as for any
+//     form): the form, the number of children (as a sum and as 1, 2 or
+//     3 and more), what the parents disagree on,
 //     court-ordered or not, previous talks or not, an individual first
 //     talk wished or not, an interpreter needed or not and the language
 //     from the form's closed list (a language typed under "other" is
@@ -16,6 +18,12 @@
 //   - From the delivery ledger, as it happens: an acknowledgement, into
 //     the bucket of working days since acceptance (0–1, 2–3, 4–5, 6 and
 //     more) of the month it came; each reminder, escalation and bounce.
+//
+// A request to be contacted safely (intake.ContactRequest) is counted by
+// none of it, neither when it is accepted nor through its ledger entry:
+// in a small municipality, one such request in an office's month could
+// point at a parent. A yearly national count for it needs a row of its
+// own, which the store does not have yet.
 //
 // Counters are never tied to a reference: a row holds sums only, with
 // no time finer than the month, and nothing the parent typed. A
@@ -140,6 +148,20 @@ func Of(sub *intake.Submission) Counts {
 		}
 	case *intake.FollowUp:
 		c["follow_ups"] = 1
+	case *intake.VisitReport:
+		// Nothing: a support person's report after a visit is part
+		// of a case already open, not something a parent sent, and the
+		// catalogue has no measure for it. Counting reports per office
+		// and year needs one (content.StatGroups), which changes every
+		// export and statistics file.
+	case *intake.ContactRequest:
+		// Nothing, on purpose: a request to be contacted safely is never
+		// counted per office or month. In a small municipality a count
+		// of one in a month could tell someone who knows the parent that
+		// they asked for help. Returning no counts also means no claim in
+		// the ledger and no row (see Counter.Submission). It may only be
+		// counted yearly and nationally, which the store has no row for
+		// yet.
 	}
 	return c
 }
@@ -186,6 +208,10 @@ func (c *Counter) Submission(ctx context.Context, l *ledger.Ledger, sub *intake.
 	if c == nil || c.Store == nil || l == nil || sub.Honeypot {
 		return
 	}
+	counts := Of(sub)
+	if len(counts) == 0 {
+		return // a form that is not counted (a visit report): no claim, no empty row
+	}
 	claimed, err := l.Claim(ctx, sub.Reference.String())
 	if err != nil {
 		c.logger().Error("statistics claim failed", "form", sub.Form.Def.ID, "office", sub.Office.ID, "cause", "statistics")
@@ -194,7 +220,7 @@ func (c *Counter) Submission(ctx context.Context, l *ledger.Ledger, sub *intake.
 	if !claimed {
 		return
 	}
-	if err := c.Store.Add(ctx, sub.Office.ID, Month(sub.Received), Of(sub)); err != nil {
+	if err := c.Store.Add(ctx, sub.Office.ID, Month(sub.Received), counts); err != nil {
 		// The claim is given back, so that a repeated send (the same
 		// answers, the same reference) can count it.
 		if err := l.Unclaim(ctx, sub.Reference.String()); err != nil {
@@ -210,6 +236,12 @@ func (c *Counter) Submission(ctx context.Context, l *ledger.Ledger, sub *intake.
 func (c *Counter) Changed(ctx context.Context, before, after ledger.Entry) {
 	if c == nil || c.Store == nil || !after.Application() {
 		return // a yearly summary's entry: not about an application
+	}
+	if after.Form == intake.ContactID {
+		// A request to be contacted safely leaves no trace in an office's
+		// month: not its acknowledgement, reminders or bounces either
+		// (see Of).
+		return
 	}
 	now := func(s ledger.State) (time.Time, bool) {
 		_, had := before.At[s]

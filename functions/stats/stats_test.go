@@ -69,6 +69,8 @@ func TestOf(t *testing.T) {
 			a.Applicant.InterpreterLanguage = "Anna Lindqvist"
 		}), with("interpreter_no", 0, "interpreter_yes", 1, "language_other", 1)},
 		{"a follow-up request", &intake.FollowUp{Message: "Vi vill träffas igen"}, stats.Counts{"follow_ups": 1}},
+		{"a visit report is not counted, and none of its texts", &intake.VisitReport{CaseReference: "T 1234-25",
+			Interrupted: "yes", InterruptionReason: "Pappan kom inte", Concerns: "Barnet var ledset"}, stats.Counts{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,6 +180,51 @@ func TestCounterSubmission(t *testing.T) {
 	}
 }
 
+// A visit report is not counted: no claim in its ledger entry, so
+// nothing is kept as counted, and no row, not even an empty one.
+func TestCounterVisitReport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ls, err := boltstore.Open(filepath.Join(dir, "ledger.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := boltstats.Open(filepath.Join(dir, "stats.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &stats.Counter{Store: store}
+	l := &ledger.Ledger{Store: ls, Changed: c.Changed}
+	ref, err := intake.NewReference(fixedReader(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Begin(ctx, ref.String(), intake.VisitReportID, "malmo", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := l.Record(ctx, ref.String(), ledger.Accepted, ""); err != nil {
+		t.Fatal(err)
+	}
+	var form *intake.Form
+	for _, f := range intake.Forms() {
+		if f.Def.ID == intake.VisitReportID {
+			form = f
+		}
+	}
+	c.Submission(ctx, l, &intake.Submission{Form: form, Reference: ref, Office: &content.Office{ID: "malmo"},
+		Received: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), Answers: &intake.VisitReport{Interrupted: "no"}})
+	if e, err := l.Store.Get(ctx, ref.String()); err != nil || e.Counted {
+		t.Errorf("the visit report's entry: counted %v (%v), want no claim", e.Counted, err)
+	}
+	rows := 0
+	if err := store.Scan(ctx, func(stats.Row) error { rows++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 {
+		t.Errorf("%d rows after a visit report, want none", rows)
+	}
+}
+
 type fixedReader byte
 
 func (f fixedReader) Read(p []byte) (int, error) {
@@ -234,5 +281,84 @@ func TestCounterChanged(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got  %v\nwant %v", got, want)
+	}
+}
+
+// A request to be contacted safely is never counted per office or
+// month: not when it is accepted (no claim, no row), and not through its
+// ledger entry's acknowledgement, reminders, escalation or bounce.
+func TestCounterContactRequest(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ls, err := boltstore.Open(filepath.Join(dir, "ledger.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := boltstats.Open(filepath.Join(dir, "stats.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &stats.Counter{Store: store}
+	l := &ledger.Ledger{Store: ls, Changed: c.Changed}
+	form, ok := intake.FormByID(intake.ContactID)
+	if !ok {
+		t.Fatal("no contact form")
+	}
+	request := &intake.ContactRequest{Municipality: "1280", Name: "S", ContactBy: "phone", Phone: "070-123 45 67",
+		ProtectedIdentity: "yes", InterpreterLanguage: "ar", Avoid: []string{"sms"}}
+	if got := stats.Of(&intake.Submission{Form: form, Answers: request}); len(got) != 0 {
+		t.Errorf("Of(a contact request) = %v, want nothing", got)
+	}
+	ref, err := intake.NewReference(fixedReader(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Begin(ctx, ref.String(), intake.ContactID, "malmo", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []ledger.State{ledger.Accepted} {
+		if _, _, err := l.Record(ctx, ref.String(), s, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Submission(ctx, l, &intake.Submission{Form: form, Reference: ref, Office: &content.Office{ID: "malmo"},
+		Received: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), Answers: request})
+	if e, err := l.Store.Get(ctx, ref.String()); err != nil || e.Counted {
+		t.Errorf("the request's entry: counted %v (%v), want no claim", e.Counted, err)
+	}
+	// The ledger's events for it, as the sweep and staff make them.
+	before := ledger.Entry{Reference: ref.String(), Form: intake.ContactID, Office: "malmo",
+		At: map[ledger.State]time.Time{ledger.Accepted: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)}}
+	after := ledger.Entry{Reference: ref.String(), Form: intake.ContactID, Office: "malmo", Reminders: 2,
+		At: map[ledger.State]time.Time{
+			ledger.Accepted:     time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC),
+			ledger.Reminded:     time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC),
+			ledger.Escalated:    time.Date(2025, 3, 17, 9, 0, 0, 0, time.UTC),
+			ledger.Bounced:      time.Date(2025, 3, 17, 10, 0, 0, 0, time.UTC),
+			ledger.Acknowledged: time.Date(2025, 3, 18, 9, 0, 0, 0, time.UTC),
+		}}
+	if !after.Application() {
+		t.Fatal("the test's entry is not an application's: Changed would skip it for another reason")
+	}
+	c.Changed(ctx, before, after)
+	var rows []stats.Row
+	if err := store.Scan(ctx, func(r stats.Row) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 0 {
+		t.Errorf("rows after a contact request and its events: %v, want none", rows)
+	}
+
+	// The same events for an application are counted: the test sees
+	// what it would miss.
+	after.Form = "samarbetssamtal"
+	before.Form = "samarbetssamtal"
+	c.Changed(ctx, before, after)
+	rows = nil
+	if err := store.Scan(ctx, func(r stats.Row) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 {
+		t.Error("an application's events were not counted either: the test proves nothing")
 	}
 }

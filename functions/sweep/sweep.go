@@ -41,7 +41,7 @@ type Offices interface {
 // Notifier sends an office a signed notice; *delivery.Mailer is one.
 type Notifier interface {
 	Notify(ctx context.Context, office *content.Office, to []string, subject, text string, now time.Time) error
-	InboxFor(o *content.Office) string
+	InboxFor(o *content.Office, u *content.Intake) string
 }
 
 // Report says what a sweep did.
@@ -54,6 +54,7 @@ type Report struct {
 // due is one office's references at one step.
 type due struct {
 	office *content.Office
+	unit   *content.Intake // the office's unit the references went to
 	refs   []ledger.Entry
 }
 
@@ -71,15 +72,19 @@ func (s *Sweep) Run(ctx context.Context) (Report, error) {
 		if !ok || !waiting(e) {
 			return nil
 		}
-		days := o.Intake.RemindAfter()
+		u := unitOf(o, e)
+		if u == nil {
+			return nil // the unit is gone from the office file: nobody to remind
+		}
+		days := u.RemindAfter()
 		accepted := since(e).In(intake.Stockholm)
 		first := calendar.AddWorkingDays(accepted, days)
 		second := calendar.AddWorkingDays(first, days)
 		switch {
 		case !now.Before(second) && e.At[ledger.Escalated].IsZero():
-			add(escalate, o, e)
+			add(escalate, o, u, e)
 		case !now.Before(first) && e.Reminders == 0:
-			add(remind, o, e)
+			add(remind, o, u, e)
 		}
 		return nil
 	})
@@ -131,13 +136,24 @@ func since(e ledger.Entry) time.Time {
 	return e.At[ledger.Unknown]
 }
 
-func add(m map[string]*due, o *content.Office, e ledger.Entry) {
-	d := m[o.ID]
+func add(m map[string]*due, o *content.Office, u *content.Intake, e ledger.Entry) {
+	key := content.InboxKey(o.ID, u.Kind)
+	d := m[key]
 	if d == nil {
-		d = &due{office: o}
-		m[o.ID] = d
+		d = &due{office: o, unit: u}
+		m[key] = d
 	}
 	d.refs = append(d.refs, e)
+}
+
+// unitOf is the office's unit that received the entry's form: the
+// family-law intake for a form the ledger names but this version does
+// not know.
+func unitOf(o *content.Office, e ledger.Entry) *content.Intake {
+	if f, ok := intake.FormByID(e.Form); ok {
+		return o.Unit(f.Unit)
+	}
+	return o.Unit(content.FamilyLaw)
 }
 
 func sorted(m map[string]*due) []*due {
@@ -146,7 +162,9 @@ func sorted(m map[string]*due) []*due {
 		sort.Slice(d.refs, func(i, j int) bool { return d.refs[i].Received.Before(d.refs[j].Received) })
 		out = append(out, d)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].office.ID < out[j].office.ID })
+	sort.Slice(out, func(i, j int) bool {
+		return content.InboxKey(out[i].office.ID, out[i].unit.Kind) < content.InboxKey(out[j].office.ID, out[j].unit.Kind)
+	})
 	return out
 }
 
@@ -182,10 +200,10 @@ func (s *Sweep) record(ctx context.Context, d *due, st ledger.State) []string {
 // send mails the office (or, escalating, its other address and the
 // office) the list of references.
 func (s *Sweep) send(ctx context.Context, d *due, escalation bool) error {
-	inbox := s.Notifier.InboxFor(d.office)
+	inbox := s.Notifier.InboxFor(d.office, d.unit)
 	to := []string{inbox}
-	if escalation && d.office.Intake.EscalateTo != "" {
-		to = append([]string{d.office.Intake.EscalateTo}, to...)
+	if escalation && d.unit.EscalateTo != "" {
+		to = append([]string{d.unit.EscalateTo}, to...)
 	}
 	subject, text := notice(d, inbox, escalation)
 	return s.Notifier.Notify(ctx, d.office, to, subject, text, s.Now())

@@ -3,9 +3,12 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -151,3 +154,70 @@ func TestSweep(t *testing.T) {
 type offices map[string]*content.Office
 
 func (m offices) Office(id string) (*content.Office, bool) { o, ok := m[id]; return o, ok }
+
+// TestSweepUnit: a form another unit received is that unit's to
+// acknowledge: its reminder goes to the unit's inbox, after the unit's
+// delay, and its escalation to the unit's other address, never the
+// family-law office's.
+func TestSweepUnit(t *testing.T) {
+	ctx := context.Background()
+	accepted := time.Date(2026, 11, 2, 10, 0, 0, 0, intake.Stockholm) // a Monday
+	clock := ledgertest.NewClock(accepted)
+	store, err := boltstore.Open(filepath.Join(t.TempDir(), "ledger.db"), clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	book := &ledger.Ledger{Store: store, Now: clock.Now}
+	for _, e := range []struct{ ref, form string }{{"3VR2-KZ78", "samarbetssamtal"}, {"32SC-GEHS", intake.VisitReportID}} {
+		if _, err := book.Begin(ctx, e.ref, e.form, "testby", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := book.Record(ctx, e.ref, ledger.Accepted, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	office := &content.Office{ID: "testby", Name: content.Text{content.SV: "Familjerätten i Testby", "en": "Testby Family Law Office"},
+		Intake: content.Intake{Kind: content.FamilyLaw, Inbox: "testby@familjeratt.example", RemindAfterDays: 5},
+		Units: content.Units{SupervisedContact: &content.Intake{Kind: content.SupervisedContact, Inbox: "stod@familjeratt.example",
+			RemindAfterDays: 1, EscalateTo: "chef-stod@testby.example"}}}
+	inbox := t.TempDir()
+	signer := mailtest.NewSigner(t, "noreply@familjeratt.example")
+	s, err := delivery.NewSigner(signer.Cert, signer.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailer := &delivery.Mailer{From: "noreply@familjeratt.example", Signer: s, Transport: &delivery.Inbox{Dir: inbox}}
+	sw := &Sweep{Ledger: book, Offices: offices{office.ID: office}, Notifier: mailer, Now: clock.Now,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	steps := []struct {
+		at                  time.Time
+		reminded, escalated []string
+		to                  string // the last notice's recipients
+	}{
+		{time.Date(2026, 11, 3, 10, 0, 0, 0, intake.Stockholm), []string{"32SC-GEHS"}, nil, "To: stod@familjeratt.example"},
+		{time.Date(2026, 11, 4, 10, 0, 0, 0, intake.Stockholm), nil, []string{"32SC-GEHS"}, "To: chef-stod@testby.example, stod@familjeratt.example"},
+		{time.Date(2026, 11, 9, 10, 0, 0, 0, intake.Stockholm), []string{"3VR2-KZ78"}, nil, "To: testby@familjeratt.example"},
+	}
+	for _, st := range steps {
+		clock.Add(st.at.Sub(clock.Now()))
+		rep, err := sw.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(rep.Reminded, st.reminded) || !slices.Equal(rep.Escalated, st.escalated) {
+			t.Errorf("%s: reminded %v, escalated %v; want %v and %v", st.at.Format(time.DateOnly), rep.Reminded, rep.Escalated, st.reminded, st.escalated)
+		}
+		files, _ := filepath.Glob(filepath.Join(inbox, "testby", "*.eml"))
+		sort.Strings(files)
+		if len(files) == 0 {
+			t.Fatalf("%s: no notice", st.at.Format(time.DateOnly))
+		}
+		b, _ := os.ReadFile(files[len(files)-1])
+		if !strings.Contains(string(b), st.to+"\r\n") {
+			head, _, _ := strings.Cut(string(b), "\r\n\r\n")
+			t.Errorf("%s: want %q in\n%s", st.at.Format(time.DateOnly), st.to, head)
+		}
+		os.Remove(files[len(files)-1])
+	}
+}

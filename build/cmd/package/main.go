@@ -130,22 +130,29 @@ const renewWithin = 60 * 24 * time.Hour
 func certificateWarnings(offices []*content.Office, now time.Time) []string {
 	var out []string
 	for _, o := range offices {
-		for _, c := range o.Certs {
-			who := c.Subject.CommonName
-			if len(c.EmailAddresses) > 0 {
-				who = c.EmailAddresses[0]
+		for _, u := range o.UnitsOf() {
+			// The office's own words as before; a unit is named after it.
+			who := "office " + o.ID
+			if u.Kind != content.FamilyLaw {
+				who += " (" + u.Kind.String() + ")"
 			}
-			if content.IsDevelopment(c) {
-				out = append(out, fmt.Sprintf("office %s: the certificate for %s is a development certificate whose private key "+
-					"is public (build/dev-only-keys); the function refuses to deliver to the office with it", o.ID, who))
+			for _, c := range u.Certs {
+				addr := c.Subject.CommonName
+				if len(c.EmailAddresses) > 0 {
+					addr = c.EmailAddresses[0]
+				}
+				if content.IsDevelopment(c) {
+					out = append(out, fmt.Sprintf("%s: the certificate for %s is a development certificate whose private key "+
+						"is public (build/dev-only-keys); the function refuses to deliver to the office with it", who, addr))
+				}
+				if left := c.NotAfter.Sub(now); left < renewWithin {
+					out = append(out, fmt.Sprintf("%s: the certificate for %s ends on %s; after that the site does not build "+
+						"and nothing can be deployed: get the office's new certificate and deploy it before then", who, addr, c.NotAfter.Format(time.DateOnly)))
+				}
 			}
-			if left := c.NotAfter.Sub(now); left < renewWithin {
-				out = append(out, fmt.Sprintf("office %s: the certificate for %s ends on %s; after that the site does not build "+
-					"and nothing can be deployed: get the office's new certificate and deploy it before then", o.ID, who, c.NotAfter.Format(time.DateOnly)))
+			if len(u.Certs) == 0 && u.AcceptTLSOnly {
+				out = append(out, fmt.Sprintf("%s: accept_tls_only, no certificate: its mail provider can read its applications", who))
 			}
-		}
-		if len(o.Certs) == 0 && o.Intake.AcceptTLSOnly {
-			out = append(out, fmt.Sprintf("office %s: accept_tls_only, no certificate: its mail provider can read its applications", o.ID))
 		}
 	}
 	return out

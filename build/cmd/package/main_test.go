@@ -116,7 +116,7 @@ func TestCertificateWarnings(t *testing.T) {
 			EmailAddresses: []string{"familjeratten@kalmar.example"}, NotAfter: notAfter}
 	}
 	office := func(tlsOnly bool, certs ...*x509.Certificate) *content.Office {
-		return &content.Office{ID: "kalmar", Certs: certs, Intake: content.Intake{AcceptTLSOnly: tlsOnly}}
+		return &content.Office{ID: "kalmar", Intake: content.Intake{Certs: certs, AcceptTLSOnly: tlsOnly}}
 	}
 	tests := []struct {
 		name   string
@@ -199,7 +199,7 @@ func TestRefusesWhatTheFunctionWouldRefuse(t *testing.T) {
 	// A development one if there is one, whichever office joined last.
 	var o *content.Office
 	for _, x := range data.Directory.Offices {
-		if len(x.Certs) > 0 && (o == nil || content.IsDevelopment(x.Certs[0]) && !content.IsDevelopment(o.Certs[0])) {
+		if len(x.Intake.Certs) > 0 && (o == nil || content.IsDevelopment(x.Intake.Certs[0]) && !content.IsDevelopment(o.Intake.Certs[0])) {
 			o = x
 		}
 	}

@@ -761,7 +761,7 @@ func devCert(t *testing.T) string {
 	}
 	for _, o := range data.Directory.Offices {
 		for i, file := range o.Intake.Certificates {
-			if i < len(o.Certs) && content.IsDevelopment(o.Certs[i]) {
+			if i < len(o.Intake.Certs) && content.IsDevelopment(o.Intake.Certs[i]) {
 				b, err := fs.ReadFile(content.DataFiles, "offices/"+file)
 				if err != nil {
 					t.Fatal(err)

@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*", "*.eml"))
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*.eml")) // one folder per office and unit
 	if err != nil {
 		return err
 	}
@@ -113,13 +113,27 @@ func show(w io.Writer, file string, d *content.Directory, signing *x509.Certific
 	}
 	inner := data
 	if delivery.Sealed(data) {
-		id := filepath.Base(filepath.Dir(file)) // the inbox folder is named after the office
+		// The inbox folder is named after the office, or the office and
+		// its unit (content.InboxKey): malmo, malmo.umgangesstod.
+		folder := filepath.Base(filepath.Dir(file))
+		id, kind, _ := strings.Cut(folder, ".")
 		office, ok := d.Office(id)
 		if !ok {
-			return fmt.Errorf("the folder %s names no office", id)
+			return fmt.Errorf("the folder %s names no office", folder)
 		}
-		keyFile := filepath.Join(keysDir, id+".key.pem")
-		cert, key, err := devKey(office, keyFile)
+		unit := office.Unit(content.UnitKind(kind))
+		if kind == "" {
+			unit = office.Unit(content.FamilyLaw)
+		}
+		if unit == nil {
+			return fmt.Errorf("the folder %s names a unit office %s does not have", folder, id)
+		}
+		// A unit has its own key, or shares the office's certificate.
+		keyFile := filepath.Join(keysDir, folder+".key.pem")
+		if _, err := os.Stat(keyFile); err != nil {
+			keyFile = filepath.Join(keysDir, id+".key.pem")
+		}
+		cert, key, err := devKey(office, unit, keyFile)
 		if err != nil {
 			return err
 		}
@@ -146,7 +160,7 @@ func show(w io.Writer, file string, d *content.Directory, signing *x509.Certific
 // devKey reads an office's development key and finds its certificate
 // among the office's. It refuses a key whose certificate is not marked
 // as a development one.
-func devKey(office *content.Office, keyFile string) (*x509.Certificate, crypto.PrivateKey, error) {
+func devKey(office *content.Office, unit *content.Intake, keyFile string) (*x509.Certificate, crypto.PrivateKey, error) {
 	src, err := os.ReadFile(keyFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("no development key for office %s: %w", office.ID, err)
@@ -163,7 +177,7 @@ func devKey(office *content.Office, keyFile string) (*x509.Certificate, crypto.P
 	if !ok {
 		return nil, nil, fmt.Errorf("%s: not a private key this tool can use", keyFile)
 	}
-	for _, c := range office.Certs {
+	for _, c := range unit.Certs {
 		pub, ok := c.PublicKey.(interface{ Equal(crypto.PublicKey) bool })
 		if !ok || !pub.Equal(signer.Public()) {
 			continue

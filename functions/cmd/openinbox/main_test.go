@@ -141,7 +141,8 @@ func TestDevKeyOnly(t *testing.T) {
 	keyFile := filepath.Join(t.TempDir(), "kommun.key.pem")
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), 0o600)
 
-	_, _, err = devKey(&content.Office{ID: "kommun", Certs: []*x509.Certificate{cert}}, keyFile)
+	o := &content.Office{ID: "kommun", Intake: content.Intake{Certs: []*x509.Certificate{cert}}}
+	_, _, err = devKey(o, &o.Intake, keyFile)
 	if err == nil || !strings.Contains(err.Error(), "not a development one") {
 		t.Errorf("got %v, want a refusal", err)
 	}

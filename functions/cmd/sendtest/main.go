@@ -90,9 +90,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fmt.Fprintf(stdout, "Written to the local inbox: %s (for %s). Read it with `make open-inbox`.\n",
 			filepath.Join(t.Dir, office.ID, ref.String()+".eml"), inbox)
 	}
-	if len(office.Certs) > 0 {
-		fmt.Fprintf(stdout, "Encrypted with S/MIME to %d certificate(s):\n", len(office.Certs))
-		for _, c := range office.Certs {
+	if len(office.Intake.Certs) > 0 {
+		fmt.Fprintf(stdout, "Encrypted with S/MIME to %d certificate(s):\n", len(office.Intake.Certs))
+		for _, c := range office.Intake.Certs {
 			fmt.Fprintf(stdout, "  %s (valid until %s)\n", c.Subject, c.NotAfter.Format(time.DateOnly))
 		}
 	} else {

@@ -37,7 +37,7 @@ func offices(t *testing.T) []office {
 	}
 	var out []office
 	for _, o := range fn.Data.Directory.Offices {
-		out = append(out, office{o.ID, o.Intake.Inbox, len(o.Certs)})
+		out = append(out, office{o.ID, o.Intake.Inbox, len(o.Intake.Certs)})
 	}
 	return out
 }

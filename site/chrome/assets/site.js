@@ -9,7 +9,10 @@
   root.classList.add('js');
 
   /* Drafts live in sessionStorage only: they end with the tab, and are
-     never written to disk the way localStorage is. */
+     never written to disk the way localStorage is. A form a parent at
+     risk sends (data-no-draft) keeps none at all, and its pages write
+     nothing into the browser's storage: its answers travel only in the
+     page, in hidden fields, between steps. */
   var DRAFT = 'draft:';
   var store = null;
   try { store = window.sessionStorage; } catch (e) { /* storage may be off */ }
@@ -152,7 +155,9 @@
         var name = store.key(n);
         if (name && name.indexOf(DRAFT) === 0) { store.removeItem(name); }
       }
-      try { store.setItem(SENT, '1'); } catch (e) { /* off */ }
+      if (!document.querySelector('[data-sent][data-no-draft]')) {
+        try { store.setItem(SENT, '1'); } catch (e) { /* off */ }
+      }
     }
     var onShow = function (event) {
       if (!store.getItem(SENT) || !cameBack(event)) { return; }
@@ -169,7 +174,7 @@
     onShow();
     window.addEventListener('pageshow', onShow);
     document.addEventListener('input', function () { store.removeItem(SENT); }, true);
-    var drafts = document.querySelectorAll('form[data-draft]');
+    var drafts = document.querySelectorAll('form[data-draft]:not([data-no-draft])');
     for (var d = 0; d < drafts.length; d++) {
       (function (form) {
         restoreDraft(form);
@@ -178,6 +183,67 @@
         form.addEventListener('change', save);
       })(drafts[d]);
     }
+  }
+
+  /* ---- Forms that keep no draft ----
+     Come back to through the browser's history (Back, Forward), a page
+     of such a form shows no answers: its fields are emptied and what
+     carries the answers is removed, with a note saying why. This needs
+     no storage, so it holds whether or not the form was sent. */
+  if (document.querySelector('form[data-no-draft]')) {
+    var onShowNoDraft = function (event) {
+      if (!cameBack(event)) { return; }
+      var forms = document.querySelectorAll('form[data-no-draft]');
+      for (var i = 0; i < forms.length; i++) {
+        var fields = answerFields(forms[i]);
+        for (var j = 0; j < fields.length; j++) {
+          var f = fields[j];
+          if (isChoice(f)) { f.checked = false; }
+          else if (f.tagName === 'SELECT') { f.selectedIndex = 0; }
+          else { f.value = ''; }
+        }
+      }
+      var carriers = document.querySelectorAll('[data-answers]');
+      for (var k = 0; k < carriers.length; k++) { carriers[k].parentNode.removeChild(carriers[k]); }
+      if (carriers.length > 0) {
+        var notes = document.querySelectorAll('[data-history-notice]');
+        for (var m = 0; m < notes.length; m++) { notes[m].hidden = false; }
+      }
+    };
+    onShowNoDraft();
+    window.addEventListener('pageshow', onShowNoDraft);
+  }
+
+  /* ---- Leaving with unsent answers ----
+     A form with data-leave-warning asks before the page is left once a
+     field has been changed: the answers are nowhere else. Sending the
+     form, or "Exit this page", does not ask. */
+  var warnForms = document.querySelectorAll('form[data-leave-warning]');
+  var leaveWarning = function (event) {
+    if (root.classList.contains('exiting')) { return undefined; } // "Exit this page", Shift three times
+    event.preventDefault();
+    event.returnValue = warnForms[0].getAttribute('data-leave-warning');
+    return event.returnValue;
+  };
+  var warning = false;
+  var stopWarning = function () {
+    if (warning) { window.removeEventListener('beforeunload', leaveWarning); warning = false; }
+  };
+  var startWarning = function (event) {
+    if (warning || !event.target || !event.target.name || event.target.name.charAt(0) === '_') { return; }
+    window.addEventListener('beforeunload', leaveWarning);
+    warning = true;
+  };
+  for (var w = 0; w < warnForms.length; w++) {
+    warnForms[w].addEventListener('input', startWarning);
+    warnForms[w].addEventListener('change', startWarning);
+    warnForms[w].addEventListener('submit', stopWarning);
+  }
+  if (warnForms.length) {
+    /* The language menu's buttons submit the form from outside it. */
+    document.addEventListener('submit', stopWarning, true);
+    var exits = document.querySelectorAll('[data-exit]');
+    for (var x = 0; x < exits.length; x++) { exits[x].addEventListener('click', stopWarning, true); }
   }
 
   /* ---- Error summary ----
