@@ -33,6 +33,10 @@ type Form struct {
 	// Practice says whether the parent is shown the office's practice
 	// (how its talks go) beside the form and on the confirmation.
 	Practice bool
+	// ForStaff says the form is written by the municipality's own people
+	// (a support person), not by a parent: its pages show none of the
+	// office's promises to parents, nor what happens next for a parent.
+	ForStaff bool
 	// Safe marks a form a parent at risk sends: its pages say first
 	// where to call in danger, keep no draft in the browser, warn before
 	// leaving with unsent answers, and its confirmation names neither
@@ -62,6 +66,7 @@ func init() {
 	// The support person's report goes to the unit that runs supported
 	// contact; an office without one does not take it.
 	visitReportForm.Unit = content.SupervisedContact
+	visitReportForm.ForStaff = true
 	// The request to be contacted safely goes to the coordinator for
 	// violence in close relationships; an office without one does not
 	// take it, and its municipalities are told whom to call instead.
@@ -222,6 +227,7 @@ type FormData struct {
 	Municipality string
 	Notice       string // what just changed, for everyone to hear: "Barn 2 är borttaget"
 	Practice     bool   // show the office's practice with its promises
+	ForStaff     bool   // the form's ForStaff: no promises to parents
 	// Safe is the form's Safe: where to call in danger first, no draft
 	// kept in the browser, a warning before leaving with unsent answers.
 	Safe bool

@@ -47,6 +47,7 @@ type (
 		OfficePath string
 		Sent       string // when the office's server took it, in Swedish time, for people
 		Practice   bool   // show the office's practice under what happens next
+		ForStaff   bool   // the form's ForStaff: nothing of what happens next for a parent
 		// Safe: the confirmation names neither the form nor the unit.
 		Safe bool
 	}
@@ -123,7 +124,7 @@ func (j *journey) showForm(status int, errs []form.Error, opts form.ViewOptions)
 	p.Error = len(errs) > 0
 	p.TranslationForm = view.FormID
 	j.h.render(j.w, status, "form", p, intake.FormData{View: view, Next: "check", Intro: true,
-		Step: intake.Step{N: 2, Of: steps}, Office: office, Municipality: m.Name, Notice: j.notice, Practice: j.f.Practice,
+		Step: intake.Step{N: 2, Of: steps}, Office: office, Municipality: m.Name, Notice: j.notice, Practice: j.f.Practice, ForStaff: j.f.ForStaff,
 		Hidden: append(intake.Controls(j.lang, "form"), j.carried(intake.FirstStep, nil)...), Safe: j.f.Safe})
 }
 
@@ -274,6 +275,6 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 		Name: f.Def.ID, Reference: rc.ref, Office: office,
 		OfficePath: h.cfg.Data.Settings.OfficePath(rc.lang, office.ID),
 		Sent:       intake.FormatTime(h.cfg.Data.Strings, rc.lang, rc.sent),
-		Practice:   f.Practice, Safe: f.Safe,
+		Practice:   f.Practice, ForStaff: f.ForStaff, Safe: f.Safe,
 	})
 }

@@ -2,6 +2,7 @@ package journey
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -76,3 +77,50 @@ func h1Of(body string) string {
 }
 
 var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// TestStaffFormPromises: a form staff write (the visit report) shows none
+// of the office's promises to parents, on its form or its confirmation;
+// the application shows them on both.
+func TestStaffFormPromises(t *testing.T) {
+	promise := sharedPromise(t)
+	tests := []struct {
+		path   string
+		values url.Values
+		want   bool
+	}{
+		{visitReportPath, visitReport("sv", "check"), false},
+		{"/api/forms/samarbetssamtal", with(validApplicationValues(), "_action", "check"), true},
+	}
+	for _, tt := range tests {
+		e := newEnv(t)
+		start := url.Values{"_lang": {"sv"}, "_page": {"municipality"}, "_action": {"municipality"}, "municipality": {"1280"}}
+		form := postTo(t, e.h, tt.path, start)
+		check := postTo(t, e.h, tt.path, tt.values)
+		sent := postTo(t, e.h, tt.path, with(hidden(check.Body.String()), "_action", "send"))
+		if sent.Code != http.StatusSeeOther {
+			t.Fatalf("%s: send: status %d", tt.path, sent.Code)
+		}
+		r := httptest.NewRequest(http.MethodGet, tt.path+"/sent", nil)
+		r.AddCookie(sent.Result().Cookies()[0])
+		conf := httptest.NewRecorder()
+		e.h.ServeHTTP(conf, r)
+		for name, body := range map[string]string{"form": form.Body.String(), "confirmation": conf.Body.String()} {
+			if got := strings.Contains(body, promise); got != tt.want {
+				t.Errorf("%s, %s: shows the office's promise %q: %v, want %v", tt.path, name, promise, got, tt.want)
+			}
+		}
+	}
+}
+
+// sharedPromise is the first promise of the fixture's Malmö office.
+func sharedPromise(t *testing.T) string {
+	t.Helper()
+	newEnv(t) // loads sharedData
+	o, ok := sharedData.Directory.OfficeFor("1280")
+	if !ok || len(o.Promises) == 0 {
+		t.Fatal("the fixture's Malmö office has no promise to look for")
+	}
+	return o.Promises[0].In(content.SV)
+}
+
+func validApplicationValues() url.Values { return validApplication("sv") }
