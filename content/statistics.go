@@ -41,6 +41,43 @@ type StatGroup struct {
 	// distribution 1/2/3+, since together they could give a hidden
 	// count away.
 	HiddenWith string
+	// Since is the first year the group is counted. An export of an
+	// earlier year has no table for it: a year published before the
+	// group existed stays valid, and shows no zeros that were never
+	// counted.
+	Since int
+	// National groups are counted for the whole country and the whole
+	// year only, never per office or month: their table in an export
+	// has the national totals and no office rows, and no office's
+	// report shows them. They count what a single office's month could
+	// give away about a person (a request to be contacted about
+	// violence, in a small municipality).
+	National bool
+	// Unit is the unit that receives what a national group counts. Its
+	// total is shown only when at least NationalMinOffices offices have
+	// that unit: otherwise an office that knows its own count would
+	// know the only other one's, and the public would see one office's
+	// year.
+	Unit UnitKind
+}
+
+// NationalMinOffices is how many offices must receive what a national
+// group counts before its total is published.
+const NationalMinOffices = 3
+
+// CountedIn reports whether the group was counted in year.
+func (g StatGroup) CountedIn(year int) bool { return year >= g.Since }
+
+// OfficeGroups are the groups counted per office and month: every
+// group but the national ones.
+func OfficeGroups() []StatGroup {
+	var gs []StatGroup
+	for _, g := range StatGroups {
+		if !g.National {
+			gs = append(gs, g)
+		}
+	}
+	return gs
 }
 
 // InterpreterLanguages are the languages the application form offers for
@@ -74,6 +111,11 @@ var StatGroups = []StatGroup{
 	{ID: "reminders", Measures: []Measure{{"reminders", "paminnelser"}}},
 	{ID: "escalations", Measures: []Measure{{"escalations", "eskaleringar"}}},
 	{ID: "bounces", Measures: []Measure{{"bounces", "studsar"}}},
+	// A support person's report after a supervised visit: part of a
+	// case already open, counted per office like the rest.
+	{ID: "visit_reports", Measures: []Measure{{"visit_reports", "besoksrapporter"}}, Since: 2026},
+	{ID: "contact_requests", Measures: []Measure{{"contact_requests", "kontaktforfragningar"}}, Since: 2026,
+		National: true, Unit: Violence},
 }
 
 func languageMeasures() []Measure {
@@ -344,6 +386,9 @@ func (s *Statistics) check(dir *Directory) Problems {
 		if len(t.Totals) != n {
 			probs = append(probs, Problem{File: s.File, Line: t.line, Msg: fmt.Sprintf("group %q has %d totals; it needs one per measure, %d", t.Group, len(t.Totals), n)})
 		}
+		if g.National && len(t.Rows) > 0 {
+			probs = append(probs, Problem{File: s.File, Line: t.Rows[0].line, Msg: fmt.Sprintf("group %q is counted for the whole country only: remove its office rows and keep the national totals", t.Group)})
+		}
 		offices := map[string]bool{}
 		for _, r := range t.Rows {
 			if dir != nil {
@@ -369,7 +414,7 @@ func (s *Statistics) check(dir *Directory) Problems {
 		}
 		for j, c := range t.Totals {
 			checkCount(t.line, "a national total", c)
-			if j >= n || c.Hidden {
+			if j >= n || c.Hidden || g.National {
 				continue
 			}
 			col := make([]Count, 0, len(t.Rows))
@@ -385,7 +430,7 @@ func (s *Statistics) check(dir *Directory) Problems {
 		checkCount(t.line, "the national total", t.Total)
 	}
 	for _, g := range StatGroups {
-		if !seen[g.ID] {
+		if !seen[g.ID] && g.CountedIn(s.Year) {
 			probs = append(probs, Problem{File: s.File, Line: 1, Msg: fmt.Sprintf("group %q is missing", g.ID)})
 		}
 	}

@@ -30,12 +30,20 @@ type exportRow struct {
 }
 
 // validExport is an export that passes every check, for the offices
-// testby and other (statsDir): every group of the catalogue, numbers
-// well above the threshold 5, and in "received" hidden cells, which
-// leave their row and column unchecked.
+// testby and other (statsDir): every group of the catalogue counted in
+// year (a national one with its totals only), numbers well above the
+// threshold 5, and in "received" hidden cells, which leave their row
+// and column unchecked.
 func validExport(year int) *export {
 	e := &export{year: year, threshold: 5}
 	for _, g := range StatGroups {
+		if !g.CountedIn(year) {
+			continue
+		}
+		if g.National {
+			e.groups = append(e.groups, exportGroup{id: g.ID, totals: []string{"7"}, total: "7"})
+			continue
+		}
 		if g.ID == "received" {
 			e.groups = append(e.groups, exportGroup{id: g.ID, rows: []exportRow{
 				{"testby", []string{"12", "<5"}, "15"},
@@ -147,8 +155,8 @@ func TestLoadStatistics(t *testing.T) {
 		t.Fatalf("years %v, want [2025 2024]: every export, newest first", years)
 	}
 	s := stats[0]
-	if s.Threshold != 5 || s.File != "statistics/2025.yaml" || len(s.Groups) != len(StatGroups) {
-		t.Errorf("threshold %d, file %q, %d groups; want 5, statistics/2025.yaml, %d", s.Threshold, s.File, len(s.Groups), len(StatGroups))
+	if want := countedIn(2025); s.Threshold != 5 || s.File != "statistics/2025.yaml" || len(s.Groups) != want {
+		t.Errorf("threshold %d, file %q, %d groups; want 5, statistics/2025.yaml, %d", s.Threshold, s.File, len(s.Groups), want)
 	}
 	received, ok := s.Table("received")
 	if !ok || len(received.Rows) != 2 {
@@ -293,6 +301,73 @@ func TestStatisticsProblems(t *testing.T) {
 				t.Errorf("%d problems, want %d:\n%v", len(probs), len(want), err)
 			}
 		})
+	}
+}
+
+func countedIn(year int) int {
+	n := 0
+	for _, g := range StatGroups {
+		if g.CountedIn(year) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestStatisticsGroupsOverTime: a group added to the catalogue is
+// required from the year it is counted, not in a year exported before
+// it; a national group has its totals and no office rows.
+func TestStatisticsGroupsOverTime(t *testing.T) {
+	var added, national []StatGroup
+	for _, g := range StatGroups {
+		if g.Since > 0 {
+			added = append(added, g)
+		}
+		if g.National {
+			national = append(national, g)
+		}
+	}
+	if len(added) == 0 || len(national) == 0 {
+		t.Fatal("the catalogue has no group added later, or none national: this test has nothing to check")
+	}
+	for _, g := range national {
+		if g.Unit == "" || len(g.Measures) != 1 {
+			t.Errorf("national group %s: unit %q, %d measures; it needs the unit that receives what it counts, and one measure", g.ID, g.Unit, len(g.Measures))
+		}
+		if slices.ContainsFunc(OfficeGroups(), func(o StatGroup) bool { return o.ID == g.ID }) {
+			t.Errorf("national group %s is among the office groups", g.ID)
+		}
+	}
+	for _, g := range added {
+		t.Run(g.ID, func(t *testing.T) {
+			before := validExport(g.Since - 1)
+			if slices.ContainsFunc(before.groups, func(e exportGroup) bool { return e.id == g.ID }) {
+				t.Fatalf("an export of %d has group %s, counted from %d", g.Since-1, g.ID, g.Since)
+			}
+			file := fmt.Sprintf("statistics/%d.yaml", g.Since-1)
+			if _, err := LoadStatistics(statsTree(map[string]string{file: before.yaml()}), statsDir(t)); err != nil {
+				t.Errorf("an export of %d without group %s: %v", g.Since-1, g.ID, err)
+			}
+			e := validExport(g.Since)
+			i, _ := e.group(t, g.ID)
+			e.groups = slices.Delete(e.groups, i, i+1)
+			file = fmt.Sprintf("statistics/%d.yaml", g.Since)
+			_, err := LoadStatistics(statsTree(map[string]string{file: e.yaml()}), statsDir(t))
+			assertProblems(t, err, []string{fmt.Sprintf(`%s:1: group %q is missing`, file, g.ID)})
+		})
+	}
+	for _, g := range national {
+		t.Run(g.ID+" with office rows", func(t *testing.T) {
+			e := validExport(g.Since)
+			i, _ := e.group(t, g.ID)
+			e.groups[i].rows = []exportRow{{"testby", []string{"7"}, "7"}}
+			file := fmt.Sprintf("statistics/%d.yaml", g.Since)
+			_, err := LoadStatistics(statsTree(map[string]string{file: e.yaml()}), statsDir(t))
+			assertProblems(t, err, []string{fmt.Sprintf(`%s:%d: group %q is counted for the whole country only: remove its office rows and keep the national totals`, file, e.row(t, g.ID, 0), g.ID)})
+		})
+	}
+	if _, err := LoadStatistics(statsTree(map[string]string{"statistics/2026.yaml": validExport(2026).yaml()}), statsDir(t)); err != nil {
+		t.Errorf("a valid export of 2026: %v", err)
 	}
 }
 

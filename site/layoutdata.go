@@ -141,6 +141,7 @@ type statRow struct {
 // statTable is one group of the catalogue in one year.
 type statTable struct {
 	ID, Title, Caption string
+	Note               string        // for a group counted for all of Sweden only: why it has no rows
 	Chart              template.HTML // none for a group of one measure: one bar says nothing the table does not
 	Measures           []string
 	Total              bool // a column of row totals: only for a group of more than one measure
@@ -183,7 +184,7 @@ func measureText(g content.StatGroup, m content.Measure) string {
 // TestStatisticsCodeTexts keeps the list complete.
 var statisticsCodeTexts = []string{
 	"statistics.caption", "statistics.chart", "statistics.hidden_note", "statistics.hidden_title",
-	"statistics.national", "statistics.year",
+	"statistics.national", "statistics.national_only", "statistics.year",
 }
 
 // statisticsTexts are the texts the statistics page's data asks for, by
@@ -226,6 +227,9 @@ func (s *state) statisticsData(p *page) (any, error) {
 		}
 		for _, g := range content.StatGroups {
 			tab, ok := st.Table(g.ID)
+			if !ok && !g.CountedIn(st.Year) {
+				continue // counted only from a later year
+			}
 			if !ok {
 				return nil, fmt.Errorf("%s: group %q is missing", st.File, g.ID)
 			}
@@ -235,6 +239,10 @@ func (s *state) statisticsData(p *page) (any, error) {
 				Title:   title,
 				Caption: t.get("statistics.caption", "group", title, "year", year),
 				Total:   len(g.Measures) > 1,
+			}
+			if g.National {
+				v.Caption = t.get("statistics.chart", "group", title, "year", year)
+				v.Note = t.get("statistics.national_only", "offices", content.NationalMinOffices)
 			}
 			var bars []chrome.Bar
 			for i, m := range g.Measures {

@@ -163,8 +163,38 @@ var (
 // export holds none for it), a shown one is its number; rows are the
 // offices by name, then the national row; a hidden national total has
 // no bar.
+//
+// It reads the fixture's 2025 and an export of 2026, which has the
+// groups counted from 2026 (content.StatGroup.Since), a national one
+// among them: its table has the national row alone and says why.
 func TestStatisticsHiddenEntries(t *testing.T) {
-	fsys := statsContent(t, true, nil)
+	t.Run("2025", func(t *testing.T) { checkHiddenEntries(t, statsContent(t, true, nil)) })
+	t.Run("2026", func(t *testing.T) {
+		checkHiddenEntries(t, statsContent(t, true, map[string]string{"statistics/2025.yaml": "", "statistics/2026.yaml": export2026(t)}))
+	})
+}
+
+// export2026 is the fixture's export as a year with every group: the
+// counts of 2025, and the groups counted from 2026.
+func export2026(t *testing.T) string {
+	return strings.Replace(fixtureFileOf(t, statsFixture, "statistics/2025.yaml"), "year: 2025", "year: 2026", 1) + `  - group: visit_reports
+    rows:
+      - office: malmo
+        cells: [<5]
+        total: <5
+      - office: torsas
+        cells: [<5]
+        total: <5
+    totals: [6]
+    total: 6
+  - group: contact_requests
+    rows: []
+    totals: [12]
+    total: 12
+`
+}
+
+func checkHiddenEntries(t *testing.T, fsys fstest.MapFS) {
 	_, pages := buildStats(t, fsys)
 	data, err := content.Load(fsys)
 	if err != nil {
@@ -186,12 +216,25 @@ func TestStatisticsHiddenEntries(t *testing.T) {
 		for _, m := range chartRE.FindAllStringSubmatch(page, -1) {
 			charts[m[2]] = m[0]
 		}
-		if len(tables) != len(content.StatGroups) {
-			t.Errorf("%s: %d tables, want one per group, %d", lang, len(tables), len(content.StatGroups))
+		var groups []content.StatGroup
+		for _, g := range content.StatGroups {
+			if g.CountedIn(st.Year) {
+				groups = append(groups, g)
+			}
+		}
+		if len(tables) != len(groups) {
+			t.Errorf("%s: %d tables, want one per group counted in %d, %d", lang, len(tables), st.Year, len(groups))
 		}
 		hidden, seen := 0, 0
-		for _, g := range content.StatGroups {
+		for _, g := range groups {
 			tab, _ := st.Table(g.ID)
+			note := data.Strings.MustGet(lang, "statistics.national_only", "offices", content.NationalMinOffices)
+			if has := strings.Contains(html.UnescapeString(page), note); has != g.National && g.National {
+				t.Errorf("%s, %s: the page does not say why the group has only the national row: %q", lang, g.ID, note)
+			}
+			if g.National && len(tab.Rows) > 0 {
+				t.Fatalf("%s: the national group %s has office rows", lang, g.ID)
+			}
 			multi := len(g.Measures) > 1
 			type want struct {
 				name  string

@@ -175,8 +175,8 @@ func (f *Function) sendNational(ctx context.Context, rows []stats.Row, year int)
 	fmt.Fprintf(&b, "Statistiken för hela landet %d, från familjerättsportalen.\n\n", year)
 	fmt.Fprintf(&b, "Tal under %d visas som %q. Bilagan %d.yaml är exporten för den\n", f.Threshold, content.Label(f.Threshold), year)
 	fmt.Fprintf(&b, "offentliga statistiksidan: lägg den i content/statistics/ och publicera.\n\n")
-	for k, g := range content.StatGroups {
-		t := n.Groups[k]
+	for _, t := range n.Groups {
+		g, _ := content.StatGroupByID(t.Group)
 		fmt.Fprintf(&b, "%s\n", f.Data.Strings.MustGet(content.SV, "statistics.group."+g.ID))
 		for j, m := range g.Measures {
 			fmt.Fprintf(&b, "  %-40s %s\n", measureLabel(f.Data.Strings, m.ID), t.Totals[j].Text())

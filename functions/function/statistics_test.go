@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -444,5 +445,58 @@ func TestStatisticsOnce(t *testing.T) {
 	rep, err := r.fn.Sweep(context.Background())
 	if err != nil || len(rep.Reminded)+len(rep.Escalated) != 0 {
 		t.Errorf("the sweep reminded %v and escalated %v (%v): summaries are not acknowledged", rep.Reminded, rep.Escalated, err)
+	}
+}
+
+// TestStatisticsUnitForms: a support person's visit report counts in its
+// office's month; a request to be contacted safely counts only in the
+// national row of its year, and a repeated send of either counts
+// nothing more. Both go through the real function and its local units.
+func TestStatisticsUnitForms(t *testing.T) {
+	r := newStatsRun(t)
+	offices := map[content.UnitKind]*content.Office{}
+	for _, o := range r.fn.Data.Directory.Offices {
+		for _, k := range []content.UnitKind{content.SupervisedContact, content.Violence} {
+			if o.Unit(k) != nil && offices[k] == nil && len(o.Municipalities) > 0 {
+				offices[k] = o
+			}
+		}
+	}
+	if offices[content.SupervisedContact] == nil || offices[content.Violence] == nil {
+		t.Skip("the committed content has no office with a supervised-contact or a violence unit")
+	}
+	send := func(form string, v url.Values) {
+		t.Helper()
+		check := r.post(t, form, jt.With(v, "_action", "check"))
+		if check.Code != http.StatusOK {
+			t.Fatalf("%s: check: status %d: %s", form, check.Code, jt.Summary(check.Body.String()))
+		}
+		carried := jt.Hidden(check.Body.String())
+		for range 2 { // sent again after Back: counted once
+			if w := r.post(t, form, jt.With(carried, "_action", "send")); w.Code != http.StatusSeeOther {
+				t.Fatalf("%s: send: status %d: %s", form, w.Code, jt.Summary(w.Body.String()))
+			}
+		}
+	}
+	r.clock.Set(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	visits := offices[content.SupervisedContact]
+	send(intake.VisitReportID, url.Values{"_lang": {"sv"}, "_page": {"form"},
+		"municipality": {visits.Municipalities[0]}, "case_reference": {"T 1234-25"},
+		"visit_date": {"2026-03-07"}, "start_time": {"14:00"}, "end_time": {"15:30"},
+		"place": {"Familjerättens lokal"}, "attendees": {"Barnet, pappan och jag."},
+		"handover": {"Lugn."}, "account": {"De spelade spel."}, "interrupted": {"no"},
+		"support_person.name": {"Karin Ek"}, "support_person.phone": {"070-765 43 21"}, "privacy_ack": {"yes"}})
+	// On New Year's Eve at 23:30 in Sweden: the year is Sweden's.
+	r.clock.Set(time.Date(2026, 12, 31, 22, 30, 0, 0, time.UTC))
+	send(intake.ContactID, url.Values{"_lang": {"sv"}, "_page": {"form"},
+		"municipality": {offices[content.Violence].Municipalities[0]}, "name": {"Sara"},
+		"contact_by": {"phone"}, "phone": {"070-123 45 67"}, "protected_identity": {"unknown"}})
+
+	want := []stats.Row{
+		{Office: stats.National, Month: "2026", Counts: stats.Counts{"contact_requests": 1}},
+		{Office: visits.ID, Month: "2026-03", Counts: stats.Counts{"visit_reports": 1}},
+	}
+	if got := r.rows(t); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rows\ngot  %v\nwant %v", got, want)
 	}
 }

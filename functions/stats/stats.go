@@ -19,11 +19,16 @@
 //     the bucket of working days since acceptance (0–1, 2–3, 4–5, 6 and
 //     more) of the month it came; each reminder, escalation and bounce.
 //
-// A request to be contacted safely (intake.ContactRequest) is counted by
-// none of it, neither when it is accepted nor through its ledger entry:
-// in a small municipality, one such request in an office's month could
-// point at a parent. A yearly national count for it needs a row of its
-// own, which the store does not have yet.
+// A support person's visit report (intake.VisitReport) counts once, as
+// visit_reports, when the unit's server accepts it.
+//
+// A request to be contacted safely (intake.ContactRequest) is never
+// counted per office or month: in a small municipality, one such
+// request in an office's month could point at a parent. It counts once,
+// when accepted, in the national row of its year ([National], month
+// "2026"), and nothing of its ledger entry (acknowledgement, reminders,
+// bounces) is counted anywhere. The export publishes that row's total
+// only under the rules of content.StatGroup.National.
 //
 // Counters are never tied to a reference: a row holds sums only, with
 // no time finer than the month, and nothing the parent typed. A
@@ -65,12 +70,17 @@ func (c Counts) Add(d Counts) {
 	}
 }
 
-// Row is one office's counters for one month.
+// Row is one office's counters for one month, or (Office [National])
+// the whole country's national-only counters for one year.
 type Row struct {
 	Office string
-	Month  string // "2026-07"
+	Month  string // "2026-07"; the year, "2026", in the national row
 	Counts Counts
 }
+
+// National is the Office of the rows of national-only counters
+// (content.StatGroup.National): not an office id, which is a slug.
+const National = "*"
 
 // Store keeps the counters.
 type Store interface {
@@ -84,14 +94,33 @@ type Store interface {
 // Month returns t's calendar month in Sweden, as the rows name it.
 func Month(t time.Time) string { return t.In(intake.Stockholm).Format("2006-01") }
 
-// measureIDs is the catalogue, for checking what is added.
-var measureIDs = func() map[string]bool {
-	m := map[string]bool{}
-	for _, ms := range content.Measures() {
-		m[ms.ID] = true
+// Year returns t's year in Sweden, as the national rows name it.
+func Year(t time.Time) string { return t.In(intake.Stockholm).Format("2006") }
+
+// measureIDs is the catalogue, for checking what is added; nationalIDs
+// its national-only measures.
+var measureIDs, nationalIDs = func() (map[string]bool, map[string]bool) {
+	all, national := map[string]bool{}, map[string]bool{}
+	for _, g := range content.StatGroups {
+		for _, m := range g.Measures {
+			all[m.ID] = true
+			if g.National {
+				national[m.ID] = true
+			}
+		}
 	}
-	return m
+	return all, national
 }()
+
+// NationalOnly reports whether c holds a national-only measure.
+func (c Counts) NationalOnly() bool {
+	for k := range c {
+		if nationalIDs[k] {
+			return true
+		}
+	}
+	return false
+}
 
 // Known reports whether every counter in c is in the catalogue.
 func (c Counts) Known() error {
@@ -149,19 +178,12 @@ func Of(sub *intake.Submission) Counts {
 	case *intake.FollowUp:
 		c["follow_ups"] = 1
 	case *intake.VisitReport:
-		// Nothing: a support person's report after a visit is part
-		// of a case already open, not something a parent sent, and the
-		// catalogue has no measure for it. Counting reports per office
-		// and year needs one (content.StatGroups), which changes every
-		// export and statistics file.
+		c["visit_reports"] = 1
 	case *intake.ContactRequest:
-		// Nothing, on purpose: a request to be contacted safely is never
-		// counted per office or month. In a small municipality a count
-		// of one in a month could tell someone who knows the parent that
-		// they asked for help. Returning no counts also means no claim in
-		// the ledger and no row (see Counter.Submission). It may only be
-		// counted yearly and nationally, which the store has no row for
-		// yet.
+		// Only that there was one, and only nationally (Submission): a
+		// count per office and month could tell someone who knows the
+		// parent that they asked for help.
+		c["contact_requests"] = 1
 	}
 	return c
 }
@@ -210,23 +232,32 @@ func (c *Counter) Submission(ctx context.Context, l *ledger.Ledger, sub *intake.
 	}
 	counts := Of(sub)
 	if len(counts) == 0 {
-		return // a form that is not counted (a visit report): no claim, no empty row
+		return // a form that is not counted: no claim, no empty row
+	}
+	office, period := sub.Office.ID, Month(sub.Received)
+	// What the log may say: for a national-only count, neither the
+	// office nor the form, which together would tell the log's reader
+	// where and when someone asked for help.
+	about := []any{"form", sub.Form.Def.ID, "office", office, "cause", "statistics"}
+	if counts.NationalOnly() {
+		office, period = National, Year(sub.Received)
+		about = []any{"cause", "statistics"}
 	}
 	claimed, err := l.Claim(ctx, sub.Reference.String())
 	if err != nil {
-		c.logger().Error("statistics claim failed", "form", sub.Form.Def.ID, "office", sub.Office.ID, "cause", "statistics")
+		c.logger().Error("statistics claim failed", about...)
 		return
 	}
 	if !claimed {
 		return
 	}
-	if err := c.Store.Add(ctx, sub.Office.ID, Month(sub.Received), counts); err != nil {
+	if err := c.Store.Add(ctx, office, period, counts); err != nil {
 		// The claim is given back, so that a repeated send (the same
 		// answers, the same reference) can count it.
 		if err := l.Unclaim(ctx, sub.Reference.String()); err != nil {
-			c.logger().Error("statistics claim not released", "form", sub.Form.Def.ID, "office", sub.Office.ID, "cause", "statistics")
+			c.logger().Error("statistics claim not released", about...)
 		}
-		c.logger().Error("statistics write failed", "form", sub.Form.Def.ID, "office", sub.Office.ID, "cause", "statistics")
+		c.logger().Error("statistics write failed", about...)
 	}
 }
 

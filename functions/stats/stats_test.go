@@ -1,10 +1,13 @@
 package stats_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,8 +72,10 @@ func TestOf(t *testing.T) {
 			a.Applicant.InterpreterLanguage = "Anna Lindqvist"
 		}), with("interpreter_no", 0, "interpreter_yes", 1, "language_other", 1)},
 		{"a follow-up request", &intake.FollowUp{Message: "Vi vill träffas igen"}, stats.Counts{"follow_ups": 1}},
-		{"a visit report is not counted, and none of its texts", &intake.VisitReport{CaseReference: "T 1234-25",
-			Interrupted: "yes", InterruptionReason: "Pappan kom inte", Concerns: "Barnet var ledset"}, stats.Counts{}},
+		{"a visit report counts as one, and none of its texts", &intake.VisitReport{CaseReference: "T 1234-25",
+			Interrupted: "yes", InterruptionReason: "Pappan kom inte", Concerns: "Barnet var ledset"}, stats.Counts{"visit_reports": 1}},
+		{"a contact request counts as one, and none of its answers", &intake.ContactRequest{Municipality: "1280", Name: "S",
+			ContactBy: "phone", Phone: "070-123 45 67", ProtectedIdentity: "yes", InterpreterLanguage: "ar"}, stats.Counts{"contact_requests": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,23 +210,24 @@ func TestCounterVisitReport(t *testing.T) {
 	if _, _, err := l.Record(ctx, ref.String(), ledger.Accepted, ""); err != nil {
 		t.Fatal(err)
 	}
-	var form *intake.Form
-	for _, f := range intake.Forms() {
-		if f.Def.ID == intake.VisitReportID {
-			form = f
-		}
+	form, ok := intake.FormByID(intake.VisitReportID)
+	if !ok {
+		t.Fatal("no visit report form")
 	}
-	c.Submission(ctx, l, &intake.Submission{Form: form, Reference: ref, Office: &content.Office{ID: "malmo"},
-		Received: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), Answers: &intake.VisitReport{Interrupted: "no"}})
-	if e, err := l.Store.Get(ctx, ref.String()); err != nil || e.Counted {
-		t.Errorf("the visit report's entry: counted %v (%v), want no claim", e.Counted, err)
+	sub := &intake.Submission{Form: form, Reference: ref, Office: &content.Office{ID: "malmo"},
+		Received: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), Answers: &intake.VisitReport{Interrupted: "yes"}}
+	c.Submission(ctx, l, sub)
+	c.Submission(ctx, l, sub) // sent again: counted once
+	if e, err := l.Store.Get(ctx, ref.String()); err != nil || !e.Counted {
+		t.Errorf("the visit report's entry: counted %v (%v), want its claim", e.Counted, err)
 	}
-	rows := 0
-	if err := store.Scan(ctx, func(stats.Row) error { rows++; return nil }); err != nil {
+	var got []stats.Row
+	if err := store.Scan(ctx, func(r stats.Row) error { got = append(got, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if rows != 0 {
-		t.Errorf("%d rows after a visit report, want none", rows)
+	want := []stats.Row{{Office: "malmo", Month: "2025-03", Counts: stats.Counts{"visit_reports": 1}}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rows after a visit report sent twice:\ngot  %v\nwant %v", got, want)
 	}
 }
 
@@ -285,8 +291,10 @@ func TestCounterChanged(t *testing.T) {
 }
 
 // A request to be contacted safely is never counted per office or
-// month: not when it is accepted (no claim, no row), and not through its
-// ledger entry's acknowledgement, reminders, escalation or bounce.
+// month: when it is accepted it counts once in the national row of its
+// year, and its ledger entry's acknowledgement, reminders, escalation or
+// bounce count nowhere. Its log lines name neither the office nor the
+// form.
 func TestCounterContactRequest(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -298,7 +306,8 @@ func TestCounterContactRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &stats.Counter{Store: store}
+	var log bytes.Buffer
+	c := &stats.Counter{Store: failingFor{store, "malmo"}, Logger: slog.New(slog.NewTextHandler(&log, nil))}
 	l := &ledger.Ledger{Store: ls, Changed: c.Changed}
 	form, ok := intake.FormByID(intake.ContactID)
 	if !ok {
@@ -306,8 +315,8 @@ func TestCounterContactRequest(t *testing.T) {
 	}
 	request := &intake.ContactRequest{Municipality: "1280", Name: "S", ContactBy: "phone", Phone: "070-123 45 67",
 		ProtectedIdentity: "yes", InterpreterLanguage: "ar", Avoid: []string{"sms"}}
-	if got := stats.Of(&intake.Submission{Form: form, Answers: request}); len(got) != 0 {
-		t.Errorf("Of(a contact request) = %v, want nothing", got)
+	if got, want := stats.Of(&intake.Submission{Form: form, Answers: request}), (stats.Counts{"contact_requests": 1}); fmt.Sprint(got) != fmt.Sprint(want) || !got.NationalOnly() {
+		t.Errorf("Of(a contact request) = %v (national only %v), want %v, national only", got, got.NationalOnly(), want)
 	}
 	ref, err := intake.NewReference(fixedReader(7))
 	if err != nil {
@@ -321,11 +330,45 @@ func TestCounterContactRequest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c.Submission(ctx, l, &intake.Submission{Form: form, Reference: ref, Office: &content.Office{ID: "malmo"},
-		Received: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), Answers: request})
-	if e, err := l.Store.Get(ctx, ref.String()); err != nil || e.Counted {
-		t.Errorf("the request's entry: counted %v (%v), want no claim", e.Counted, err)
+	// 31 December, 23:30 in Sweden: the year is Sweden's.
+	sub := &intake.Submission{Form: form, Reference: ref, Office: &content.Office{ID: "malmo"},
+		Received: time.Date(2025, 12, 31, 22, 30, 0, 0, time.UTC), Answers: request}
+	c.Submission(ctx, l, sub)
+	c.Submission(ctx, l, sub) // sent again: counted once
+	if e, err := l.Store.Get(ctx, ref.String()); err != nil || !e.Counted {
+		t.Errorf("the request's entry: counted %v (%v), want its claim", e.Counted, err)
 	}
+	var rows []stats.Row
+	if err := store.Scan(ctx, func(r stats.Row) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if want := []stats.Row{{Office: stats.National, Month: "2025", Counts: stats.Counts{"contact_requests": 1}}}; fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Errorf("rows after a contact request sent twice:\ngot  %v\nwant %v", rows, want)
+	}
+
+	// A failed write is logged without the office or the form.
+	ref2, err := intake.NewReference(fixedReader(9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Begin(ctx, ref2.String(), intake.ContactID, "malmo", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := l.Record(ctx, ref2.String(), ledger.Accepted, ""); err != nil {
+		t.Fatal(err)
+	}
+	c.Store = failingFor{store, stats.National}
+	c.Submission(ctx, l, &intake.Submission{Form: form, Reference: ref2, Office: &content.Office{ID: "malmo"},
+		Received: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), Answers: request})
+	if !strings.Contains(log.String(), "statistics write failed") {
+		t.Errorf("log %q: the failed write is not logged: the test proves nothing", log.String())
+	}
+	for _, leak := range []string{"malmo", intake.ContactID} {
+		if strings.Contains(log.String(), leak) {
+			t.Errorf("log %q names %q", log.String(), leak)
+		}
+	}
+	c.Store = store
 	// The ledger's events for it, as the sweep and staff make them.
 	before := ledger.Entry{Reference: ref.String(), Form: intake.ContactID, Office: "malmo",
 		At: map[ledger.State]time.Time{ledger.Accepted: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)}}
@@ -341,12 +384,12 @@ func TestCounterContactRequest(t *testing.T) {
 		t.Fatal("the test's entry is not an application's: Changed would skip it for another reason")
 	}
 	c.Changed(ctx, before, after)
-	var rows []stats.Row
+	rows = nil
 	if err := store.Scan(ctx, func(r stats.Row) error { rows = append(rows, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 0 {
-		t.Errorf("rows after a contact request and its events: %v, want none", rows)
+	if len(rows) != 1 || rows[0].Office != stats.National {
+		t.Errorf("rows after a contact request and its events: %v, want the national row alone", rows)
 	}
 
 	// The same events for an application are counted: the test sees
@@ -358,7 +401,20 @@ func TestCounterContactRequest(t *testing.T) {
 	if err := store.Scan(ctx, func(r stats.Row) error { rows = append(rows, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) == 0 {
+	if len(rows) < 2 {
 		t.Error("an application's events were not counted either: the test proves nothing")
 	}
+}
+
+// failingFor is a store whose writes to one office's rows fail.
+type failingFor struct {
+	stats.Store
+	office string
+}
+
+func (f failingFor) Add(ctx context.Context, office, month string, c stats.Counts) error {
+	if office == f.office {
+		return errors.New("the table is unavailable")
+	}
+	return f.Store.Add(ctx, office, month, c)
 }

@@ -86,6 +86,13 @@ func fixture() []stats.Row {
 			for range pm.fups[m] {
 				c.Add(stats.Of(&intake.Submission{Answers: &intake.FollowUp{}}))
 			}
+			if pm.year >= 2026 {
+				// Visit reports, counted from 2026: a few a month, one
+				// now and then, none in some months.
+				for range []int{6, 1, 0, 9, 7, 2, 8, 5}[m] {
+					c.Add(stats.Of(&intake.Submission{Answers: &intake.VisitReport{}}))
+				}
+			}
 			if len(c) > 0 {
 				rows = append(rows, stats.Row{Office: pm.office, Month: stats.Month(time.Date(pm.year, time.Month(m+1), 10, 12, 0, 0, 0, intake.Stockholm)), Counts: c})
 			}

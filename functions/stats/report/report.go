@@ -115,7 +115,7 @@ type OfficeYear struct {
 	// can still change.
 	Open bool
 
-	tables []suppress.Result // one per content.StatGroups, by Months
+	tables []suppress.Result // one per content.OfficeGroups, by Months
 }
 
 // Office returns office's statistics for year, from the rows of every
@@ -178,9 +178,16 @@ func checkThreshold(threshold int) error {
 	return nil
 }
 
-// checkRow refuses a row that cannot be counted as it stands.
+// checkRow refuses a row that cannot be counted as it stands: an
+// office's row of a month with national-only counts, say, or a national
+// row of a month.
 func checkRow(r stats.Row) error {
-	if _, err := time.Parse("2006-01", r.Month); err != nil || len(r.Month) != 7 {
+	national := r.Office == stats.National
+	if national {
+		if _, err := time.Parse("2006", r.Month); err != nil || len(r.Month) != 4 {
+			return fmt.Errorf("report: the national row %q is not of a year like 2026", r.Month)
+		}
+	} else if _, err := time.Parse("2006-01", r.Month); err != nil || len(r.Month) != 7 {
 		return fmt.Errorf("report: office %s: month %q is not like 2026-07", r.Office, r.Month)
 	}
 	if err := r.Counts.Known(); err != nil {
@@ -190,16 +197,19 @@ func checkRow(r stats.Row) error {
 		if v < 0 || v > math.MaxInt32 {
 			return fmt.Errorf("report: office %s, %s: %s is not a count", r.Office, r.Month, id)
 		}
+		if only := (stats.Counts{id: v}).NationalOnly(); only != national {
+			return fmt.Errorf("report: office %s, %s: %s is counted in the national row alone: the counters disagree", r.Office, r.Month, id)
+		}
 	}
 	return nil
 }
 
 // suppressGroups returns one suppressed table per group of
-// content.StatGroups, in order: rows labels by the group's measure ids,
+// content.OfficeGroups, in order: rows labels by the group's measure ids,
 // from counts (one per label), as the package documentation describes,
 // safe against reader.
 func suppressGroups(labels []string, counts []stats.Counts, threshold int, reader suppress.Reader) ([]suppress.Result, error) {
-	groups := content.StatGroups
+	groups := content.OfficeGroups()
 	index := map[string]int{}
 	ts := make([]suppress.Table, len(groups))
 	for k, g := range groups {
@@ -379,7 +389,7 @@ const (
 //	period     "stängd" when the month has ended, "öppen" for the month
 //	           under way (its counts can still change); on the totalt
 //	           line "öppen" if the year includes an open month
-//	then one column per measure of content.StatGroups, in its order,
+//	then one column per measure of content.OfficeGroups, in its order,
 //	named by its Column (the README's table "What is counted", in
 //	Statistics without personal data, says what each counts):
 //	ansokningar, uppfoljningsforfragningar,
@@ -397,7 +407,8 @@ const (
 //	skyddad_identitet_ja, skyddad_identitet_nej,
 //	kvitterad_0_1_arbetsdagar, kvitterad_2_3_arbetsdagar,
 //	kvitterad_4_5_arbetsdagar, kvitterad_6_eller_fler_arbetsdagar,
-//	paminnelser, eskaleringar, studsar
+//	paminnelser, eskaleringar, studsar,
+//	besoksrapporter
 //
 // Each count is a whole number, or the label of a hidden count, "<5"
 // for a threshold of 5. The groups' row totals are not columns (the
@@ -405,8 +416,10 @@ const (
 func (o *OfficeYear) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	header := []string{csvMonth, csvPeriod}
-	for _, m := range content.Measures() {
-		header = append(header, m.Column)
+	for _, g := range content.OfficeGroups() {
+		for _, m := range g.Measures {
+			header = append(header, m.Column)
+		}
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -506,12 +519,12 @@ func (o *OfficeYear) WriteHTML(w io.Writer, strs *content.Strings) error {
 	}
 	p.Rule = ruleSentence(o.Threshold)
 	headings := map[string]string{}
-	for _, g := range content.StatGroups {
+	for _, g := range content.OfficeGroups() {
 		if headings[g.ID], err = get("statistics.group." + g.ID); err != nil {
 			return err
 		}
 	}
-	for k, g := range content.StatGroups {
+	for k, g := range content.OfficeGroups() {
 		t := o.tables[k]
 		hg := htmlGroup{ID: "g-" + g.ID, Heading: headings[g.ID], Wide: len(g.Measures) > 1,
 			Caption: fmt.Sprintf("%s, per månad %d", headings[g.ID], o.Year)}
@@ -642,7 +655,7 @@ type NationalYear struct {
 	Threshold int           `yaml:"threshold"`
 	Groups    []ExportTable `yaml:"groups"`
 
-	tables []suppress.Result // the true values, for the tests
+	tables []suppress.Result // the true values, for the tests: one per group of Groups
 }
 
 // ExportTable is one group's table, as content.StatTable.
@@ -669,6 +682,13 @@ type ExportRow struct {
 // two exports of one year can never be subtracted to reveal a single
 // application.
 //
+// A group counted only from a later year (content.StatGroup.Since) has
+// no table. A national group (content.StatGroup.National) has no office
+// rows: its totals are the national row of the year (stats.National),
+// hidden when small, and hidden altogether while fewer than
+// content.NationalMinOffices different inboxes of offices receive what
+// it counts.
+//
 // Rows of other years are left out. A row of the year for an office not
 // in offices is an error, as are the rows [Office] refuses.
 func Export(rows []stats.Row, offices []*content.Office, year, threshold int, now time.Time) (*NationalYear, error) {
@@ -690,9 +710,16 @@ func Export(rows []stats.Row, offices []*content.Office, year, threshold int, no
 		counts[i] = stats.Counts{}
 	}
 	prefix := strconv.Itoa(year) + "-"
+	national := stats.Counts{}
 	for _, r := range rows {
 		if err := checkRow(r); err != nil {
 			return nil, err
+		}
+		if r.Office == stats.National {
+			if r.Month == strconv.Itoa(year) {
+				national.Add(r.Counts)
+			}
+			continue
 		}
 		if !strings.HasPrefix(r.Month, prefix) {
 			continue
@@ -709,7 +736,7 @@ func Export(rows []stats.Row, offices []*content.Office, year, threshold int, no
 	if err != nil {
 		return nil, fmt.Errorf("report: export %d: %w", year, err)
 	}
-	n := &NationalYear{Year: year, Threshold: threshold, tables: tables}
+	n := &NationalYear{Year: year, Threshold: threshold}
 	cell := func(s suppress.Shown) content.StatCell {
 		if s.Suppressed {
 			return content.StatCell{Hidden: true, Threshold: threshold}
@@ -723,8 +750,22 @@ func Export(rows []stats.Row, offices []*content.Office, year, threshold int, no
 		}
 		return out
 	}
-	for k, g := range content.StatGroups {
+	k := 0 // the office groups' tables, in order
+	for _, g := range content.StatGroups {
+		if g.National {
+			if g.CountedIn(year) {
+				t := nationalTable(g, national, receivers(offices, g.Unit), threshold)
+				n.tables = append(n.tables, t)
+				n.Groups = append(n.Groups, ExportTable{Group: g.ID, Rows: []ExportRow{}, Totals: cells(t.ColTotals), Total: cell(t.Total)})
+			}
+			continue
+		}
 		t := tables[k]
+		k++
+		if !g.CountedIn(year) {
+			continue // no table for a year before the group was counted
+		}
+		n.tables = append(n.tables, t)
 		et := ExportTable{Group: g.ID, Rows: []ExportRow{}, Totals: cells(t.ColTotals), Total: cell(t.Total)}
 		for i, o := range offices {
 			et.Rows = append(et.Rows, ExportRow{Office: o.ID, Name: o.Name, Cells: cells(t.Cells[i]), Total: cell(t.RowTotals[i])})
@@ -732,6 +773,41 @@ func Export(rows []stats.Row, offices []*content.Office, year, threshold int, no
 		n.Groups = append(n.Groups, et)
 	}
 	return n, nil
+}
+
+// receivers is how many different inboxes of the offices receive what
+// the unit gets: a regional unit that several offices share is one.
+// They are the offices of the content as it is now, not as it was
+// during the year.
+func receivers(offices []*content.Office, k content.UnitKind) int {
+	inboxes := map[string]bool{}
+	for _, o := range offices {
+		if u := o.Unit(k); u != nil {
+			inboxes[u.Inbox] = true
+		}
+	}
+	return len(inboxes)
+}
+
+// nationalTable is a national group's table: no rows, the year's total
+// of each measure, hidden if it is small, and hidden altogether unless
+// content.NationalMinOffices receive it. With fewer, an office that
+// knows its own count would know the only other one's, and with one,
+// the public would see that office's year.
+func nationalTable(g content.StatGroup, national stats.Counts, receivers, threshold int) suppress.Result {
+	r := suppress.Result{Cols: make([]string, len(g.Measures)), ColTotals: make([]suppress.Shown, len(g.Measures))}
+	hide := func(v int) bool { return v > 0 && v < threshold || receivers < content.NationalMinOffices }
+	sum := 0
+	for j, m := range g.Measures {
+		v := int(national[m.ID])
+		r.Cols[j] = m.ID
+		r.ColTotals[j] = suppress.Shown{Value: v, Suppressed: hide(v)}
+		sum += v
+	}
+	// One measure (content's test holds every national group to it):
+	// the total is that count, hidden with it.
+	r.Total = suppress.Shown{Value: sum, Suppressed: hide(sum) || slices.ContainsFunc(r.ColTotals, func(s suppress.Shown) bool { return s.Suppressed })}
+	return r
 }
 
 // WriteExport writes the export as content/statistics/<year>.yaml holds

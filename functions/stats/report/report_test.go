@@ -143,8 +143,8 @@ func TestGoldens(t *testing.T) {
 // "") into a table per group, rows the labels: months, or offices for
 // a year.
 func truth(rows []stats.Row, office string, year int, labels []string, byOffice bool) [][][]int {
-	out := make([][][]int, len(content.StatGroups))
-	for k, g := range content.StatGroups {
+	out := make([][][]int, len(content.OfficeGroups()))
+	for k, g := range content.OfficeGroups() {
 		out[k] = make([][]int, len(labels))
 		for i := range labels {
 			out[k][i] = make([]int, len(g.Measures))
@@ -162,7 +162,7 @@ func truth(rows []stats.Row, office string, year int, labels []string, byOffice 
 		if i < 0 {
 			continue
 		}
-		for k, g := range content.StatGroups {
+		for k, g := range content.OfficeGroups() {
 			for j, m := range g.Measures {
 				out[k][i][j] += int(r.Counts[m.ID])
 			}
@@ -227,7 +227,7 @@ func rebuild(t *testing.T, what string, labels, cols []string, cells [][]int, pu
 // a reader can work it out from the catalogue.
 func theLink() []suppress.Column {
 	var link []suppress.Column
-	for k, g := range content.StatGroups {
+	for k, g := range content.OfficeGroups() {
 		switch {
 		case g.ID == linkGroup:
 			link = append(link, suppress.Column{Table: k, Col: 0})
@@ -239,7 +239,7 @@ func theLink() []suppress.Column {
 }
 
 func groupIndex(id string) int {
-	return slices.IndexFunc(content.StatGroups, func(g content.StatGroup) bool { return g.ID == id })
+	return slices.IndexFunc(content.OfficeGroups(), func(g content.StatGroup) bool { return g.ID == id })
 }
 
 func measureIDs(g content.StatGroup) []string {
@@ -296,7 +296,7 @@ func officePublished(t *testing.T, oy *OfficeYear) []published {
 	tables := htmlTables(t, htmlOf(t, oy))
 	var out []published
 	col := 2
-	for _, g := range content.StatGroups {
+	for _, g := range content.OfficeGroups() {
 		n := len(g.Measures)
 		ht := tables[g.ID]
 		if len(ht) != len(oy.Months)+2 {
@@ -337,7 +337,7 @@ func TestRecovery(t *testing.T) {
 			tr := truth(fixture(), tc.o.ID, tc.year, oy.Months, false)
 			var rs []suppress.Result
 			hidden := 0
-			for k, g := range content.StatGroups {
+			for k, g := range content.OfficeGroups() {
 				r := rebuild(t, g.ID, oy.Months, measureIDs(g), tr[k], pubs[k], 5)
 				if got := suppress.Recoverable(r); len(got) != 0 {
 					t.Errorf("group %s: Recoverable = %q", g.ID, got)
@@ -366,7 +366,7 @@ func TestRecovery(t *testing.T) {
 // the other group's line has anything hidden, and only there.
 func checkHiddenWith(t *testing.T, rs []suppress.Result) {
 	t.Helper()
-	for k, g := range content.StatGroups {
+	for k, g := range content.OfficeGroups() {
 		if g.HiddenWith == "" {
 			continue
 		}
@@ -404,7 +404,11 @@ func loadExport(t *testing.T, b []byte, year int) *content.Statistics {
 func exportPublished(t *testing.T, s *content.Statistics) []published {
 	t.Helper()
 	var out []published
-	for k, g := range content.StatGroups {
+	gs := exportGroups(s.Year)
+	if len(s.Groups) != len(gs) {
+		t.Fatalf("%d groups, want %d", len(s.Groups), len(gs))
+	}
+	for k, g := range gs {
 		st := s.Groups[k]
 		if st.Group != g.ID {
 			t.Fatalf("group %d is %q, want %q", k, st.Group, g.ID)
@@ -427,6 +431,22 @@ func exportPublished(t *testing.T, s *content.Statistics) []published {
 	return out
 }
 
+// exportGroups are the groups of an export of year, in order. The
+// fixture's year has no national group, and its groups are the first
+// of the office groups, so that their indexes are the office tables'.
+func exportGroups(year int) []content.StatGroup {
+	var gs []content.StatGroup
+	for k, g := range content.StatGroups {
+		if g.CountedIn(year) {
+			if g.National || g.ID != content.OfficeGroups()[k].ID {
+				panic("the test's fixture year needs another way to match its export's groups with the office tables")
+			}
+			gs = append(gs, g)
+		}
+	}
+	return gs
+}
+
 // TestExportRecovery loads the export as the site does and tries to
 // work out what it hides.
 func TestExportRecovery(t *testing.T) {
@@ -434,7 +454,7 @@ func TestExportRecovery(t *testing.T) {
 	pubs := exportPublished(t, s)
 	tr := truth(fixture(), "", 2025, officeIDs, true)
 	var rs []suppress.Result
-	for k, g := range content.StatGroups {
+	for k, g := range exportGroups(2025) {
 		for i, r := range s.Groups[k].Rows {
 			if r.Office != offices[i].ID || !maps.Equal(r.Name, offices[i].Name) {
 				t.Errorf("group %s row %d is office %q (%v), want %q (%v)", g.ID, i, r.Office, r.Name, offices[i].ID, offices[i].Name)
@@ -526,7 +546,7 @@ func TestProtects(t *testing.T) {
 	pubs := officePublished(t, oy)
 	tr := truth(rows, "litet-kontor", 2025, oy.Months, false)
 	var rs, alone []suppress.Result
-	for k, g := range content.StatGroups {
+	for k, g := range content.OfficeGroups() {
 		r := rebuild(t, g.ID, oy.Months, measureIDs(g), tr[k], pubs[k], 5)
 		rs = append(rs, r)
 		alone = append(alone, suppress.Apply(suppress.Table{Rows: oy.Months, Cols: measureIDs(g), Cells: tr[k]}, 5))
@@ -563,7 +583,7 @@ func TestProtects(t *testing.T) {
 	// follow-ups stay hidden.
 	for _, c := range theLink() {
 		if s := line(rs[c.Table], 6)[c.Col]; s.Suppressed {
-			t.Errorf("group %s hides July's applications, though no other count needs it", content.StatGroups[c.Table].ID)
+			t.Errorf("group %s hides July's applications, though no other count needs it", content.OfficeGroups()[c.Table].ID)
 		}
 	}
 	if !rs[0].Cells[6][1].Suppressed || !rs[0].RowTotals[6].Suppressed {
@@ -658,8 +678,10 @@ func TestOnlyCounts(t *testing.T) {
 	for _, oy := range []*OfficeYear{officeYear(t, small, 2025, closedNow), officeYear(t, large, 2026, openNow)} {
 		recs := readCSV(t, csvOf(t, oy))
 		var header []string
-		for _, m := range content.Measures() {
-			header = append(header, m.Column)
+		for _, g := range content.OfficeGroups() {
+			for _, m := range g.Measures {
+				header = append(header, m.Column)
+			}
 		}
 		if want := append([]string{"manad", "period"}, header...); !slices.Equal(recs[0], want) {
 			t.Errorf("CSV header = %q,\nwant %q", recs[0], want)
@@ -744,7 +766,7 @@ func TestLabels(t *testing.T) {
 	pubs := officePublished(t, oy)
 	tr := truth(fixture(), "litet-kontor", 2025, oy.Months, false)
 	smallCounts := 0
-	for k, g := range content.StatGroups {
+	for k, g := range content.OfficeGroups() {
 		rebuild(t, g.ID, oy.Months, measureIDs(g), tr[k], pubs[k], 5)
 		for _, row := range tr[k] {
 			for _, v := range row {
@@ -757,7 +779,7 @@ func TestLabels(t *testing.T) {
 	s := loadExport(t, exportOf(t, fixture(), offices, 2025), 2025)
 	epubs := exportPublished(t, s)
 	etr := truth(fixture(), "", 2025, officeIDs, true)
-	for k, g := range content.StatGroups {
+	for k, g := range exportGroups(2025) {
 		rebuild(t, g.ID, officeIDs, measureIDs(g), etr[k], epubs[k], 5)
 	}
 	if smallCounts < 50 {
@@ -795,8 +817,10 @@ func TestCSVColumnsDocumented(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, m := range content.Measures() {
-		want = append(want, m.Column)
+	for _, g := range content.OfficeGroups() {
+		for _, m := range g.Measures {
+			want = append(want, m.Column)
+		}
 	}
 	if !slices.Equal(listed, want) {
 		t.Errorf("WriteCSV's doc comment lists\n%q\nthe catalogue has\n%q", listed, want)
@@ -823,6 +847,96 @@ func TestExportShape(t *testing.T) {
 		if got, want := keys(pair[0]), keys(pair[1]); !slices.Equal(got, want) {
 			t.Errorf("%s has %q, %s has %q", pair[0], got, pair[1], want)
 		}
+	}
+}
+
+// TestExportNational: a national group's table holds the year's total
+// of the national row and no office rows; the total is hidden when small
+// and altogether while fewer than content.NationalMinOffices inboxes
+// receive what it counts; a national-only count in an office's row, or
+// an office's count in the national row, is refused.
+func TestExportNational(t *testing.T) {
+	unit := func(inbox string) content.Units { return content.Units{Violence: &content.Intake{Inbox: inbox}} }
+	office := func(id string, u content.Units) *content.Office {
+		return &content.Office{ID: id, Name: content.Text{content.SV: "Familjerätten " + id, "en": id + " Family Law"}, Units: u}
+	}
+	three := []*content.Office{office("stort-kontor", unit("a@x.example")), office("litet-kontor", unit("b@x.example")), office("tredje", unit("c@x.example"))}
+	// Two offices share a regional unit: two inboxes in all.
+	shared := []*content.Office{office("stort-kontor", unit("region@x.example")), office("litet-kontor", unit("region@x.example")), office("tredje", unit("c@x.example"))}
+	none := []*content.Office{office("stort-kontor", content.Units{}), office("litet-kontor", content.Units{}), office("tredje", content.Units{})}
+	rows := func(n ...int) []stats.Row {
+		rs := fixture()
+		for i, v := range n {
+			rs = append(rs, stats.Row{Office: stats.National, Month: strconv.Itoa(2026 + i), Counts: stats.Counts{"contact_requests": int64(v)}})
+		}
+		return rs
+	}
+	later := at(2028, 2, 1, 9, 0)
+	for _, tt := range []struct {
+		name    string
+		rows    []stats.Row
+		offices []*content.Office
+		want    string
+	}{
+		{"shown", rows(7, 40), three, "7"},
+		{"small", rows(3), three, "<5"},
+		{"none", rows(), three, "0"},
+		{"two inboxes", rows(9), shared, "<5"},
+		{"no office has the unit", rows(), none, "<5"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := Export(tt.rows, tt.offices, 2026, 5, later)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := n.WriteExport(&b); err != nil {
+				t.Fatal(err)
+			}
+			s := loadExport(t, b.Bytes(), 2026)
+			if len(s.Groups) != len(content.StatGroups) {
+				t.Errorf("%d groups in the export of 2026, want all %d", len(s.Groups), len(content.StatGroups))
+			}
+			tab, ok := s.Table("contact_requests")
+			if !ok {
+				t.Fatalf("no table contact_requests in\n%s", b.Bytes())
+			}
+			if len(tab.Rows) != 0 || len(tab.Totals) != 1 {
+				t.Fatalf("%d rows, %d totals; want none and one", len(tab.Rows), len(tab.Totals))
+			}
+			if got := tab.Totals[0].Text(5); got != tt.want || tab.Total.Text(5) != tt.want {
+				t.Errorf("national total %q, grand total %q; want %q", got, tab.Total.Text(5), tt.want)
+			}
+			visits, _ := s.Table("visit_reports")
+			if len(visits.Rows) != len(tt.offices) {
+				t.Errorf("visit reports: %d rows, want one per office", len(visits.Rows))
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name string
+		row  stats.Row
+		want string
+	}{
+		{"a national count in an office's row", stats.Row{Office: "litet-kontor", Month: "2026-03", Counts: stats.Counts{"contact_requests": 1}},
+			"contact_requests is counted in the national row alone"},
+		{"an office's count in the national row", stats.Row{Office: stats.National, Month: "2026", Counts: stats.Counts{"visit_reports": 1}},
+			"visit_reports is counted in the national row alone"},
+		{"a month in the national row", stats.Row{Office: stats.National, Month: "2026-03", Counts: stats.Counts{"contact_requests": 1}},
+			`the national row "2026-03" is not of a year like 2026`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Export(append(fixture(), tt.row), three, 2026, 5, later)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Export: %v, want an error with %q", err, tt.want)
+			}
+			if tt.row.Office == stats.National {
+				return
+			}
+			if _, err := Office(append(fixture(), tt.row), small, 2026, 5, later); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Office: %v, want an error with %q", err, tt.want)
+			}
+		})
 	}
 }
 
