@@ -1103,3 +1103,35 @@ func (g *gate) Send(ctx context.Context, env *delivery.Envelope) error {
 	<-g.wait
 	return g.next.Send(ctx, env)
 }
+
+// TestReceiptSealed: the receipt cookie's value reads back only with the
+// function's key, is refused when changed, and names neither the form,
+// the office nor the reference: whoever opens the browser's cookies
+// learns nothing from it.
+func TestReceiptSealed(t *testing.T) {
+	key, other := []byte("0123456789abcdef0123456789abcdef"), []byte("fedcba9876543210fedcba9876543210")
+	ref, err := intake.NewReference(strings.NewReader(strings.Repeat("x", 64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range []string{intake.ContactID, intake.VisitReportID, "samarbetssamtal"} {
+		rc := receipt{form: form, ref: ref, office: "malmo", lang: "sv", sent: time.Unix(1764000000, 0)}
+		v := rc.sign(key)
+		for _, leak := range []string{form, "malmo", string(ref), ".sv."} {
+			if strings.Contains(strings.ToLower(v), strings.ToLower(leak)) {
+				t.Errorf("%s: the cookie %q holds %q", form, v, leak)
+			}
+		}
+		if got, ok := parseReceipt(v, key); !ok || got != rc {
+			t.Errorf("%s: read back %+v, %v; want %+v", form, got, ok, rc)
+		}
+		if _, ok := parseReceipt(v, other); ok {
+			t.Errorf("%s: read back with another key", form)
+		}
+		b := []byte(v)
+		b[len(b)/2] ^= 1
+		if _, ok := parseReceipt(string(b), key); ok {
+			t.Errorf("%s: a changed cookie was read back", form)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package journey
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -198,31 +200,57 @@ type receipt struct {
 	sent   time.Time
 }
 
-// sign gives the cookie's value: the receipt and its HMAC, so that only
-// the function can have made it.
+// sign gives the cookie's value: the receipt sealed with AES-GCM under a
+// key derived from the receipt key, so that only the function can have
+// made it and nobody who looks at the browser's cookies can read it.
+// In the clear it would name the form and the office: a cookie that
+// says "kontakt" and "malmo" tells whoever opens the browser's storage
+// where the parent asked for help. The nonce is derived from the
+// receipt itself (a synthetic IV), so no random source can repeat one
+// for two receipts; a receipt holds its reference and time, so no two
+// are alike.
 func (r receipt) sign(key []byte) string {
 	v := r.form + "." + string(r.ref) + "." + r.office + "." + string(r.lang) + "." + strconv.FormatInt(r.sent.Unix(), 10)
-	return v + "." + receiptMAC(key, v)
+	aead := receiptAEAD(key)
+	m := hmac.New(sha256.New, receiptSubkey(key, "nonce"))
+	m.Write([]byte(v))
+	nonce := m.Sum(nil)[:aead.NonceSize()]
+	return base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(v), nil))
 }
 
-func receiptMAC(key []byte, v string) string {
+// receiptSubkey derives a key for one use from the receipt key, which
+// also derives the references (intake.ReferenceFor).
+func receiptSubkey(key []byte, use string) []byte {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte(v))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	m.Write([]byte("receipt cookie " + use))
+	return m.Sum(nil)
+}
+
+func receiptAEAD(key []byte) cipher.AEAD {
+	block, err := aes.NewCipher(receiptSubkey(key, "seal"))
+	if err != nil {
+		panic(err) // a 32-byte key is always a valid AES key
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	return aead
 }
 
 // parseReceipt reads a cookie's value and refuses one the function did
-// not sign: a forged receipt must not show a confirmation.
+// not seal: a forged receipt must not show a confirmation.
 func parseReceipt(s string, key []byte) (receipt, bool) {
-	i := strings.LastIndexByte(s, '.')
-	if i < 0 {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	aead := receiptAEAD(key)
+	if err != nil || len(b) < aead.NonceSize() {
 		return receipt{}, false
 	}
-	v, mac := s[:i], s[i+1:]
-	if !hmac.Equal([]byte(mac), []byte(receiptMAC(key, v))) {
+	plain, err := aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], nil)
+	if err != nil {
 		return receipt{}, false
 	}
-	parts := strings.Split(v, ".")
+	parts := strings.Split(string(plain), ".")
 	if len(parts) != 5 {
 		return receipt{}, false
 	}

@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -76,7 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if w.Code != http.StatusSeeOther {
 		return fmt.Errorf("not delivered (status %d); the function's log:\n%s", w.Code, logs.String())
 	}
-	ref, err := reference(w.Result().Cookies())
+	ref, err := reference(ctx, h, w.Header().Get("Location"), w.Result().Cookies())
 	if err != nil {
 		return err
 	}
@@ -131,12 +132,24 @@ func application(code string, today time.Time) url.Values {
 	}
 }
 
-// reference reads the reference from the receipt the function set.
-func reference(cookies []*http.Cookie) (intake.Reference, error) {
-	for _, c := range cookies {
-		if parts := strings.Split(c.Value, "."); len(parts) >= 5 && c.Name == "intake_receipt" { // form, reference, office, …, signature
-			return intake.ParseReference(parts[1])
-		}
+// reference reads the reference from the confirmation page, as the
+// parent's browser shows it: the receipt cookie is sealed, so only the
+// function can read it.
+func reference(ctx context.Context, h http.Handler, location string, cookies []*http.Cookie) (intake.Reference, error) {
+	if len(cookies) == 0 {
+		return "", errors.New("delivered, but the function set no receipt")
 	}
-	return "", errors.New("delivered, but the function set no receipt")
+	r := httptest.NewRequestWithContext(ctx, http.MethodGet, location, nil)
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	m := referenceRE.FindStringSubmatch(w.Body.String())
+	if w.Code != http.StatusOK || m == nil {
+		return "", fmt.Errorf("delivered, but the confirmation page (status %d) shows no reference", w.Code)
+	}
+	return intake.ParseReference(m[1])
 }
+
+var referenceRE = regexp.MustCompile(`<strong class="panel__reference">([^<]+)</strong>`)
