@@ -212,6 +212,36 @@ func TestContactJourney(t *testing.T) {
 		t.Fatalf("a failed delivery: status %d, cookies %v", w.Code, w.Result().Cookies())
 	}
 	steps["not sent"] = w.Body.String()
+	//    And once more, with an outcome that cannot be known. Neither
+	//    page says what was sent or to which unit: "the municipality",
+	//    "your answers".
+	e.sender.mu.Lock()
+	e.sender.fail = &failingErr{kind: "unknown"}
+	e.sender.mu.Unlock()
+	w = postTo(t, e.h, contactPath, with(carried, "_action", "send"))
+	if w.Code != http.StatusServiceUnavailable || len(w.Result().Cookies()) != 0 {
+		t.Fatalf("an unknown delivery: status %d, cookies %v", w.Code, w.Result().Cookies())
+	}
+	steps["not known"] = w.Body.String()
+	for _, step := range []string{"not sent", "not known"} {
+		b := steps[step]
+		title := titleRE.FindStringSubmatch(b)
+		if title == nil {
+			t.Fatalf("%s: no title", step)
+		}
+		// The page's own words: the title before the site's name, and
+		// main (the footer is the site's, on every page).
+		main, _, _ := strings.Cut(mainOf(t, b), "</main>")
+		text := strings.Split(title[1], " – ")[0] + main
+		for _, bad := range []string{"familjerätt", "Familjerätt", "ansökan", "Ansökan"} {
+			if i := strings.Index(text, bad); i >= 0 {
+				t.Errorf("%s: the page says %q: …%s…", step, bad, text[max(0, i-200):min(len(text), i+100)])
+			}
+		}
+		if !strings.Contains(text, "kommunen") {
+			t.Errorf("%s: the page does not say whom to contact", step)
+		}
+	}
 	e.sender.mu.Lock()
 	e.sender.fail = nil
 	e.sender.mu.Unlock()
@@ -307,10 +337,15 @@ func TestContactJourney(t *testing.T) {
 // errFailing is a delivery failure for the contact tests.
 var errFailing = &failingErr{}
 
-type failingErr struct{}
+type failingErr struct{ kind string }
 
 func (*failingErr) Error() string { return "the mail server said no" }
-func (*failingErr) Kind() string  { return "rejected" }
+func (f *failingErr) Kind() string {
+	if f.kind != "" {
+		return f.kind
+	}
+	return "rejected"
+}
 
 // TestContactNotTakenHere: a municipality no office here serves, and an
 // office without a coordinator (units: vald:), each get the page saying

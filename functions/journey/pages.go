@@ -135,6 +135,8 @@ func (j *journey) showForm(status int, errs []form.Error, opts form.ViewOptions)
 func (j *journey) showCheck(status int, layout string, ref intake.Reference, office *content.Office) {
 	title := j.h.text(j.f, j.lang, "check_title")
 	switch {
+	case layout == "failed" && j.unknown && j.f.Safe:
+		title = j.h.cfg.Data.Strings.MustGet(j.lang, "failed.safe_unknown_title")
 	case layout == "failed" && j.unknown:
 		title = j.h.cfg.Data.Strings.MustGet(j.lang, "failed.unknown_title")
 	case layout == "failed":

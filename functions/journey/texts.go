@@ -21,7 +21,7 @@ func CheckTexts(strs *content.Strings, c *chrome.Chrome) content.Problems {
 	for _, f := range intake.Forms() {
 		probs = append(probs, f.CheckTexts(strs)...)
 	}
-	keys := []string{"breadcrumbs.home", "failed.title", "failed.unknown_title"}
+	keys := []string{"breadcrumbs.home", "failed.title", "failed.unknown_title", "failed.safe_unknown_title"}
 	for _, state := range []string{"ask", "done", "invalid", "failed"} {
 		keys = append(keys, "ack."+state+"_title")
 	}
