@@ -121,8 +121,16 @@ func (tb *tab) fillByScript(answers []answer) {
 	for _, a := range answers {
 		m[a.name] = a.values
 	}
-	js, _ := json.Marshal(m)
-	missing := eval[[]string](tb, `((answers) => {
+	tb.setFields(m, false)
+}
+
+// setFields sets the named fields of the page's form (the one that keeps
+// a draft, or keeps none), with input and change events when events is
+// set, as a parent's typing gives them; it fails if a field is missing.
+func (tb *tab) setFields(answers map[string][]string, events bool) {
+	tb.t.Helper()
+	js, _ := json.Marshal(answers)
+	missing := eval[[]string](tb, fmt.Sprintf(`((answers, events) => {
 		const form = document.querySelector("form[data-draft], form[data-no-draft]"), missing = [];
 		for (const [name, values] of Object.entries(answers)) {
 			const fields = [...form.elements].filter(e => e.name === name);
@@ -130,10 +138,14 @@ func (tb *tab) fillByScript(answers []answer) {
 			for (const e of fields) {
 				if (e.type === "radio" || e.type === "checkbox") e.checked = values.includes(e.value);
 				else e.value = values[0];
+				if (events) {
+					e.dispatchEvent(new Event("input", {bubbles: true}));
+					e.dispatchEvent(new Event("change", {bubbles: true}));
+				}
 			}
 		}
 		return missing;
-	})(`+string(js)+`)`)
+	})(%s, %t)`, js, events))
 	if len(missing) > 0 {
 		tb.t.Fatalf("the form has no fields %s", strings.Join(missing, ", "))
 	}

@@ -25,28 +25,10 @@ type contactStep struct {
 }
 
 // fillContact fills the named fields of the page's no-draft form as a
-// parent would, with input and change events, and fails if one is
-// missing.
+// parent would, with input and change events.
 func (tb *tab) fillContact(answers map[string][]string) {
 	tb.t.Helper()
-	js, _ := json.Marshal(answers)
-	missing := eval[[]string](tb, `((answers) => {
-		const form = document.querySelector("form[data-no-draft]"), missing = [];
-		for (const [name, values] of Object.entries(answers)) {
-			const fields = [...form.elements].filter(e => e.name === name);
-			if (fields.length === 0) missing.push(name);
-			for (const e of fields) {
-				if (e.type === "radio" || e.type === "checkbox") e.checked = values.includes(e.value);
-				else e.value = values[0];
-				e.dispatchEvent(new Event("input", {bubbles: true}));
-				e.dispatchEvent(new Event("change", {bubbles: true}));
-			}
-		}
-		return missing;
-	})(`+string(js)+`)`)
-	if len(missing) > 0 {
-		tb.t.Fatalf("the form has no field %v", missing)
-	}
+	tb.setFields(answers, true)
 }
 
 // submitContact presses the no-draft form's own button.

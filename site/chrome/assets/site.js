@@ -136,16 +136,26 @@
     var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType('navigation')[0];
     return !!nav && nav.type === 'back_forward';
   }
-  function emptyForms() {
-    var forms = document.querySelectorAll('form[data-draft]');
-    for (var i = 0; i < forms.length; i++) {
-      var fields = answerFields(forms[i]);
+  /* Takes the answers off a page come back to from history: empties the
+     fields of the forms that match, removes what carries the answers
+     (the form after the first step, the answers to check: hidden fields
+     too), and, if anything was removed, shows the notices that say why. */
+  function forgetAnswers(forms, notices) {
+    var matched = document.querySelectorAll(forms);
+    for (var i = 0; i < matched.length; i++) {
+      var fields = answerFields(matched[i]);
       for (var j = 0; j < fields.length; j++) {
         var f = fields[j];
         if (isChoice(f)) { f.checked = false; }
         else if (f.tagName === 'SELECT') { f.selectedIndex = 0; }
         else { f.value = ''; }
       }
+    }
+    var carriers = document.querySelectorAll('[data-answers]');
+    for (var k = 0; k < carriers.length; k++) { carriers[k].parentNode.removeChild(carriers[k]); }
+    if (carriers.length > 0) {
+      var notes = document.querySelectorAll(notices);
+      for (var m = 0; m < notes.length; m++) { notes[m].hidden = false; }
     }
   }
 
@@ -161,15 +171,7 @@
     }
     var onShow = function (event) {
       if (!store.getItem(SENT) || !cameBack(event)) { return; }
-      emptyForms();
-      // A page that carries the answers (the form after the first step,
-      // the answers to check) loses them altogether, hidden fields too.
-      var carriers = document.querySelectorAll('[data-answers]');
-      for (var i = 0; i < carriers.length; i++) { carriers[i].parentNode.removeChild(carriers[i]); }
-      if (carriers.length > 0) {
-        var notes = document.querySelectorAll('[data-sent-notice]');
-        for (var k = 0; k < notes.length; k++) { notes[k].hidden = false; }
-      }
+      forgetAnswers('form[data-draft]', '[data-sent-notice]');
     };
     onShow();
     window.addEventListener('pageshow', onShow);
@@ -193,22 +195,7 @@
   if (document.querySelector('form[data-no-draft]')) {
     var onShowNoDraft = function (event) {
       if (!cameBack(event)) { return; }
-      var forms = document.querySelectorAll('form[data-no-draft]');
-      for (var i = 0; i < forms.length; i++) {
-        var fields = answerFields(forms[i]);
-        for (var j = 0; j < fields.length; j++) {
-          var f = fields[j];
-          if (isChoice(f)) { f.checked = false; }
-          else if (f.tagName === 'SELECT') { f.selectedIndex = 0; }
-          else { f.value = ''; }
-        }
-      }
-      var carriers = document.querySelectorAll('[data-answers]');
-      for (var k = 0; k < carriers.length; k++) { carriers[k].parentNode.removeChild(carriers[k]); }
-      if (carriers.length > 0) {
-        var notes = document.querySelectorAll('[data-history-notice]');
-        for (var m = 0; m < notes.length; m++) { notes[m].hidden = false; }
-      }
+      forgetAnswers('form[data-no-draft]', '[data-history-notice]');
     };
     onShowNoDraft();
     window.addEventListener('pageshow', onShowNoDraft);
