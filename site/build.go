@@ -124,8 +124,12 @@ type state struct {
 	footer     map[content.Lang]template.HTML
 	siteErr    content.Problems // problems not tied to one page's render
 	// untranslated are the Swedish pages each partial edition lacks:
-	// a report for editors, never a problem.
-	untranslated map[content.Lang][]string
+	// a report for editors, never a problem. Pages, not their files'
+	// names, while the site renders: on a large site with a small
+	// edition that is most pages, and 100,000 names would be a tenth of
+	// the build's memory. untranslatedFiles names them, once asked.
+	untranslated      map[content.Lang][]*page
+	untranslatedFiles map[content.Lang][]string
 	// linkProbs are the problems of the links each page kept when it was
 	// rendered, found once the site was (checkLinks).
 	linkProbs map[*page]content.Problems
@@ -205,7 +209,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: files + len(extra), Warnings: s.warnings(s.pages), Untranslated: s.untranslated}, b.publish(s)
+	return &Result{Pages: len(s.pages), Rendered: len(s.pages), Files: files + len(extra), Warnings: s.warnings(s.pages), Untranslated: s.untranslatedReport()}, b.publish(s)
 }
 
 // publish publishes what is staged if the build's state has no problem,
@@ -254,7 +258,24 @@ func (b *Builder) Rebuild(ctx context.Context, changed []string) (*Result, error
 		return nil, err
 	}
 	b.built = s
-	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles()), Warnings: s.warnings([]*page{p}), Untranslated: s.untranslated}, b.publish(s)
+	return &Result{Pages: len(s.pages), Rendered: 1, Files: len(p.outFiles()), Warnings: s.warnings([]*page{p}), Untranslated: s.untranslatedReport()}, b.publish(s)
+}
+
+// untranslatedReport names the files of s.untranslated. A one-page
+// rebuild changes no page's translation (its front matter is as it
+// was), so the names are made once per full build.
+func (s *state) untranslatedReport() map[content.Lang][]string {
+	if s.untranslatedFiles == nil {
+		s.untranslatedFiles = make(map[content.Lang][]string, len(s.untranslated))
+		for lang, ps := range s.untranslated {
+			files := make([]string, len(ps))
+			for i, p := range ps {
+				files[i] = p.file()
+			}
+			s.untranslatedFiles[lang] = files
+		}
+	}
+	return s.untranslatedFiles
 }
 
 // problems gathers every problem the build has found.

@@ -297,23 +297,43 @@ func (s *state) pageOfFile(file string) (*page, bool) {
 }
 
 // versions is a page in each edition that has it, shared by those
-// pages: one map per group, so that every version knows every other.
-type versions map[content.Lang]*page
+// pages: one small list per group, so that every version knows every
+// other. A list, not a map: a site has a group for every page, and a
+// map of two entries takes some 250 bytes where the list takes 16.
+type versions []*page
+
+// in returns the version in lang, or nil.
+func (v versions) in(lang content.Lang) *page {
+	for _, q := range v {
+		if q.lang == lang {
+			return q
+		}
+	}
+	return nil
+}
 
 // join makes ps versions of one page.
 func join(ps ...*page) {
-	v := versions{}
+	var v versions
+	add := func(p *page) {
+		for i, q := range v {
+			if q.lang == p.lang {
+				v[i] = p
+				return
+			}
+		}
+		v = append(v, p)
+	}
 	for _, p := range ps {
 		if p == nil {
 			continue
 		}
-		if p.versions != nil {
-			for l, q := range p.versions {
-				v[l] = q
-			}
+		for _, q := range p.versions {
+			add(q)
 		}
-		v[p.lang] = p
+		add(p)
 	}
+	v = slices.Clip(v)
 	for _, p := range v {
 		p.versions = v
 	}
@@ -360,25 +380,25 @@ func (s *state) pairTranslations() {
 			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: 1, Msg: msg})
 			continue
 		}
-		if other := q.versions[p.lang]; other != nil {
+		if other := q.versions.in(p.lang); other != nil {
 			s.siteErr = append(s.siteErr, content.Problem{File: p.file(), Line: s.line(p, "translation"), Msg: fmt.Sprintf(
 				"%s and %s both claim to be the %s version of %s: check their translation: keys", other.file(), p.file(), p.lang, q.file())})
 			continue
 		}
 		join(q, p)
 	}
-	s.untranslated = map[content.Lang][]string{}
+	s.untranslated = map[content.Lang][]*page{}
 	complete := s.data.Settings.Editions.Complete()
 	for _, p := range s.pages {
 		if p.kind != kindMarkdown || p.lang != content.SV {
 			continue
 		}
 		for _, e := range s.data.Settings.Editions[1:] {
-			if p.versions[e.ID] != nil {
+			if p.versions.in(e.ID) != nil {
 				continue
 			}
 			if !slices.Contains(complete, e.ID) {
-				s.untranslated[e.ID] = append(s.untranslated[e.ID], p.file())
+				s.untranslated[e.ID] = append(s.untranslated[e.ID], p)
 				continue
 			}
 			msg := fmt.Sprintf("this page has no %s version: add %s/%s, or give the %s page translation: %s", langName(e), e.ID, p.rel(), langName(e), p.rel())

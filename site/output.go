@@ -517,7 +517,7 @@ func (s *state) sitemapEntry(w interface {
 		// listed beside the edition it shares its language with.
 		eds := s.data.Settings.Editions
 		for _, e := range eds {
-			q := p.versions[e.ID]
+			q := p.versions.in(e.ID)
 			if q == nil || !eds.HreflangOwner(e.ID) {
 				continue
 			}

@@ -74,9 +74,9 @@ func (r *pageRenderer) render(p *page, src []byte) error {
 	}
 	if len(p.versions) > 1 {
 		cp.Versions = make(map[content.Lang]string, len(p.versions)-1)
-		for l, q := range p.versions {
-			if l != p.lang {
-				cp.Versions[l] = q.path
+		for _, q := range p.versions {
+			if q != p {
+				cp.Versions[q.lang] = q.path
 			}
 		}
 	}
