@@ -70,10 +70,15 @@ func (c *Concept) In(lang Lang) *Usage {
 
 // phrase is a term or phrase of the glossary, ready to be found in a text.
 type phrase struct {
-	text  string
-	re    *regexp.Regexp // the words, in any case, with any white space between
-	token string         // its longest run of letters, in lower case: a text without it cannot hold the phrase
-	word  bool           // the phrase is its token alone: one word of letters, found in the lower-case text directly
+	text string
+	re   *regexp.Regexp // the words, in any case, with any white space between
+	// lre is re in lower case, for the lower-case text: a pattern that
+	// ignores case starts with no literal, so the regexp package tries it
+	// at every byte of a page; this one starts with its first word, which
+	// it skips to as strings.Index does. Nine pages in ten never try it.
+	lre   *regexp.Regexp
+	token string // its longest run of letters, in lower case: a text without it cannot hold the phrase
+	word  bool   // the phrase is its token alone: one word of letters, found in the lower-case text directly
 }
 
 func newPhrase(s string) *phrase {
@@ -87,6 +92,10 @@ func newPhrase(s string) *phrase {
 		words[i] = apostrophe.Replace(regexp.QuoteMeta(w))
 	}
 	p.re = regexp.MustCompile(`(?i)` + strings.Join(words, `\s+`))
+	for i, w := range words {
+		words[i] = strings.ToLower(w)
+	}
+	p.lre = regexp.MustCompile(strings.Join(words, `\s+`))
 	for _, run := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
 		if len(run) > len(p.token) {
 			p.token = run
@@ -123,9 +132,15 @@ func (p *phrase) find(text, lower string) [][2]int {
 			pos = start + size
 		}
 	}
+	// As above, the lower-case text's places are the text's when
+	// lowering kept its length.
+	re, in := p.re, text
+	if len(lower) == len(text) {
+		re, in = p.lre, lower
+	}
 	var out [][2]int
 	for pos := 0; pos < len(text); {
-		loc := p.re.FindStringIndex(text[pos:])
+		loc := re.FindStringIndex(in[pos:])
 		if loc == nil || loc[0] == loc[1] {
 			break
 		}

@@ -327,3 +327,42 @@ func TestWordFindAsTheExpression(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheckPage checks every page of the project's content against
+// its glossary, as each build does for every page: on a national site
+// that is a tenth of the build.
+func BenchmarkCheckPage(b *testing.B) {
+	fsys := os.DirFS(".")
+	g, err := LoadGlossary(fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type page struct {
+		file string
+		src  []byte
+	}
+	var pages []page
+	size := 0
+	err = fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md") {
+			return err
+		}
+		if _, _, _, ok := PathOf(path); !ok {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, path)
+		pages = append(pages, page{path, src})
+		size += len(src)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, p := range pages {
+			g.CheckPage(p.file, p.src)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(pages)), "µs/page")
+}
