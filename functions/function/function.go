@@ -152,7 +152,7 @@ func New(getenv func(string) string, opts Options) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := chrome.NewFS(opts.Chrome, data.Strings, data.Settings)
+	c, err := chrome.NewFS(opts.Chrome, data.Strings, data.Settings, journey.Layouts()...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,10 @@ import (
 // layouts are the chrome's layouts the journey renders.
 var layouts = []string{"form", "check", "failed", "notserved", "sent", "message", "ack"}
 
+// Layouts are the chrome's layouts the journey renders: the only ones
+// the function needs parsed.
+func Layouts() []string { return append([]string(nil), layouts...) }
+
 // messages are the short pages of [handler.message], by key.
 var messages = []string{"forbidden", "media_type", "too_large", "bad_request", "server_error", "method", "not_found", "no_receipt"}
 

@@ -94,3 +94,71 @@ func TestIsolateLTR(t *testing.T) {
 		}
 	}
 }
+
+// actionBreaks is the rule dropActionBreaks implements, as the regular
+// expression it replaced: the oracle it must agree with.
+var actionBreaks = regexp.MustCompile(`(>|}})[ \t]*\r?\n\s*(<|{{)`)
+
+func TestDropActionBreaks(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>\n  <b>", "<p><b>"},
+		{"{{end}}\n\t{{if .X}}", "{{end}}{{if .X}}"},
+		{"<p> \t\r\n\n  {{.X}}", "<p>{{.X}}"},
+		{"<p>\ntext", "<p>\ntext"},       // text keeps its line break
+		{"<p>text\n<b>", "<p>text\n<b>"}, // only right after a tag or action
+		{"{{.X}}}\n<b>", "{{.X}}}<b>"},   // from the second of three braces
+		{"<p>\r<b>", "<p>\r<b>"},         // a lone CR is no line break
+		{"<p>\n{x", "<p>\n{x"},           // one brace is text
+		{"}\n<b>", "}\n<b>"},             // one brace is text
+		{">\n", ">\n"},                   // at the end
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := string(dropActionBreaks([]byte(tt.in))); got != tt.want {
+			t.Errorf("dropActionBreaks(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := actionBreaks.ReplaceAllString(tt.in, "$1$2"); got != tt.want {
+			t.Errorf("the expression gives %q for %q: the table is wrong", got, tt.in)
+		}
+	}
+	// Every template, as the expression would have made it.
+	names, err := fs.Glob(files, "templates/*/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := fs.Glob(files, "templates/*.html")
+	for _, name := range append(names, more...) {
+		src, err := fs.ReadFile(files, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := dropActionBreaks(src), actionBreaks.ReplaceAll(src, []byte("$1$2")); !bytes.Equal(got, want) {
+			t.Errorf("%s: the scan and the expression disagree", name)
+		}
+	}
+}
+
+func FuzzDropActionBreaks(f *testing.F) {
+	for _, s := range []string{"<p>\n <b>", "}}}\r\n{{", "> \t\n\f{{x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(dropActionBreaks([]byte(s))), actionBreaks.ReplaceAllString(s, "$1$2"); got != want {
+			t.Errorf("dropActionBreaks(%q) = %q, the expression gives %q", s, got, want)
+		}
+	})
+}
+
+func TestNewFSOnlyLayouts(t *testing.T) {
+	all := testChrome(t)
+	c, err := NewFS(nil, all.Strings, all.Settings, "form", "sent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Layouts(), []string{"form", "sent"}; !slices.Equal(got, want) {
+		t.Errorf("Layouts() = %q, want %q", got, want)
+	}
+	if _, err := NewFS(nil, all.Strings, all.Settings, "form", "no-such-layout"); err == nil || !strings.Contains(err.Error(), "no-such-layout") {
+		t.Errorf("a layout that does not exist: error %v, want one that names it", err)
+	}
+}
