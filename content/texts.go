@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -97,28 +98,16 @@ func checkTexts(file string, root *yaml.Node, v any, eds Editions) Problems {
 				walk(rv.Elem(), path)
 			}
 		case reflect.Struct:
-			t := rv.Type()
-			for i := 0; i < t.NumField(); i++ {
-				f := t.Field(i)
-				if !f.IsExported() {
-					continue
+			for _, f := range textFields(rv.Type()) {
+				if f.inline {
+					walk(rv.Field(f.index), path)
+				} else {
+					walk(rv.Field(f.index), join(path, f.name))
 				}
-				name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-				if name == "-" {
-					continue
-				}
-				if opts == "inline" {
-					walk(rv.Field(i), path)
-					continue
-				}
-				if name == "" {
-					name = strings.ToLower(f.Name)
-				}
-				walk(rv.Field(i), join(path, name))
 			}
 		case reflect.Slice, reflect.Array:
 			for i := 0; i < rv.Len(); i++ {
-				walk(rv.Index(i), fmt.Sprintf("%s[%d]", path, i))
+				walk(rv.Index(i), path+"["+strconv.Itoa(i)+"]")
 			}
 		case reflect.Map:
 			iter := rv.MapRange()
@@ -129,6 +118,43 @@ func checkTexts(file string, root *yaml.Node, v any, eds Editions) Problems {
 	}
 	walk(reflect.ValueOf(v), "")
 	return probs
+}
+
+// textField is a struct field checkTexts walks into: one that can hold
+// a text.
+type textField struct {
+	index  int
+	name   string // its YAML key
+	inline bool
+}
+
+// textFieldsOf caches textFields' answer per type.
+var textFieldsOf sync.Map // reflect.Type → []textField
+
+// textFields are the fields of struct type t that can hold a Text or a
+// PathPair, with their YAML keys: worked out once per type, not at every
+// office of every start of the function.
+func textFields(t reflect.Type) []textField {
+	if v, ok := textFieldsOf.Load(t); ok {
+		return v.([]textField)
+	}
+	var fs []textField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() || !holdsTexts(f.Type) {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		fs = append(fs, textField{index: i, name: name, inline: opts == "inline"})
+	}
+	textFieldsOf.Store(t, fs)
+	return fs
 }
 
 // textTypes caches holdsTexts' answer per type: every office file is
