@@ -278,6 +278,13 @@ func LoadDirectory(fsys fs.FS) (*Directory, error) {
 		return nil, Problems{{File: OfficesDir, Msg: err.Error()}}
 	}
 	sort.Strings(names)
+	type file struct {
+		name, id string
+		office   *Office
+		probs    Problems // the file's own
+		certs    Problems // its certificates'
+	}
+	var files []file
 	for _, name := range names {
 		if info, err := fs.Stat(fsys, name); err == nil && info.IsDir() {
 			continue // certs/ and the like
@@ -294,28 +301,40 @@ func LoadDirectory(fsys fs.FS) (*Directory, error) {
 			probs = append(probs, Problem{File: name, Msg: "an office file's name may use only a–z, 0–9 and hyphens, like torsas.yaml"})
 			continue
 		}
-		o, oprobs := loadOffice(fsys, name, id, eds)
-		probs = append(probs, oprobs...)
+		files = append(files, file{name: name, id: id})
+	}
+	// Each file is parsed on its own; what joins them (which office
+	// serves a municipality) is decided after, in the files' order.
+	inParallel(len(files), func(i int) {
+		f := &files[i]
+		f.office, f.probs = loadOffice(fsys, f.name, f.id, eds)
+		if f.office != nil {
+			f.certs = loadCertificates(fsys, f.office)
+		}
+	})
+	for _, f := range files {
+		probs = append(probs, f.probs...)
+		o := f.office
 		if o == nil {
 			continue
 		}
 		for _, code := range o.Municipalities {
 			if _, ok := d.byCode[code]; !ok {
-				probs = append(probs, Problem{File: name, Line: o.lines[code],
+				probs = append(probs, Problem{File: f.name, Line: o.lines[code],
 					Msg: fmt.Sprintf("kommunkod %q is not in %s", code, MunicipalitiesFile)})
 				continue
 			}
 			if other, ok := d.officeOf[code]; ok {
 				msg := fmt.Sprintf("%s (%s) is already served by the office in %s: a municipality has one office",
 					d.byCode[code].Name, code, other.File)
-				probs = append(probs, Problem{File: name, Line: o.lines[code], Msg: msg})
+				probs = append(probs, Problem{File: f.name, Line: o.lines[code], Msg: msg})
 				continue
 			}
 			d.officeOf[code] = o
 		}
-		probs = append(probs, loadCertificates(fsys, o)...)
+		probs = append(probs, f.certs...)
 		d.Offices = append(d.Offices, o)
-		d.byID[id] = o
+		d.byID[f.id] = o
 	}
 	if len(d.Offices) == 0 && len(probs) == 0 {
 		probs = append(probs, Problem{File: OfficesDir, Msg: "there are no offices: add one file per office"})

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -160,30 +158,17 @@ func loadPages(fsys fs.FS, glossary *Glossary, each func(*Page)) ([]*Page, error
 	var out []*Page
 	for start := 0; start < len(files); start += batch {
 		part := files[start:min(start+batch, len(files))]
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					src, err := fs.ReadFile(fsys, part[i])
-					if err != nil {
-						pages[i], pageProbs[i] = nil, Problems{{File: part[i], Msg: err.Error()}}
-						continue
-					}
-					pages[i], pageProbs[i] = ParsePage(part[i], src)
-					if pages[i] != nil {
-						pageProbs[i] = append(pageProbs[i], glossary.CheckPage(part[i], src)...)
-					}
-				}
-			}()
-		}
-		for i := range part {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		inParallel(len(part), func(i int) {
+			src, err := fs.ReadFile(fsys, part[i])
+			if err != nil {
+				pages[i], pageProbs[i] = nil, Problems{{File: part[i], Msg: err.Error()}}
+				return
+			}
+			pages[i], pageProbs[i] = ParsePage(part[i], src)
+			if pages[i] != nil {
+				pageProbs[i] = append(pageProbs[i], glossary.CheckPage(part[i], src)...)
+			}
+		})
 
 		for i, p := range pages[:len(part)] {
 			probs = append(probs, pageProbs[i]...)

@@ -43,11 +43,20 @@ func LoadStrings(fsys fs.FS) (*Strings, error) {
 			}
 		}
 	}
-	for _, lang := range s.langs {
-		file := StringsDir + "/" + string(lang) + ".yaml"
-		text, lines, groups, p := loadStringFile(fsys, file)
-		probs = append(probs, p...)
-		s.text[lang], s.lines[lang], s.groups[lang] = text, lines, groups
+	type loaded struct {
+		text          map[string]string
+		lines, groups map[string]int
+		probs         Problems
+	}
+	files := make([]loaded, len(s.langs))
+	inParallel(len(s.langs), func(i int) {
+		f := &files[i]
+		f.text, f.lines, f.groups, f.probs = loadStringFile(fsys, StringsDir+"/"+string(s.langs[i])+".yaml")
+	})
+	for i, lang := range s.langs {
+		f := files[i]
+		probs = append(probs, f.probs...)
+		s.text[lang], s.lines[lang], s.groups[lang] = f.text, f.lines, f.groups
 	}
 	if len(probs) > 0 {
 		return nil, probs.Err()
